@@ -1,0 +1,78 @@
+import type { Ballot } from './ids';
+import type { CHasilForm } from './form';
+import type { CorrectResultBody, SubmitResultBody } from './commands';
+import type { ElectionView, RegionView, BallotSheet } from './election';
+import type {
+  Anomaly, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, ResultView,
+  SubmitResultResponse, TallyView, UserView, ValidateResponse,
+} from './readmodels';
+import type { DrawSampleBody, QuickCountView, Sample } from './quickcount';
+
+/** An HTTP answer that was not 2xx; `body` is the API's error shape. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly body: ErrorBody, readonly headers?: Headers) {
+    super(`${status} ${body.error}: ${body.message}`);
+  }
+}
+
+export interface ApiResponse<T> { status: number; body: T }
+
+/**
+ * Typed client of suara's public HTTP API (`API.md`), for operators' own tools, the simulator and tests.
+ * Works wherever `fetch` exists (Node ≥ 18, browsers).
+ */
+export class SuaraClient {
+  constructor(readonly baseUrl: string, public token?: string, private readonly fetchImpl: typeof fetch = fetch) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetchImpl(this.baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      throw new ApiError(res.status, parsed ?? { error: 'http_error', message: res.statusText }, res.headers);
+    }
+    return { status: res.status, body: parsed as T };
+  }
+
+  async login(username: string, password: string): Promise<LoginResponse> {
+    const { body } = await this.request<LoginResponse>('POST', '/api/auth/login', { username, password });
+    this.token = body.token;
+    return body;
+  }
+  me() { return this.get<UserView>('/api/me'); }
+  health() { return this.get<HealthView>('/health'); }
+  election() { return this.get<ElectionView>('/api/election'); }
+  region(code: string) { return this.get<RegionView>(`/api/regions/${code}`); }
+  tpsBallots(tpsCode: string) { return this.get<BallotSheet[]>(`/api/tps/${tpsCode}/ballots`); }
+  createUser(user: CreateUserBody) { return this.post<{ id: string }>('/api/admin/users', user); }
+
+  validate(tpsCode: string, ballot: Ballot, form: CHasilForm) {
+    return this.post<ValidateResponse>('/api/results/validate', { tpsCode, ballot, form });
+  }
+  /** Submits a C.Hasil; `status` is 201 for the first time, 200 for a retry of the same request. */
+  submit(body: SubmitResultBody) { return this.request<SubmitResultResponse>('POST', '/api/results', body); }
+  result(tpsCode: string, ballot: Ballot) { return this.get<ResultView>(`/api/results/${tpsCode}/${ballot}`); }
+  history(tpsCode: string, ballot: Ballot) { return this.get<HistoryEntry[]>(`/api/results/${tpsCode}/${ballot}/history`); }
+  verify(tpsCode: string, ballot: Ballot, expectedVersion: number) {
+    return this.post<ResultView>(`/api/results/${tpsCode}/${ballot}/verify`, { expectedVersion });
+  }
+  correct(tpsCode: string, ballot: Ballot, body: CorrectResultBody) {
+    return this.post<ResultView>(`/api/results/${tpsCode}/${ballot}/corrections`, body);
+  }
+  tally(regionCode: string, ballot: Ballot) { return this.get<TallyView>(`/api/tallies/${regionCode}?ballot=${ballot}`); }
+  anomalies(ballot?: Ballot) { return this.get<Anomaly[]>(`/api/anomalies${ballot ? `?ballot=${ballot}` : ''}`); }
+  quickcount(ballot: Ballot) { return this.get<QuickCountView>(`/api/quickcount?ballot=${ballot}`); }
+  drawSample(body: DrawSampleBody) { return this.post<Sample>('/api/admin/quickcount/sample', body); }
+  resetSimulation() { return this.post<{ activeElectionId: string }>('/api/admin/simulation/reset', {}); }
+  switchToReal() { return this.post<{ activeElectionId: string }>('/api/admin/election/phase', { phase: 'real' }); }
+
+  private async get<T>(path: string): Promise<T> { return (await this.request<T>('GET', path)).body; }
+  private async post<T>(path: string, body: unknown): Promise<T> { return (await this.request<T>('POST', path, body)).body; }
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { Ballot, RegionLevel } from './ids';
+
+export const Paslon = z.object({
+  number: z.string(),
+  name: z.string(),
+  capres: z.string(),
+  cawapres: z.string(),
+  color: z.string(),
+});
+export type Paslon = z.infer<typeof Paslon>;
+
+export const Candidate = z.object({
+  number: z.string(),
+  name: z.string(),
+  /** true when the name is a generated placeholder, not the real KPU list. */
+  generated: z.boolean().default(false),
+});
+export type Candidate = z.infer<typeof Candidate>;
+
+export const Party = z.object({ number: z.string(), name: z.string(), shortName: z.string() });
+export type Party = z.infer<typeof Party>;
+
+/** An electoral district (dapil) of a party-list ballot, with each party's candidates there. */
+export const Dapil = z.object({
+  ballot: z.enum(['DPR', 'DPRD_PROV', 'DPRD_KAB']),
+  code: z.string(),
+  name: z.string(),
+  /** Region codes (any level) whose TPS vote in this dapil. */
+  regionCodes: z.array(z.string()),
+  candidates: z.record(z.string(), z.array(Candidate)),
+  generated: z.boolean().default(false),
+});
+export type Dapil = z.infer<typeof Dapil>;
+
+export const ElectionConfig = z.object({
+  /** Stable id of the election, e.g. "labusel-2024". Simulation runs derive their own ids from it. */
+  id: z.string(),
+  name: z.string(),
+  kabupatenCode: z.string(),
+  provinsiCode: z.string(),
+  paslon: z.array(Paslon),
+  parties: z.array(Party),
+  dapils: z.array(Dapil),
+  dpd: z.object({ provinsiCode: z.string(), candidates: z.array(Candidate) }),
+});
+export type ElectionConfig = z.infer<typeof ElectionConfig>;
+
+export const Region = z.object({
+  code: z.string(),
+  level: RegionLevel,
+  name: z.string(),
+  parentCode: z.string().nullable(),
+});
+export type Region = z.infer<typeof Region>;
+
+export const Tps = z.object({ code: z.string(), desaCode: z.string(), number: z.number().int(), name: z.string() });
+export type Tps = z.infer<typeof Tps>;
+
+export const ElectionPhase = z.enum(['simulation', 'real']);
+export type ElectionPhase = z.infer<typeof ElectionPhase>;
+
+/** One option of a ballot as printed at a TPS. Party options carry their candidates. */
+export const BallotOption = z.object({
+  number: z.string(),
+  name: z.string(),
+  color: z.string().optional(),
+  candidates: z.array(Candidate).optional(),
+});
+export type BallotOption = z.infer<typeof BallotOption>;
+
+export const BallotSheet = z.object({ ballot: Ballot, dapil: z.string().optional(), options: z.array(BallotOption) });
+export type BallotSheet = z.infer<typeof BallotSheet>;
+
+/** `GET /api/election`. */
+export const ElectionView = z.object({
+  id: z.string(),
+  /** The id events are written under now: the real election id, or the current simulation run's. */
+  activeElectionId: z.string(),
+  name: z.string(),
+  mode: ElectionPhase,
+  kabupatenCode: z.string(),
+  ballots: z.array(
+    z.object({
+      ballot: Ballot,
+      name: z.string(),
+      paslon: z.array(Paslon).optional(),
+      parties: z.array(Party).optional(),
+      dapils: z.array(Dapil).optional(),
+      candidates: z.array(Candidate).optional(),
+    }),
+  ),
+});
+export type ElectionView = z.infer<typeof ElectionView>;
+
+export const RegionChild = z.object({ code: z.string(), level: RegionLevel, name: z.string(), tpsCount: z.number().int() });
+export const RegionView = z.object({
+  code: z.string(),
+  level: RegionLevel,
+  name: z.string(),
+  parentCode: z.string().nullable(),
+  children: z.array(RegionChild),
+});
+export type RegionView = z.infer<typeof RegionView>;
+
+export const BALLOT_NAMES: Record<Ballot, string> = {
+  PPWP: 'Presiden dan Wakil Presiden',
+  DPR: 'DPR RI',
+  DPD: 'DPD RI',
+  DPRD_PROV: 'DPRD Provinsi',
+  DPRD_KAB: 'DPRD Kabupaten/Kota',
+};

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Ballot } from './ids';
+import { CHasilForm, Flag } from './form';
+
+export const Role = z.enum(['admin', 'verifier', 'official', 'operator']);
+export type Role = z.infer<typeof Role>;
+
+/** Metadata every event carries: who, when, which request, and the link of its stream's hash chain. */
+export const EventMetadata = z.object({
+  userId: z.string(),
+  role: Role.or(z.literal('system')),
+  at: z.string(),
+  requestId: z.string(),
+  electionId: z.string(),
+  /** Hash of the previous event in the same stream ("" for the first). Set by the event store. */
+  prevHash: z.string().optional(),
+  /** This event's own hash over prevHash, type, data and the fields above. Set by the event store. */
+  hash: z.string().optional(),
+});
+export type EventMetadata = z.infer<typeof EventMetadata>;
+
+const resultKey = { electionId: z.string(), tpsCode: z.string(), ballot: Ballot };
+
+export const ResultSubmitted = z.object({
+  type: z.literal('ResultSubmitted'),
+  data: z.object({ ...resultKey, clientRequestId: z.string(), form: CHasilForm, flags: z.array(Flag) }),
+});
+export const ResultVerified = z.object({
+  type: z.literal('ResultVerified'),
+  data: z.object({ ...resultKey }),
+});
+export const ResultCorrected = z.object({
+  type: z.literal('ResultCorrected'),
+  data: z.object({
+    ...resultKey,
+    before: CHasilForm,
+    after: CHasilForm,
+    reason: z.string(),
+    operatorConfirmation: z.string(),
+    flags: z.array(Flag),
+  }),
+});
+export const ResultEvent = z.discriminatedUnion('type', [ResultSubmitted, ResultVerified, ResultCorrected]);
+export type ResultSubmitted = z.infer<typeof ResultSubmitted>;
+export type ResultVerified = z.infer<typeof ResultVerified>;
+export type ResultCorrected = z.infer<typeof ResultCorrected>;
+export type ResultEvent = z.infer<typeof ResultEvent>;
+export type ResultEventType = ResultEvent['type'];
+
+/** The stream of one (election, TPS, ballot). */
+export function resultStreamId(electionId: string, tpsCode: string, ballot: Ballot): string {
+  return `result-${electionId}-${tpsCode}-${ballot}`;
+}
+export const RESULT_STREAM_PREFIX = 'result-';

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** The five ballots of Pemilu 2024. */
+export const BALLOTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'] as const;
+export const Ballot = z.enum(BALLOTS);
+export type Ballot = z.infer<typeof Ballot>;
+
+/** Ballots whose options are parties with candidates (party-list ballots). */
+export const PARTY_BALLOTS: readonly Ballot[] = ['DPR', 'DPRD_PROV', 'DPRD_KAB'];
+export const isPartyBallot = (b: Ballot): boolean => PARTY_BALLOTS.includes(b);
+
+export const REGION_LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'desa', 'kelurahan', 'tps'] as const;
+export const RegionLevel = z.enum(REGION_LEVELS);
+export type RegionLevel = z.infer<typeof RegionLevel>;
+
+/** Strips the dots of a Kemendagri code ("12.22.01.1001" → "1222011001"), the way KPU writes it. */
+export function normalizeCode(code: string): string {
+  return code.replace(/\./g, '');
+}
+
+/** A region or TPS code as KPU writes it, dotted input accepted and normalised. */
+export const RegionCode = z
+  .string()
+  .max(20)
+  .regex(/^[0-9.]+$/, 'kode wilayah hanya angka (titik boleh)')
+  .transform(normalizeCode)
+  .refine((c) => [2, 4, 6, 10, 13].includes(c.length), 'panjang kode wilayah tidak dikenal');
+
+/** A 13-digit TPS code: desa code (10 digits) + 3-digit TPS number. */
+export const TpsCode = z
+  .string()
+  .max(20)
+  .regex(/^[0-9.]+$/, 'kode TPS hanya angka')
+  .transform(normalizeCode)
+  .refine((c) => c.length === 13, 'kode TPS harus 13 digit');
+
+export function levelOfCode(code: string): 'provinsi' | 'kabupaten' | 'kecamatan' | 'desa' | 'tps' {
+  switch (code.length) {
+    case 2: return 'provinsi';
+    case 4: return 'kabupaten';
+    case 6: return 'kecamatan';
+    case 10: return 'desa';
+    case 13: return 'tps';
+    default: throw new Error(`unknown region code length: ${code}`);
+  }
+}
+
+/** The codes of every ancestor of a region or TPS, nearest first, up to the provinsi. */
+export function ancestorCodes(code: string): string[] {
+  return [10, 6, 4, 2].filter((n) => n < code.length).map((n) => code.slice(0, n));
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { Ballot, RegionLevel } from './ids';
+import { CHasilForm, Flag } from './form';
+import { Role } from './events';
+
+export const ResultStatus = z.enum(['empty', 'submitted', 'verified', 'corrected']);
+export type ResultStatus = z.infer<typeof ResultStatus>;
+
+/** `GET /api/results/:tpsCode/:ballot` and the answer of submit, verify and correct. */
+export const ResultView = z.object({
+  tpsCode: z.string(),
+  ballot: Ballot,
+  status: ResultStatus,
+  form: CHasilForm.nullable(),
+  version: z.number().int(),
+  submittedBy: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  verifiedBy: z.string().nullable().optional(),
+  verifiedAt: z.string().nullable().optional(),
+  flags: z.array(Flag),
+});
+export type ResultView = z.infer<typeof ResultView>;
+
+export const SubmitResultResponse = z.object({
+  tpsCode: z.string(),
+  ballot: Ballot,
+  status: z.literal('submitted'),
+  version: z.number().int(),
+  flags: z.array(Flag).optional(),
+});
+export type SubmitResultResponse = z.infer<typeof SubmitResultResponse>;
+
+/** One entry of `GET …/history`. For a correction, `data` holds `before` and `after`. */
+export const HistoryEntry = z.object({
+  type: z.string(),
+  version: z.number().int(),
+  at: z.string(),
+  by: z.object({ userId: z.string(), username: z.string().optional(), role: z.string() }),
+  data: z.record(z.string(), z.unknown()),
+  hash: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const ValidateResponse = z.object({
+  ok: z.boolean(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })),
+  warnings: z.array(Flag),
+});
+export type ValidateResponse = z.infer<typeof ValidateResponse>;
+
+export const Totals = z.object({
+  /** Votes per option. Party ballots: key = party number (party + candidates); "2.c5" = candidate 5 of party 2; "2.p" = party-only. */
+  votes: z.record(z.string(), z.number()),
+  valid: z.number(),
+  invalid: z.number(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const Progress = z.object({ tpsTotal: z.number().int(), tpsReported: z.number().int(), tpsVerified: z.number().int() });
+export type Progress = z.infer<typeof Progress>;
+
+export const TallyChild = z.object({
+  code: z.string(),
+  level: RegionLevel,
+  name: z.string(),
+  totals: Totals,
+  progress: Progress,
+  status: z.string().optional(),
+});
+
+/** `GET /api/tallies/:regionCode?ballot=…` and the socket `tally` payload. */
+export const TallyView = z.object({
+  region: z.object({ code: z.string(), level: RegionLevel, name: z.string() }),
+  ballot: Ballot,
+  electionId: z.string().optional(),
+  totals: Totals,
+  progress: Progress,
+  children: z.array(TallyChild),
+  /** Projection position: opaque, grows monotonically; compare with `comparePositions`. */
+  position: z.string(),
+  updatedAt: z.string().nullable().optional(),
+});
+export type TallyView = z.infer<typeof TallyView>;
+
+export const Anomaly = z.object({
+  tpsCode: z.string(),
+  ballot: Ballot,
+  flags: z.array(Flag),
+  status: ResultStatus,
+  version: z.number().int().optional(),
+});
+export type Anomaly = z.infer<typeof Anomaly>;
+
+export const UserView = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: Role,
+  scope: z.array(z.string()),
+  disabled: z.boolean().optional(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string().optional(), user: UserView });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const CreateUserBody = z.strictObject({
+  username: z.string().min(3).max(64).regex(/^[a-zA-Z0-9._-]+$/, 'hanya huruf, angka, titik, - dan _'),
+  password: z.string().min(8, 'kata sandi minimal 8 karakter').max(256),
+  role: Role,
+  scope: z.array(z.string().max(20).regex(/^[0-9.]+$/)).max(2000).optional(),
+});
+export type CreateUserBody = z.input<typeof CreateUserBody>;
+
+export const ErrorBody = z.object({
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const HealthView = z.object({
+  status: z.enum(['ok', 'degraded']),
+  roles: z.array(z.string()).optional(),
+  eventStore: z.object({ kind: z.string(), ok: z.boolean(), position: z.string().nullable().optional() }).passthrough(),
+  readModel: z.object({ ok: z.boolean() }).passthrough(),
+  projection: z.object({ position: z.string().nullable(), lag: z.number().nullable() }).passthrough(),
+}).passthrough();
+export type HealthView = z.infer<typeof HealthView>;
+
+/** Compares two opaque positions ("tx:pos", or "0"); negative when a is earlier. */
+export function comparePositions(a: string, b: string): number {
+  const parse = (p: string) => p.split(':').map((x) => BigInt(x || '0'));
+  const pa = parse(a);
+  const pb = parse(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? 0n;
+    const y = pb[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

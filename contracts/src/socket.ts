@@ -1,0 +1,28 @@
+import type { Ballot } from './ids';
+import type { TallyView } from './readmodels';
+import type { QuickCountView } from './quickcount';
+
+export const LIVE_NAMESPACE = '/live';
+
+export interface SubscribeRequest {
+  regionCode: string;
+  ballot: Ballot;
+}
+export type SubscribeAck = { ok: true; tally: TallyView } | { ok: false; error: string; message: string };
+
+/** Events the server emits on `/live`. */
+export interface LiveServerToClientEvents {
+  /** The current tally of a subscribed (region, ballot); `position` never goes back. */
+  tally: (tally: TallyView) => void;
+  /** The quick count estimate of a subscribed ballot. */
+  quickcount: (view: QuickCountView) => void;
+  /** The deployment changed phase (simulation → real) or the simulation was reset. */
+  election: (info: { mode: 'simulation' | 'real'; activeElectionId: string }) => void;
+}
+
+/** Events a client emits on `/live`. The ack of `subscribe` carries the current tally. */
+export interface LiveClientToServerEvents {
+  subscribe: (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => void;
+  unsubscribe: (req: SubscribeRequest, ack?: (res: { ok: boolean }) => void) => void;
+  subscribeQuickcount: (req: { ballot: Ballot }, ack: (res: { ok: true; view: QuickCountView | null } | { ok: false; error: string; message: string }) => void) => void;
+}

@@ -1,0 +1,5 @@
+import type { Migration } from './migration';
+import { eventStoreMigrations } from '../eventstore/eventstore.migrations';
+
+/** Every context's migrations; each context owns its own file and version range. */
+export const allMigrations: Migration[] = [...eventStoreMigrations];
