@@ -1,6 +1,8 @@
 /** The least a SQL connection must do; implemented by PGlite and by a `pg` pool with the same SQL. */
 export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+  /** Runs one or more statements without parameters (migrations, scripts). */
+  exec(sql: string): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlExecutor {
