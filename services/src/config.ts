@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+
+export type ProcessRole = 'command' | 'projector' | 'live';
+export const ALL_ROLES: ProcessRole[] = ['command', 'projector', 'live'];
+
+/** Everything a process reads from its environment, parsed once. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL for events and read models; absent → embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  /** KurrentDB/EventStoreDB for events (read models stay in PostgreSQL). */
+  eventStoreUrl?: string;
+  redisUrl?: string;
+  roles: ProcessRole[];
+  adminUser?: string;
+  adminPassword?: string;
+  /** HMAC secret for tokens; absent → generated once and kept in the database. */
+  tokenSecret?: string;
+  tokenTtlSeconds: number;
+  /** Folder of the election's master data (regions, TPS, paslon, parties, dapils). */
+  electionDataDir: string;
+  /** Serve the built dashboard from this folder when it exists. */
+  dashboardDir: string;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const roles = (env.ROLES ?? ALL_ROLES.join(','))
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of roles) {
+    if (!ALL_ROLES.includes(r as ProcessRole)) throw new Error(`ROLES: unknown role "${r}" (use ${ALL_ROLES.join(', ')})`);
+  }
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    roles: roles as ProcessRole[],
+    adminUser: env.SUARA_ADMIN_USER || undefined,
+    adminPassword: env.SUARA_ADMIN_PASSWORD || undefined,
+    tokenSecret: env.SUARA_TOKEN_SECRET || undefined,
+    tokenTtlSeconds: Number(env.SUARA_TOKEN_TTL ?? 12 * 3600),
+    electionDataDir: resolve(env.ELECTION_DATA ?? resolve(__dirname, '../election-data/labusel-2024')),
+    dashboardDir: resolve(env.DASHBOARD_DIR ?? resolve(__dirname, '../../dashboard/dist')),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
