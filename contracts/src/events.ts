@@ -8,6 +8,8 @@ export type Role = z.infer<typeof Role>;
 /** Metadata every event carries: who, when, which request, and the link of its stream's hash chain. */
 export const EventMetadata = z.object({
   userId: z.string(),
+  /** The username at the time, so the audit trail reads without a join. */
+  username: z.string().optional(),
   role: Role.or(z.literal('system')),
   at: z.string(),
   requestId: z.string(),

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { AppConfig } from './config';
+import { DatabaseModule } from './db/database.module';
+import { ElectionModule } from './election/election.module';
+import { IdentityModule } from './identity/identity.module';
+import { TabulationModule } from './tabulation/tabulation.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { LiveModule } from './live/live.module';
+import { HealthController } from './health.controller';
+
+/** One Nest application holds every context; ROLES decides what runs in this process. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot(config),
+        CqrsModule.forRoot(),
+        ElectionModule,
+        IdentityModule,
+        TabulationModule,
+        ProjectionsModule,
+        LiveModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

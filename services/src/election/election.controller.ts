@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { PhaseBody, RegionCode, TpsCode, type BallotSheet, type ElectionView, type RegionView } from '@suara/contracts';
+import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
+import { canAccessRegion, canAccessTps } from '../identity/scope';
+import { ApiError, forbidden } from '../http/api-error';
+import { parseBody, parseParam } from '../http/parse-body';
+import { ElectionService } from './election.service';
+import { ElectionRepository } from './election.repository';
+
+@Controller('api')
+export class ElectionController {
+  constructor(private readonly election: ElectionService, private readonly repo: ElectionRepository) {}
+
+  @Get('election')
+  view(): Promise<ElectionView> {
+    return this.election.view();
+  }
+
+  @Get('regions/:code')
+  region(@Param('code') raw: string, @CurrentUser() user: AuthUser): RegionView {
+    const code = parseParam(RegionCode, raw, 'code');
+    if (!canAccessRegion(user, code)) throw forbidden('Wilayah ini di luar cakupan Anda');
+    return this.election.regionView(code);
+  }
+
+  @Get('tps/:tpsCode/ballots')
+  ballots(@Param('tpsCode') raw: string, @CurrentUser() user: AuthUser): BallotSheet[] {
+    const tpsCode = parseParam(TpsCode, raw, 'tpsCode');
+    if (!canAccessTps(user, tpsCode)) throw forbidden('TPS ini di luar cakupan Anda');
+    return this.election.sheets(tpsCode);
+  }
+
+  /** Simulation only: a fresh run; earlier simulated results stay in the log but never count again. */
+  @Post('admin/simulation/reset')
+  @Roles('admin')
+  @HttpCode(200)
+  async resetSimulation() {
+    const d = await this.repo.nextSimulationRun();
+    if (!d) throw new ApiError(409, 'not_in_simulation', 'Pemilu sungguhan sudah berjalan; simulasi tidak dapat diulang');
+    return { mode: d.phase, activeElectionId: d.activeElectionId };
+  }
+
+  /** Ends the simulation, once and for good. */
+  @Post('admin/election/phase')
+  @Roles('admin')
+  @HttpCode(200)
+  async switchPhase(@Body() body: unknown) {
+    parseBody(PhaseBody, body);
+    const d = await this.repo.switchToReal();
+    if (!d) throw new ApiError(409, 'already_real', 'Pemilu sungguhan sudah berjalan; tidak ada jalan kembali ke simulasi');
+    return { mode: d.phase, activeElectionId: d.activeElectionId };
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type ElectionConfig, type ElectionView, type Region, type RegionView,
+} from '@suara/contracts';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { notFound } from '../http/api-error';
+import { ElectionRepository, type Deployment } from './election.repository';
+import { loadMasterData, type TpsRecord } from './master-data';
+import { ballotSheet, ballotSheets } from './ballot-sheets';
+
+/**
+ * Master data held in memory after start-up (it never changes while running): regions, TPS and
+ * the ballots of every TPS. The deployment phase is read from the database on each call, so a
+ * switch made through one process is seen by all.
+ */
+@Injectable()
+export class ElectionService implements OnModuleInit {
+  private readonly log = new Logger('election');
+  private config!: ElectionConfig;
+  private regionsByCode = new Map<string, Region>();
+  private childrenByCode = new Map<string, Region[]>();
+  private tpsByCode = new Map<string, TpsRecord>();
+  private tpsByDesa = new Map<string, TpsRecord[]>();
+  private tpsCountByRegion = new Map<string, number>();
+
+  constructor(private readonly repo: ElectionRepository, @Inject(APP_CONFIG) private readonly appConfig: AppConfig) {}
+
+  async onModuleInit() {
+    let config = await this.repo.loadedConfig();
+    if (!config) {
+      const data = loadMasterData(this.appConfig.electionDataDir);
+      if (await this.repo.importOnce(data)) {
+        this.log.log(`imported ${data.config.id}: ${data.regions.length} regions, ${data.tps.length} TPS`);
+      }
+      config = (await this.repo.loadedConfig())!;
+    }
+    this.config = config;
+    this.index(await this.repo.regions(), await this.repo.tps());
+  }
+
+  private index(regions: Region[], tps: TpsRecord[]) {
+    for (const r of regions) {
+      this.regionsByCode.set(r.code, r);
+      if (r.parentCode) push(this.childrenByCode, r.parentCode, r);
+    }
+    for (const t of tps) {
+      this.tpsByCode.set(t.code, t);
+      push(this.tpsByDesa, t.desaCode, t);
+      for (const code of [t.desaCode, t.kecamatanCode, t.kabupatenCode, t.kabupatenCode.slice(0, 2)]) {
+        this.tpsCountByRegion.set(code, (this.tpsCountByRegion.get(code) ?? 0) + 1);
+      }
+    }
+  }
+
+  get electionConfig(): ElectionConfig { return this.config; }
+  deployment(): Promise<Deployment> { return this.repo.deployment(); }
+  async activeElectionId(): Promise<string> { return (await this.repo.deployment()).activeElectionId; }
+
+  async view(): Promise<ElectionView> {
+    const d = await this.repo.deployment();
+    const c = this.config;
+    return {
+      id: c.id,
+      activeElectionId: d.activeElectionId,
+      name: c.name,
+      mode: d.phase,
+      kabupatenCode: c.kabupatenCode,
+      ballots: BALLOTS.map((ballot) => ({
+        ballot,
+        name: BALLOT_NAMES[ballot],
+        ...(ballot === 'PPWP' ? { paslon: c.paslon } : {}),
+        ...(ballot === 'DPD' ? { candidates: c.dpd.candidates } : {}),
+        ...(['DPR', 'DPRD_PROV', 'DPRD_KAB'].includes(ballot)
+          ? { parties: c.parties, dapils: c.dapils.filter((d2) => d2.ballot === ballot) }
+          : {}),
+      })),
+    };
+  }
+
+  region(code: string): Region | undefined { return this.regionsByCode.get(code); }
+  tps(code: string): TpsRecord | undefined { return this.tpsByCode.get(code); }
+  tpsOfDesa(desaCode: string): TpsRecord[] { return this.tpsByDesa.get(desaCode) ?? []; }
+  tpsCount(regionCode: string): number { return this.tpsByCode.has(regionCode) ? 1 : this.tpsCountByRegion.get(regionCode) ?? 0; }
+  allTps(): TpsRecord[] { return [...this.tpsByCode.values()]; }
+  children(code: string): Region[] { return this.childrenByCode.get(code) ?? []; }
+
+  /** `GET /api/regions/:code`: a region with its children; a desa's children are its TPS. */
+  regionView(code: string): RegionView {
+    const region = this.regionsByCode.get(code);
+    if (!region) throw notFound(`Wilayah ${code}`);
+    const tps = this.tpsOfDesa(code);
+    const children = tps.length
+      ? tps.map((t) => ({ code: t.code, level: 'tps' as const, name: t.name, tpsCount: 1 }))
+      : this.children(code).map((c) => ({ code: c.code, level: c.level, name: c.name, tpsCount: this.tpsCount(c.code) }));
+    return { ...region, children };
+  }
+
+  sheets(tpsCode: string): BallotSheet[] {
+    if (!this.tpsByCode.has(tpsCode)) throw notFound(`TPS ${tpsCode}`);
+    return ballotSheets(this.config, tpsCode);
+  }
+
+  sheet(tpsCode: string, ballot: Ballot): BallotSheet {
+    if (!this.tpsByCode.has(tpsCode)) throw notFound(`TPS ${tpsCode}`);
+    const sheet = ballotSheet(this.config, ballot, tpsCode);
+    if (!sheet) throw notFound(`Surat suara ${ballot} di TPS ${tpsCode}`);
+    return sheet;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { HealthView } from '@suara/contracts';
+import { APP_CONFIG, type AppConfig } from './config';
+import { EVENT_STORE, SQL_DATABASE } from './db/tokens';
+import type { SqlDatabase } from './db/sql';
+import type { EventStore } from './eventstore/event-store.port';
+import { Public } from './identity/auth.decorators';
+import { ProjectionHealth } from './projections/projection-health';
+
+/** `GET /health`: what works, what does not, and how far the projection trails the store. */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projection: ProjectionHealth,
+  ) {}
+
+  @Get('health')
+  @Public()
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthView> {
+    const [readModel, head] = await Promise.all([
+      this.db.query('SELECT 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
+      this.store.head().then((p) => ({ ok: true, position: p }), (e: Error) => ({ ok: false, position: null, error: e.message })),
+    ]);
+    const projection = await this.projection.status(head.position).catch((e: Error) => ({ position: null, lag: null, error: e.message }));
+    const ok = readModel.ok && head.ok;
+    if (!ok) reply.status(503).header('retry-after', '5');
+    return {
+      status: ok ? 'ok' : 'degraded',
+      roles: this.config.roles,
+      eventStore: { kind: this.store.kind, ...head },
+      readModel,
+      projection,
+    };
+  }
+}

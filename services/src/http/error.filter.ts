@@ -1,0 +1,71 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiError } from './api-error';
+
+/** Postgres/pg errors that mean "the database is away", not a bug: answer 503 with Retry-After. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) ||
+    /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)|Client has encountered a connection error/i.test(e?.message ?? '')
+  );
+}
+
+/**
+ * Every error leaves as `{error, message, issues?}` (API.md) and never with a stack trace.
+ * Fastify's own errors (body too large, bad JSON, wrong content type) keep their 4xx status.
+ */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('http');
+
+  catch(err: unknown, host: ArgumentsHost) {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body, headers } = this.describe(err);
+    if (status >= 500) this.log.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    for (const [k, v] of Object.entries(headers ?? {})) reply.header(k, v);
+    reply.status(status).send(body);
+  }
+
+  private describe(err: unknown): { status: number; body: object; headers?: Record<string, string> } {
+    if (err instanceof ApiError) return { status: err.getStatus(), body: err.getResponse() as object, headers: err.headers };
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      return { status, body: { error: httpCode(status), message: messageOf(err) } };
+    }
+    const fastifyErr = err as { statusCode?: number; code?: string; message?: string };
+    if (typeof fastifyErr?.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
+      return { status: fastifyErr.statusCode, body: { error: httpCode(fastifyErr.statusCode), message: fastifyMessage(fastifyErr) } };
+    }
+    if (isDatabaseUnavailable(err)) {
+      return {
+        status: 503,
+        body: { error: 'database_unavailable', message: 'Basis data sedang tidak tersedia; coba lagi sebentar lagi' },
+        headers: { 'retry-after': '5' },
+      };
+    }
+    return { status: 500, body: { error: 'internal_error', message: 'Terjadi kesalahan pada server' } };
+  }
+}
+
+function messageOf(err: HttpException): string {
+  const r = err.getResponse();
+  if (typeof r === 'string') return r;
+  const m = (r as { message?: unknown }).message;
+  return Array.isArray(m) ? m.join('; ') : String(m ?? err.message);
+}
+
+function fastifyMessage(err: { statusCode?: number; code?: string; message?: string }): string {
+  if (err.statusCode === 413) return 'Isi permintaan terlalu besar';
+  if (err.statusCode === 415) return 'Jenis konten tidak didukung; kirim application/json';
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /JSON/i.test(err.message ?? '')) return 'Isi permintaan bukan JSON yang sah';
+  return 'Permintaan tidak valid';
+}
+
+const CODES: Record<number, string> = {
+  400: 'invalid_input', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests',
+};
+const httpCode = (status: number) => CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');

@@ -1,0 +1,16 @@
+import type { LoggerService } from '@nestjs/common';
+import pino from 'pino';
+
+/** Structured JSON logs (pino) for Nest and for our own code. */
+export function createLogger(level: string) {
+  return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly log: pino.Logger) {}
+  log(message: unknown, context?: string) { this.log.info({ context }, String(message)); }
+  error(message: unknown, trace?: string, context?: string) { this.log.error({ context, trace }, String(message)); }
+  warn(message: unknown, context?: string) { this.log.warn({ context }, String(message)); }
+  debug(message: unknown, context?: string) { this.log.debug({ context }, String(message)); }
+  verbose(message: unknown, context?: string) { this.log.trace({ context }, String(message)); }
+}
