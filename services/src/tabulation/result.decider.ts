@@ -1,0 +1,311 @@
+import {
+  ResultEvent as ResultEventSchema,
+  type Ballot,
+  type CHasilForm,
+  type EventMetadata,
+  type Flag,
+  type Issue,
+  type ResultEvent,
+  type ResultStatus,
+  type ResultView,
+  type Role,
+  type SubmitResultResponse,
+} from '@suara/contracts';
+
+/**
+ * The result stream of one (election, TPS, ballot): submitted once by the operator, verified and
+ * corrected by Kesbangpol verifiers. `decide` is pure and throws `DomainError` when a command is
+ * refused; callers map it with `DOMAIN_ERROR_STATUS` / `error.status`.
+ */
+
+// ---------------------------------------------------------------- errors
+
+export const DOMAIN_ERROR_STATUS = {
+  invalid_form: 400,
+  reason_required: 400,
+  confirmation_required: 400,
+  no_change: 400,
+  nothing_submitted: 409,
+  already_submitted: 409,
+  already_verified: 409,
+  version_conflict: 409,
+} as const satisfies Record<string, number>;
+export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
+
+/** A refused command. Serialises to the API error body via `toBody()`. */
+export class DomainError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly issues?: Issue[],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.status = DOMAIN_ERROR_STATUS[code];
+  }
+
+  /** `400 invalid_form` listing every problem of a C.Hasil form (from `validateForm`). */
+  static invalidForm(issues: Issue[]): DomainError {
+    return new DomainError('invalid_form', `formulir C.Hasil tidak sah: ${issues.length} masalah`, undefined, issues);
+  }
+
+  /** The API error body: `{error, message, issues?, details?}`. */
+  toBody(): { error: DomainErrorCode; message: string; issues?: Issue[]; details?: Record<string, unknown> } {
+    return {
+      error: this.code,
+      message: this.message,
+      ...(this.issues ? { issues: this.issues } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+// ---------------------------------------------------------------- state
+
+export interface ResultKey {
+  electionId: string;
+  tpsCode: string;
+  ballot: Ballot;
+}
+
+export interface ResultState {
+  status: ResultStatus;
+  /** Number of events in the stream (0 = empty); the `expectedVersion` clients send back. */
+  version: number;
+  key: ResultKey | null;
+  form: CHasilForm | null;
+  flags: Flag[];
+  clientRequestId: string | null;
+  submittedBy: string | null;
+  submittedAt: string | null;
+  verifiedBy: string | null;
+  verifiedAt: string | null;
+}
+
+export const initialState = (): ResultState => ({
+  status: 'empty',
+  version: 0,
+  key: null,
+  form: null,
+  flags: [],
+  clientRequestId: null,
+  submittedBy: null,
+  submittedAt: null,
+  verifiedBy: null,
+  verifiedAt: null,
+});
+
+/** A result event as `evolve` reads it: `decide`'s output, or a stored event with its metadata (who, when). */
+export type StoredResultEvent = ResultEvent & { metadata?: Partial<Pick<EventMetadata, 'userId' | 'at'>> };
+
+export function evolve(state: ResultState, event: StoredResultEvent): ResultState {
+  const by = event.metadata?.userId ?? null;
+  const at = event.metadata?.at ?? null;
+  const version = state.version + 1;
+  switch (event.type) {
+    case 'ResultSubmitted': {
+      const { electionId, tpsCode, ballot, clientRequestId, form, flags } = event.data;
+      return {
+        ...state,
+        status: 'submitted',
+        version,
+        key: { electionId, tpsCode, ballot },
+        form,
+        flags,
+        clientRequestId,
+        submittedBy: by,
+        submittedAt: at,
+      };
+    }
+    case 'ResultVerified':
+      return { ...state, status: 'verified', version, verifiedBy: by, verifiedAt: at };
+    case 'ResultCorrected':
+      // A corrected result needs a fresh verification, so the previous one no longer describes it.
+      return { ...state, status: 'corrected', version, form: event.data.after, flags: event.data.flags, verifiedBy: null, verifiedAt: null };
+  }
+}
+
+/** Folds a stream's events into its state. */
+export function rebuild(events: readonly StoredResultEvent[]): ResultState {
+  return events.reduce(evolve, initialState());
+}
+
+/** Parses a stored event (e.g. the event store's `RecordedEvent`) into a `StoredResultEvent`; throws on a foreign shape. */
+export function toStoredResultEvent(recorded: { type: string; data: unknown; metadata?: { userId?: string; at?: string } }): StoredResultEvent {
+  const event = ResultEventSchema.parse({ type: recorded.type, data: recorded.data });
+  const metadata = recorded.metadata ? { userId: recorded.metadata.userId, at: recorded.metadata.at } : undefined;
+  return metadata ? { ...event, metadata } : event;
+}
+
+// ---------------------------------------------------------------- commands
+
+/** Who issues a command; the handler also copies it into the event metadata. */
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+export interface SubmitResult extends ResultKey {
+  type: 'SubmitResult';
+  clientRequestId: string;
+  /** Already validated by `validateForm`. */
+  form: CHasilForm;
+  flags: Flag[];
+  by: Actor;
+}
+
+export interface VerifyResult extends ResultKey {
+  type: 'VerifyResult';
+  expectedVersion: number;
+  by: Actor;
+}
+
+export interface CorrectResult extends ResultKey {
+  type: 'CorrectResult';
+  expectedVersion: number;
+  /** Already validated by `validateForm`. */
+  form: CHasilForm;
+  flags: Flag[];
+  reason: string;
+  operatorConfirmation: string;
+  by: Actor;
+}
+
+export type ResultCommand = SubmitResult | VerifyResult | CorrectResult;
+
+/** What `decide` returns: the events to append, and whether the command was a harmless retry. */
+export interface ResultDecision {
+  events: ResultEvent[];
+  /** true for a repeated submission (same clientRequestId, same form): answer 200 with the stored state. */
+  retry: boolean;
+}
+
+export function decide(command: ResultCommand, state: ResultState): ResultDecision {
+  switch (command.type) {
+    case 'SubmitResult':
+      return submit(command, state);
+    case 'VerifyResult':
+      return verify(command, state);
+    case 'CorrectResult':
+      return correct(command, state);
+  }
+}
+
+const keyOf = (c: ResultKey): ResultKey => ({ electionId: c.electionId, tpsCode: c.tpsCode, ballot: c.ballot });
+const emit = (...events: ResultEvent[]): ResultDecision => ({ events, retry: false });
+
+function submit(command: SubmitResult, state: ResultState): ResultDecision {
+  if (state.status === 'empty') {
+    return emit({
+      type: 'ResultSubmitted',
+      data: { ...keyOf(command), clientRequestId: command.clientRequestId, form: command.form, flags: command.flags },
+    });
+  }
+  if (state.status === 'submitted' && state.clientRequestId === command.clientRequestId && sameForm(state.form, command.form)) {
+    return { events: [], retry: true };
+  }
+  const when = state.submittedAt ? ` pada ${state.submittedAt}` : '';
+  const who = state.submittedBy ? ` oleh ${state.submittedBy}` : '';
+  throw new DomainError(
+    'already_submitted',
+    `hasil TPS ${command.tpsCode} surat suara ${command.ballot} sudah dikirim${when}${who}; sekarang berstatus ${state.status}, versi ${state.version}`,
+    { status: state.status, version: state.version, submittedAt: state.submittedAt, submittedBy: state.submittedBy },
+  );
+}
+
+function verify(command: VerifyResult, state: ResultState): ResultDecision {
+  requireSubmitted(command, state);
+  if (state.status === 'verified' && command.expectedVersion === state.version) {
+    throw new DomainError(
+      'already_verified',
+      `hasil TPS ${command.tpsCode} surat suara ${command.ballot} versi ${state.version} sudah diverifikasi${state.verifiedBy ? ` oleh ${state.verifiedBy}` : ''}`,
+      { status: state.status, version: state.version, verifiedBy: state.verifiedBy, verifiedAt: state.verifiedAt },
+    );
+  }
+  requireVersion(command, state);
+  return emit({ type: 'ResultVerified', data: keyOf(command) });
+}
+
+function correct(command: CorrectResult, state: ResultState): ResultDecision {
+  const reason = command.reason.trim();
+  const operatorConfirmation = command.operatorConfirmation.trim();
+  requireCorrectionTexts(reason, operatorConfirmation);
+  requireSubmitted(command, state);
+  requireVersion(command, state);
+  if (sameForm(state.form, command.form)) {
+    throw new DomainError('no_change', `koreksi tidak mengubah apa pun: formulir sama dengan versi ${state.version}`, { version: state.version });
+  }
+  return emit({
+    type: 'ResultCorrected',
+    data: { ...keyOf(command), before: state.form as CHasilForm, after: command.form, reason, operatorConfirmation, flags: command.flags },
+  });
+}
+
+function requireCorrectionTexts(reason: string, operatorConfirmation: string): void {
+  const issues: Issue[] = [];
+  if (!reason) issues.push({ path: 'reason', message: 'alasan koreksi wajib diisi' });
+  if (!operatorConfirmation) issues.push({ path: 'operatorConfirmation', message: 'konfirmasi operator wajib diisi' });
+  if (issues.length === 0) return;
+  const code = reason ? 'confirmation_required' : 'reason_required';
+  throw new DomainError(code, issues.map((i) => i.message).join('; '), undefined, issues);
+}
+
+function requireSubmitted(command: ResultKey, state: ResultState): void {
+  if (state.status !== 'empty' && state.form) return;
+  throw new DomainError('nothing_submitted', `belum ada hasil TPS ${command.tpsCode} surat suara ${command.ballot} yang dikirim`, {
+    status: state.status,
+    version: state.version,
+  });
+}
+
+function requireVersion(command: { expectedVersion: number }, state: ResultState): void {
+  if (command.expectedVersion === state.version) return;
+  throw new DomainError(
+    'version_conflict',
+    `hasil sudah berubah: versi sekarang ${state.version}, bukan ${command.expectedVersion}; muat ulang lalu periksa kembali`,
+    { currentVersion: state.version, expectedVersion: command.expectedVersion, status: state.status },
+  );
+}
+
+/** Deep equality of two forms, ignoring key order. */
+export function sameForm(a: CHasilForm | null, b: CHasilForm | null): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The decider as one object, for generic helpers (specs, command handlers). */
+export const resultDecider = { initialState, evolve, decide };
+
+// ---------------------------------------------------------------- views
+
+/** `GET /api/results/:tpsCode/:ballot`, and the answer to verify and correct. */
+export function toResultView(tpsCode: string, ballot: Ballot, state: ResultState): ResultView {
+  return {
+    tpsCode,
+    ballot,
+    status: state.status,
+    form: state.form,
+    version: state.version,
+    submittedBy: state.submittedBy,
+    submittedAt: state.submittedAt,
+    verifiedBy: state.verifiedBy,
+    verifiedAt: state.verifiedAt,
+    flags: state.flags,
+  };
+}
+
+/** `POST /api/results` answer: 201 after the append, and the same body (200) for a retry. */
+export function toSubmitResponse(tpsCode: string, ballot: Ballot, state: ResultState): SubmitResultResponse {
+  return { tpsCode, ballot, status: 'submitted', version: state.version, flags: state.flags };
+}
