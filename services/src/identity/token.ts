@@ -1,0 +1,92 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Role } from '@suara/contracts';
+
+/**
+ * Compact signed tokens in the JWT layout (`base64url(header).base64url(payload).base64url(sig)`,
+ * HMAC-SHA256). Only HS256 with our own header is accepted: no `alg` negotiation.
+ */
+export interface TokenClaims {
+  /** User id. */
+  sub: string;
+  role: Role;
+  /** The user's token_version when the token was issued; a bump revokes every older token. */
+  tv: number;
+  /** Issued at, seconds since the epoch. */
+  iat: number;
+  /** Expires at, seconds since the epoch. */
+  exp: number;
+}
+
+export type TokenFailure = 'malformed' | 'bad_signature' | 'expired';
+
+export class TokenError extends Error {
+  constructor(readonly reason: TokenFailure) {
+    super(`token rejected: ${reason}`);
+  }
+}
+
+const HEADER = b64url(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
+
+function b64url(buf: Buffer): string {
+  return buf.toString('base64url');
+}
+
+function sign(input: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(input).digest();
+}
+
+export interface SignedToken {
+  token: string;
+  /** When the token stops being accepted. */
+  expiresAt: Date;
+}
+
+/** Signs a token for `subject` valid `ttlSeconds` from `now`. */
+export function signToken(
+  subject: { sub: string; role: Role; tv: number },
+  secret: string,
+  ttlSeconds: number,
+  now: Date = new Date(),
+): SignedToken {
+  const iat = Math.floor(now.getTime() / 1000);
+  const claims: TokenClaims = { sub: subject.sub, role: subject.role, tv: subject.tv, iat, exp: iat + ttlSeconds };
+  const body = `${HEADER}.${b64url(Buffer.from(JSON.stringify(claims)))}`;
+  return { token: `${body}.${b64url(sign(body, secret))}`, expiresAt: new Date(claims.exp * 1000) };
+}
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Returns the claims of a token signed with `secret` and not expired at `now`; throws TokenError otherwise. */
+export function verifyToken(token: string, secret: string, now: Date = new Date()): TokenClaims {
+  if (typeof token !== 'string' || token.length > 4096) throw new TokenError('malformed');
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) throw new TokenError('malformed');
+  const [header, payload, sig] = parts;
+  if (header !== HEADER) throw new TokenError('malformed');
+  const expected = sign(`${header}.${payload}`, secret);
+  const given = Buffer.from(sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('bad_signature');
+  const claims = parseClaims(payload);
+  if (Math.floor(now.getTime() / 1000) >= claims.exp) throw new TokenError('expired');
+  return claims;
+}
+
+function parseClaims(payload: string): TokenClaims {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw new TokenError('malformed');
+  }
+  const c = raw as Partial<TokenClaims> | null;
+  const ok =
+    c !== null &&
+    typeof c === 'object' &&
+    typeof c.sub === 'string' &&
+    Role.safeParse(c.role).success &&
+    Number.isInteger(c.tv) &&
+    Number.isInteger(c.iat) &&
+    Number.isInteger(c.exp);
+  if (!ok) throw new TokenError('malformed');
+  return { sub: c.sub!, role: c.role!, tv: c.tv!, iat: c.iat!, exp: c.exp! };
+}

@@ -1,0 +1,76 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { signToken, TokenError, verifyToken } from './token';
+
+const secret = 'test-secret-of-enough-length-0123456789';
+const t0 = new Date('2024-02-14T07:00:00Z');
+const subject = { sub: 'u-1', role: 'operator' as const, tv: 3 };
+
+function reasonOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TokenError) return e.reason;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('signed tokens', () => {
+  it('round-trips the claims and reports the expiry', () => {
+    const { token, expiresAt } = signToken(subject, secret, 3600, t0);
+    expect(token.split('.')).toHaveLength(3);
+    expect(expiresAt.toISOString()).toBe('2024-02-14T08:00:00.000Z');
+    const claims = verifyToken(token, secret, new Date(t0.getTime() + 1000));
+    expect(claims).toEqual({ sub: 'u-1', role: 'operator', tv: 3, iat: t0.getTime() / 1000, exp: t0.getTime() / 1000 + 3600 });
+  });
+
+  it('has a JWT-compatible HS256 header', () => {
+    const { token } = signToken(subject, secret, 60, t0);
+    expect(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+  });
+
+  it('rejects a token at and after its expiry', () => {
+    const { token } = signToken(subject, secret, 60, t0);
+    expect(reasonOf(() => verifyToken(token, secret, new Date(t0.getTime() + 59_000)))).toBeUndefined();
+    expect(reasonOf(() => verifyToken(token, secret, new Date(t0.getTime() + 60_000)))).toBe('expired');
+    expect(reasonOf(() => verifyToken(token, secret, new Date(t0.getTime() + 86_400_000)))).toBe('expired');
+  });
+
+  it('rejects a token signed with another secret', () => {
+    const { token } = signToken(subject, 'other-secret', 60, t0);
+    expect(reasonOf(() => verifyToken(token, secret, t0))).toBe('bad_signature');
+  });
+
+  it('rejects a tampered payload (role raised to admin)', () => {
+    const { token } = signToken(subject, secret, 60, t0);
+    const [h, p, s] = token.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url');
+    expect(reasonOf(() => verifyToken(`${h}.${forged}.${s}`, secret, t0))).toBe('bad_signature');
+  });
+
+  it('rejects a tampered signature and alg=none', () => {
+    const { token } = signToken(subject, secret, 60, t0);
+    const [h, p, s] = token.split('.');
+    const flipped = s.slice(0, -2) + (s.endsWith('AA') ? 'BB' : 'AA');
+    expect(reasonOf(() => verifyToken(`${h}.${p}.${flipped}`, secret, t0))).toBe('bad_signature');
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expect(reasonOf(() => verifyToken(`${none}.${p}.`, secret, t0))).toBe('malformed');
+    expect(reasonOf(() => verifyToken(`${none}.${p}.${s}`, secret, t0))).toBe('malformed');
+  });
+
+  it('rejects garbage', () => {
+    for (const bad of ['', 'abc', 'a.b', 'a.b.c.d', '...', 'a b.c.d', 'x'.repeat(5000)]) {
+      expect(reasonOf(() => verifyToken(bad, secret, t0))).toBe('malformed');
+    }
+    expect(reasonOf(() => verifyToken(undefined as unknown as string, secret, t0))).toBe('malformed');
+  });
+
+  it('rejects a correctly signed payload with wrong claim types', () => {
+    const h = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const p = Buffer.from(JSON.stringify({ sub: 'u-1', role: 'superuser', tv: 1, iat: 1, exp: 9e9 })).toString('base64url');
+    const s = createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url');
+    expect(reasonOf(() => verifyToken(`${h}.${p}.${s}`, secret, t0))).toBe('malformed');
+  });
+});
