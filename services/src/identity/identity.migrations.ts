@@ -1,0 +1,45 @@
+import type { Migration } from '../db/migration';
+
+/** Users, the kept token secret and the audit log of logins and admin actions. */
+export const identityMigrations: Migration[] = [
+  {
+    version: 301,
+    name: 'identity: users, auth secret, audit log',
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        username text NOT NULL,
+        password_hash text NOT NULL,
+        role text NOT NULL CHECK (role IN ('admin', 'verifier', 'official', 'operator')),
+        -- Operator scope: desa (10-digit) and/or TPS (13-digit) codes.
+        scope jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(scope) = 'array'),
+        disabled boolean NOT NULL DEFAULT false,
+        -- Part of every token; bumping it revokes every token issued before.
+        token_version integer NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by text
+      );
+      CREATE UNIQUE INDEX users_username_ci ON users (lower(username));
+      CREATE INDEX users_role ON users (role);
+
+      -- The token secret when SUARA_TOKEN_SECRET is not set, shared by every process and restart.
+      CREATE TABLE auth_secret (
+        id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        secret text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE audit_log (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        actor_id text,
+        actor_username text,
+        action text NOT NULL,
+        target text,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+        ip text
+      );
+      CREATE INDEX audit_log_at ON audit_log (at DESC, id DESC);
+    `,
+  },
+];
