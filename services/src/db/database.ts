@@ -1,0 +1,13 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openPglite } from './pglite.database';
+import { openPostgres } from './postgres.database';
+import type { SqlDatabase } from './sql';
+
+/** PostgreSQL when `databaseUrl` is set, else embedded PGlite under `${dataDir}/pglite`. */
+export async function openDatabase(cfg: { databaseUrl?: string; dataDir: string }): Promise<SqlDatabase> {
+  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl);
+  const dir = join(cfg.dataDir, 'pglite');
+  await mkdir(dir, { recursive: true });
+  return openPglite(dir);
+}

@@ -1,0 +1,99 @@
+import type { SqlDatabase } from '../db/sql';
+import type { AppendResult } from './event-store.port';
+import type { AppendRequest } from './append-plan';
+import { appendInTransaction, StreamsChangedError, type AppendOutcome } from './append-in-transaction';
+
+export interface GroupCommitOptions {
+  /** Most appends taken into one transaction; default 500. */
+  maxGroupSize?: number;
+  /** Attempts per group on deadlock, serialization failure or a stream changed by another writer; default 8. */
+  maxAttempts?: number;
+}
+
+interface Pending {
+  request: AppendRequest;
+  resolve(result: AppendResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Commits appends in groups: while one transaction is in flight, new appends queue, and the next
+ * transaction takes the whole queue (up to `maxGroupSize`). One commit then carries many
+ * submissions, which is what lifts ingest above one fsync per submission. Callers are resolved
+ * only after their group committed; a rejected append never fails the others in its group.
+ */
+export class GroupCommitter {
+  private readonly queue: Pending[] = [];
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private readonly maxGroupSize: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly db: SqlDatabase, options: GroupCommitOptions = {}) {
+    this.maxGroupSize = options.maxGroupSize ?? 500;
+    this.maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.draining ??= this.drainSoon();
+    });
+  }
+
+  /** Refuses new appends and resolves once every queued one has been committed or rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  private async drainSoon(): Promise<void> {
+    // Appends issued in the same tick join the first group.
+    await Promise.resolve();
+    try {
+      while (this.queue.length > 0) await this.commitGroup(this.queue.splice(0, this.maxGroupSize));
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async commitGroup(group: Pending[]): Promise<void> {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await this.transactWithRetry(group.map((p) => p.request));
+    } catch (err) {
+      // Something in the group broke the whole transaction (e.g. a value the database refuses):
+      // commit the appends one by one so only the culprit fails.
+      if (group.length > 1) {
+        for (const pending of group) await this.commitGroup([pending]);
+      } else {
+        group[0].reject(err as Error);
+      }
+      return;
+    }
+    outcomes.forEach((outcome, i) => (outcome.ok ? group[i].resolve(outcome.result) : group[i].reject(outcome.error)));
+  }
+
+  private async transactWithRetry(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => appendInTransaction(tx, requests));
+      } catch (err) {
+        if (!isRetryable(err) || attempt >= this.maxAttempts) throw err;
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
+  }
+}
+
+/** Deadlock, serialization failure, or a stream created by another writer since we locked. */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof StreamsChangedError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

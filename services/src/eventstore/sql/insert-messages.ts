@@ -1,0 +1,42 @@
+import type { SqlExecutor } from '../../db/sql';
+import type { SqlPosition } from '../checkpoint';
+
+export interface MessageToInsert {
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  /** JSON text, serialised by the caller so a value that cannot be serialised fails before SQL. */
+  dataJson: string;
+  metadataJson: string;
+}
+
+/**
+ * Inserts events in the given order (global positions follow it); returns each event's position,
+ * keyed by `messageKey(streamId, streamPosition)`.
+ */
+export async function insertMessages(tx: SqlExecutor, messages: MessageToInsert[]): Promise<Map<string, SqlPosition>> {
+  if (messages.length === 0) return new Map();
+  const { rows } = await tx.query<{ stream_id: string; stream_position: string; transaction_id: string; global_position: string }>(
+    `INSERT INTO messages (stream_id, stream_position, type, data, metadata)
+     SELECT stream_id, stream_position, type, data, metadata
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::jsonb[])
+            WITH ORDINALITY AS m(stream_id, stream_position, type, data, metadata, ord)
+      ORDER BY ord
+     RETURNING stream_id, stream_position::text AS stream_position, transaction_id::text AS transaction_id,
+               global_position::text AS global_position`,
+    [
+      messages.map((m) => m.streamId),
+      messages.map((m) => m.streamPosition),
+      messages.map((m) => m.type),
+      messages.map((m) => m.dataJson),
+      messages.map((m) => m.metadataJson),
+    ],
+  );
+  return new Map(
+    rows.map((r) => [messageKey(r.stream_id, Number(r.stream_position)), { transactionId: r.transaction_id, globalPosition: r.global_position }]),
+  );
+}
+
+export function messageKey(streamId: string, streamPosition: number): string {
+  return `${streamPosition}@${streamId}`;
+}
