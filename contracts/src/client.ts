@@ -7,6 +7,7 @@ import type {
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample } from './quickcount';
+import type { AdminUserView, AuditEntryView } from './identity';
 
 /** An HTTP answer that was not 2xx; `body` is the API's error shape. */
 export class ApiError extends Error {
@@ -52,6 +53,14 @@ export class SuaraClient {
   region(code: string) { return this.get<RegionView>(`/api/regions/${code}`); }
   tpsBallots(tpsCode: string) { return this.get<BallotSheet[]>(`/api/tps/${tpsCode}/ballots`); }
   createUser(user: CreateUserBody) { return this.post<{ id: string }>('/api/admin/users', user); }
+  users() { return this.get<AdminUserView[]>('/api/admin/users'); }
+  disableUser(id: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/disable`, {}); }
+  enableUser(id: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/enable`, {}); }
+  /** Sets a new password and revokes the user's tokens. */
+  resetPassword(id: string, password: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/password`, { password }); }
+  revokeTokens(id: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/revoke-tokens`, {}); }
+  /** Logins and admin actions, newest first. */
+  audit(limit?: number) { return this.get<AuditEntryView[]>(`/api/admin/audit${limit ? `?limit=${limit}` : ''}`); }
 
   validate(tpsCode: string, ballot: Ballot, form: CHasilForm) {
     return this.post<ValidateResponse>('/api/results/validate', { tpsCode, ballot, form });

@@ -7,3 +7,4 @@ export * from './readmodels';
 export * from './quickcount';
 export * from './socket';
 export * from './client';
+export * from './identity';
