@@ -24,6 +24,8 @@ export interface AppConfig {
   /** Serve the built dashboard from this folder when it exists. */
   dashboardDir: string;
   logLevel: string;
+  /** Submissions one operator may make per minute (a burst of as many). */
+  submitRatePerMinute: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     electionDataDir: resolve(env.ELECTION_DATA ?? resolve(__dirname, '../election-data/labusel-2024')),
     dashboardDir: resolve(env.DASHBOARD_DIR ?? resolve(__dirname, '../../dashboard/dist')),
     logLevel: env.LOG_LEVEL ?? 'info',
+    submitRatePerMinute: Number(env.SUARA_SUBMIT_RATE_PER_MIN ?? 60),
   };
 }
 

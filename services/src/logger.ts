@@ -7,10 +7,10 @@ export function createLogger(level: string) {
 }
 
 export class PinoNestLogger implements LoggerService {
-  constructor(private readonly log: pino.Logger) {}
-  log(message: unknown, context?: string) { this.log.info({ context }, String(message)); }
-  error(message: unknown, trace?: string, context?: string) { this.log.error({ context, trace }, String(message)); }
-  warn(message: unknown, context?: string) { this.log.warn({ context }, String(message)); }
-  debug(message: unknown, context?: string) { this.log.debug({ context }, String(message)); }
-  verbose(message: unknown, context?: string) { this.log.trace({ context }, String(message)); }
+  constructor(private readonly pino: pino.Logger) {}
+  log(message: unknown, context?: string) { this.pino.info({ context }, String(message)); }
+  error(message: unknown, trace?: string, context?: string) { this.pino.error({ context, trace }, String(message)); }
+  warn(message: unknown, context?: string) { this.pino.warn({ context }, String(message)); }
+  debug(message: unknown, context?: string) { this.pino.debug({ context }, String(message)); }
+  verbose(message: unknown, context?: string) { this.pino.trace({ context }, String(message)); }
 }

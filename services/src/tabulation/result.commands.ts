@@ -1,0 +1,19 @@
+import type { Ballot } from '@suara/contracts';
+import type { AuthUser } from '../identity/auth.decorators';
+
+/** Command messages dispatched through @nestjs/cqrs; the bodies are already parsed. */
+export class SubmitResultCommand {
+  constructor(readonly user: AuthUser, readonly requestId: string, readonly body: { tpsCode: string; ballot: Ballot; clientRequestId: string; form: unknown }) {}
+}
+export class VerifyResultCommand {
+  constructor(readonly user: AuthUser, readonly requestId: string, readonly tpsCode: string, readonly ballot: Ballot, readonly expectedVersion: number) {}
+}
+export class CorrectResultCommand {
+  constructor(
+    readonly user: AuthUser,
+    readonly requestId: string,
+    readonly tpsCode: string,
+    readonly ballot: Ballot,
+    readonly body: { expectedVersion: number; form: unknown; reason: string; operatorConfirmation: string },
+  ) {}
+}

@@ -1,0 +1,95 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { ResultView, SubmitResultResponse } from '@suara/contracts';
+import { ApiError } from '../http/api-error';
+import { ElectionService } from '../election/election.service';
+import type { AuthUser } from '../identity/auth.decorators';
+import { validateForm } from './chasil.validation';
+import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
+import {
+  decide, evolve, isDomainError, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
+} from './result.decider';
+import { ConcurrencyError, ResultRepository } from './result.repository';
+
+/** A concurrent writer won the race this many times in a row: give up with a 409 rather than spin. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Load → decide → append, again on a fresh state when another writer got there first, so a lost
+ * race ends in the same answer a later request would get (409 already_submitted, or 200 for a retry).
+ */
+async function execute(repo: ResultRepository, key: ResultKey, command: ResultCommand, user: AuthUser, requestId: string, at: () => string) {
+  for (let attempt = 1; ; attempt++) {
+    const { state } = await repo.load(key);
+    const decision = decideOrThrow(command, state);
+    if (decision.events.length === 0) return { state, created: false };
+    try {
+      const metadata = { userId: user.id, username: user.username, role: user.role, at: at(), requestId, electionId: key.electionId };
+      await repo.append(key, state.version, decision.events, metadata);
+      const next = decision.events.reduce((s, e) => evolve(s, { ...e, metadata }), state);
+      return { state: next, created: true };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+function decideOrThrow(command: ResultCommand, state: ResultState) {
+  try {
+    return decide(command, state);
+  } catch (err) {
+    if (isDomainError(err)) throw new ApiError(err.status, err.code, err.message, err.issues);
+    throw err;
+  }
+}
+
+const now = () => new Date().toISOString();
+
+function validOrThrow(election: ElectionService, key: ResultKey, form: unknown) {
+  const result = validateForm(key.ballot, election.sheet(key.tpsCode, key.ballot), form);
+  if (!result.ok) throw new ApiError(400, 'invalid_form', `Formulir C.Hasil tidak sah: ${result.issues.length} masalah`, result.issues);
+  return result;
+}
+
+@CommandHandler(SubmitResultCommand)
+export class SubmitResultHandler implements ICommandHandler<SubmitResultCommand, { created: boolean; body: SubmitResultResponse }> {
+  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
+
+  async execute({ user, requestId, body }: SubmitResultCommand) {
+    const key = { electionId: await this.election.activeElectionId(), tpsCode: body.tpsCode, ballot: body.ballot };
+    const { form, flags } = validOrThrow(this.election, key, body.form);
+    const command = { type: 'SubmitResult' as const, ...key, clientRequestId: body.clientRequestId, form, flags, by: { userId: user.id, role: user.role } };
+    const { state, created } = await execute(this.repo, key, command, user, requestId, now);
+    return { created, body: toSubmitResponse(key.tpsCode, key.ballot, state) };
+  }
+}
+
+@CommandHandler(VerifyResultCommand)
+export class VerifyResultHandler implements ICommandHandler<VerifyResultCommand, ResultView> {
+  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
+
+  async execute({ user, requestId, tpsCode, ballot, expectedVersion }: VerifyResultCommand) {
+    this.election.sheet(tpsCode, ballot);
+    const key = { electionId: await this.election.activeElectionId(), tpsCode, ballot };
+    const command = { type: 'VerifyResult' as const, ...key, expectedVersion, by: { userId: user.id, role: user.role } };
+    const { state } = await execute(this.repo, key, command, user, requestId, now);
+    return toResultView(tpsCode, ballot, state);
+  }
+}
+
+@CommandHandler(CorrectResultCommand)
+export class CorrectResultHandler implements ICommandHandler<CorrectResultCommand, ResultView> {
+  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
+
+  async execute({ user, requestId, tpsCode, ballot, body }: CorrectResultCommand) {
+    const key = { electionId: await this.election.activeElectionId(), tpsCode, ballot };
+    const { form, flags } = validOrThrow(this.election, key, body.form);
+    const command = {
+      type: 'CorrectResult' as const, ...key, expectedVersion: body.expectedVersion, form, flags,
+      reason: body.reason, operatorConfirmation: body.operatorConfirmation, by: { userId: user.id, role: user.role },
+    };
+    const { state } = await execute(this.repo, key, command, user, requestId, now);
+    return toResultView(tpsCode, ballot, state);
+  }
+}
+
+export const RESULT_HANDLERS = [SubmitResultHandler, VerifyResultHandler, CorrectResultHandler];

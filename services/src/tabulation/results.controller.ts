@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  Ballot, CorrectResultBody, SubmitResultBody, TpsCode, ValidateResultBody, VerifyResultBody,
+  type HistoryEntry, type ResultView, type SubmitResultResponse, type ValidateResponse,
+} from '@suara/contracts';
+import { ElectionService } from '../election/election.service';
+import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
+import { assertTpsInScope } from '../identity/scope';
+import { SubmissionRateLimiter } from '../identity/submission-rate-limiter';
+import { parseBody, parseParam } from '../http/parse-body';
+import { validateForm } from './chasil.validation';
+import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
+import { toResultView } from './result.decider';
+import { ResultRepository } from './result.repository';
+import { toHistory } from './result.history';
+
+@Controller('api/results')
+export class ResultsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly election: ElectionService,
+    private readonly repo: ResultRepository,
+    @Inject(SubmissionRateLimiter) private readonly rateLimiter: SubmissionRateLimiter,
+  ) {}
+
+  /** Dry run: every problem and every flag, nothing stored. */
+  @Post('validate')
+  @Roles('operator', 'verifier')
+  @HttpCode(200)
+  validate(@Body() raw: unknown, @CurrentUser() user: AuthUser): ValidateResponse {
+    const body = parseBody(ValidateResultBody, raw);
+    this.checkTps(user, body.tpsCode);
+    const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form);
+    return { ok: result.ok, issues: result.ok ? [] : result.issues, warnings: result.flags };
+  }
+
+  @Post()
+  @Roles('operator')
+  async submit(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
+    const body = parseBody(SubmitResultBody, raw);
+    this.checkTps(user, body.tpsCode);
+    this.rateLimiter.consume(user.id);
+    const { created, body: answer } = await this.commands.execute(new SubmitResultCommand(user, req.id, body));
+    reply.status(created ? 201 : 200);
+    return answer;
+  }
+
+  @Get(':tpsCode/:ballot')
+  @Roles('operator', 'verifier', 'official', 'admin')
+  async get(@Param('tpsCode') tps: string, @Param('ballot') b: string, @CurrentUser() user: AuthUser): Promise<ResultView> {
+    const key = await this.key(user, tps, b);
+    const { state } = await this.repo.load(key);
+    return toResultView(key.tpsCode, key.ballot, state);
+  }
+
+  @Get(':tpsCode/:ballot/history')
+  @Roles('operator', 'verifier', 'official', 'admin')
+  async history(@Param('tpsCode') tps: string, @Param('ballot') b: string, @CurrentUser() user: AuthUser): Promise<HistoryEntry[]> {
+    const { events } = await this.repo.load(await this.key(user, tps, b));
+    return toHistory(events);
+  }
+
+  @Post(':tpsCode/:ballot/verify')
+  @Roles('verifier')
+  @HttpCode(200)
+  async verify(@Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
+    const key = await this.key(user, tps, b);
+    const body = parseBody(VerifyResultBody, raw);
+    return this.commands.execute(new VerifyResultCommand(user, req.id, key.tpsCode, key.ballot, body.expectedVersion));
+  }
+
+  @Post(':tpsCode/:ballot/corrections')
+  @Roles('verifier')
+  @HttpCode(200)
+  async correct(@Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
+    const key = await this.key(user, tps, b);
+    const body = parseBody(CorrectResultBody, raw);
+    return this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
+  }
+
+  private async key(user: AuthUser, rawTps: string, rawBallot: string) {
+    const tpsCode = parseParam(TpsCode, rawTps, 'tpsCode');
+    const ballot = parseParam(Ballot, rawBallot, 'ballot');
+    this.checkTps(user, tpsCode);
+    this.election.sheet(tpsCode, ballot);
+    return { electionId: await this.election.activeElectionId(), tpsCode, ballot };
+  }
+
+  /** Unknown TPS → 404; outside an operator's scope → 403. */
+  private checkTps(user: AuthUser, tpsCode: string) {
+    if (!this.election.tps(tpsCode)) this.election.sheets(tpsCode);
+    assertTpsInScope(user, tpsCode);
+  }
+}
