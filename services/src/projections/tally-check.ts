@@ -1,0 +1,117 @@
+import { ancestorCodes, type Ballot } from '@suara/contracts';
+import type { RecordedEvent } from '../eventstore/event-store.port';
+import { flattenVotes } from '../tabulation/chasil.validation';
+import { evolve, initialState, toStoredResultEvent, type ResultState } from '../tabulation/result.decider';
+
+/**
+ * The independent recomputation behind `checkTallies`: every stream is folded with the write side's
+ * own decider (`evolve`), and every tally is summed from scratch from the final states. It shares
+ * nothing with the incremental projector but `flattenVotes`, so a bug in the deltas shows up here.
+ */
+
+const RESULT_TYPES = new Set(['ResultSubmitted', 'ResultVerified', 'ResultCorrected']);
+
+/** Expected numbers of one `region_tallies` row. */
+export interface TallyNumbers {
+  votes: Record<string, number>;
+  valid: number;
+  invalid: number;
+  tpsReported: number;
+  tpsVerified: number;
+}
+
+export interface TallyRow extends TallyNumbers {
+  electionId: string;
+  regionCode: string;
+  ballot: string;
+}
+
+/** One disagreement between the stored read model and the recomputation. */
+export interface TallyDifference {
+  electionId: string;
+  regionCode: string;
+  ballot: string;
+  /** `valid`, `invalid`, `tpsReported`, `tpsVerified` or `votes.<option>`. */
+  field: string;
+  expected: number;
+  actual: number;
+}
+
+/** Folds events one batch at a time (so a check does not hold the whole log), then sums. */
+export class TallyRecomputation {
+  private readonly streams = new Map<string, ResultState>();
+
+  add(events: readonly RecordedEvent[]): void {
+    for (const recorded of events) {
+      if (!RESULT_TYPES.has(recorded.type)) continue;
+      const event = toStoredResultEvent(recorded);
+      const { electionId, tpsCode, ballot } = event.data;
+      const key = `${electionId}\u0000${tpsCode}\u0000${ballot}`;
+      this.streams.set(key, evolve(this.streams.get(key) ?? initialState(), event));
+    }
+  }
+
+  /** Every non-empty tally row the events imply, keyed `election|region|ballot`. */
+  tallies(): Map<string, TallyRow> {
+    const rows = new Map<string, TallyRow>();
+    for (const state of this.streams.values()) {
+      if (!state.key || !state.form) continue;
+      const { electionId, tpsCode, ballot } = state.key;
+      const votes = flattenVotes(ballot, state.form);
+      for (const regionCode of [tpsCode, ...ancestorCodes(tpsCode)]) {
+        const row = rowOf(rows, electionId, regionCode, ballot);
+        for (const [option, n] of Object.entries(votes)) row.votes[option] = (row.votes[option] ?? 0) + n;
+        row.valid += state.form.valid;
+        row.invalid += state.form.invalid;
+        row.tpsReported += 1;
+        if (state.status === 'verified') row.tpsVerified += 1;
+      }
+    }
+    return rows;
+  }
+}
+
+function rowOf(rows: Map<string, TallyRow>, electionId: string, regionCode: string, ballot: Ballot): TallyRow {
+  const key = tallyRowKey(electionId, regionCode, ballot);
+  let row = rows.get(key);
+  if (!row) {
+    row = { electionId, regionCode, ballot, votes: {}, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 0 };
+    rows.set(key, row);
+  }
+  return row;
+}
+
+export const tallyRowKey = (electionId: string, regionCode: string, ballot: string): string => `${electionId}|${regionCode}|${ballot}`;
+
+const ZERO_ROW: TallyNumbers = { votes: {}, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 0 };
+
+/**
+ * Compares expected and stored rows field by field. A missing row equals an all-zero row, and an
+ * option missing from `votes` counts as 0.
+ */
+export function compareTallies(expected: ReadonlyMap<string, TallyRow>, stored: readonly TallyRow[]): TallyDifference[] {
+  const actual = new Map(stored.map((r) => [tallyRowKey(r.electionId, r.regionCode, r.ballot), r]));
+  const keys = new Set([...expected.keys(), ...actual.keys()]);
+  const differences: TallyDifference[] = [];
+  for (const key of [...keys].sort()) {
+    const exp = expected.get(key);
+    const act = actual.get(key);
+    const id = (exp ?? act) as TallyRow;
+    const at = { electionId: id.electionId, regionCode: id.regionCode, ballot: id.ballot };
+    for (const d of diffNumbers(exp ?? ZERO_ROW, act ?? ZERO_ROW)) differences.push({ ...at, ...d });
+  }
+  return differences;
+}
+
+function diffNumbers(exp: TallyNumbers, act: TallyNumbers): Array<{ field: string; expected: number; actual: number }> {
+  const out: Array<{ field: string; expected: number; actual: number }> = [];
+  for (const field of ['valid', 'invalid', 'tpsReported', 'tpsVerified'] as const) {
+    if (exp[field] !== act[field]) out.push({ field, expected: exp[field], actual: act[field] });
+  }
+  for (const option of new Set([...Object.keys(exp.votes), ...Object.keys(act.votes)])) {
+    const e = exp.votes[option] ?? 0;
+    const a = act.votes[option] ?? 0;
+    if (e !== a) out.push({ field: `votes.${option}`, expected: e, actual: a });
+  }
+  return out;
+}
