@@ -98,8 +98,7 @@ export function estimateShares(input: EstimateInput): ShareEstimation {
   if (!(xHat > 0)) {
     return { ...base, preliminary: true, estimates: input.options.map((option) => ({ option, share: 0, moe: 1, lower: 0, upper: 1 })) };
   }
-  const t = df >= 1 ? studentTQuantile((1 + confidence) / 2, df) : Infinity;
-  const estimates = input.options.map((option) => estimateOption(option, groups, xHat, t));
+  const estimates = input.options.map((option) => estimateOption(option, groups, xHat, confidence, df, collapsed));
   const preliminary = collapsed || df < 1 || received < PRELIMINARY_BELOW_RECEIVED_SHARE * drawn;
   return { ...base, preliminary, estimates };
 }
@@ -136,20 +135,30 @@ export function collapseStrata(strata: readonly EstimateStratumInput[], received
   return groups;
 }
 
-function estimateOption(option: string, groups: readonly Group[], xHat: number, t: number): ShareEstimate {
+function estimateOption(option: string, groups: readonly Group[], xHat: number, confidence: number, maxDf: number, collapsed: boolean): ShareEstimate {
   const yHat = groups.reduce((a, g) => a + g.weight * sum(g.tps.map((tps) => tps.votes[option] ?? 0)), 0);
   const share = yHat / xHat;
-  let variance = 0;
-  for (const g of groups) {
-    const n = g.tps.length;
-    if (n < 2) continue;
-    const d = g.tps.map((tps) => (tps.votes[option] ?? 0) - share * tps.valid);
-    const fpc = Math.max(0, 1 - n / g.population);
-    variance += (g.population * g.population * fpc * sampleVariance(d)) / n;
+  if (maxDf < 1) return { option, share, moe: 1, lower: 0, upper: 1 };
+  const residual = (tps: ReceivedTps) => (tps.votes[option] ?? 0) - share * tps.valid;
+  const terms = groups.filter((g) => g.tps.length >= 2).map((g) => varianceTerm(g.population, g.tps.map(residual)));
+  let total = sum(terms.map((x) => x.v));
+  // Welch–Satterthwaite: when one group dominates the variance, its few TPS set the degrees of freedom.
+  let df = total > 0 ? (total * total) / sum(terms.map((x) => (x.v * x.v) / x.df)) : maxDf;
+  if (collapsed) {
+    // Sparse strata: two TPS that happen to agree would claim a precision nobody has. Stay conservative by
+    // never going below the variance of the same TPS taken as one unstratified random sample.
+    const pooled = varianceTerm(sum(groups.map((g) => g.population)), groups.flatMap((g) => g.tps.map(residual)));
+    if (pooled.v > total) { total = pooled.v; df = pooled.df; }
   }
-  variance /= xHat * xHat;
-  const moe = Number.isFinite(t) ? t * Math.sqrt(variance) : 1;
+  const moe = studentTQuantile((1 + confidence) / 2, Math.min(maxDf, Math.max(1, df))) * Math.sqrt(total / (xHat * xHat));
   return { option, share, moe, lower: clip01(share - moe), upper: clip01(share + moe) };
+}
+
+/** One group's term N²(1 − n/N)s²/n of the linearised variance, with its degrees of freedom n − 1. */
+function varianceTerm(population: number, residuals: readonly number[]): { v: number; df: number } {
+  const n = residuals.length;
+  const fpc = Math.max(0, 1 - n / population);
+  return { v: (population * population * fpc * sampleVariance(residuals)) / n, df: n - 1 };
 }
 
 function sampleVariance(values: readonly number[]): number {
