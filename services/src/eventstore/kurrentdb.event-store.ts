@@ -267,7 +267,7 @@ export function createKurrentDbEventStore(connectionString: string, options: Omi
  * a burst becomes one batch (one projector transaction) while a trickle is passed on at once.
  * Resolves null when the stream ends; rejects with its error.
  */
-function batchReader<T>(stream: Readable): (max: number) => Promise<T[] | null> {
+export function batchReader<T>(stream: Readable): (max: number) => Promise<T[] | null> {
   let failure: Error | undefined;
   let ended = false;
   let wake: (() => void) | undefined;

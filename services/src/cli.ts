@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { migrate } from './db/migration';
+import { allMigrations } from './db/migrations';
+import type { SqlDatabase } from './db/sql';
+import { createEventStore } from './eventstore/event-store.factory';
+import type { EventStore } from './eventstore/event-store.port';
+import { exportEvents, importEvents } from './ops/backup';
+import { verifyAllChains } from './ops/tamper-check';
+
+const USAGE = `suara — operations commands (npm run suara -- <command>)
+
+  users import <file.csv>   create operator accounts from a CSV: username,desa_code[,password]
+  rebuild                   rebuild every read model from event position zero
+  check                     recompute every tally from the events and compare (exit 1 on a difference)
+  verify-chain              walk every stream's hash chain (exit 1 if an event was altered, moved or deleted)
+  export <file.ndjson>      write the whole event log, one event per line (backup)
+  import <file.ndjson>      load a backup into an empty deployment, then rebuild the read models
+
+Uses the same environment as the server (DATABASE_URL, DATA_DIR, EVENTSTORE_URL). With the embedded
+database (PGlite), stop the server first: only one process can open its data folder.`;
+
+type Command = (args: string[], ctx: { db: SqlDatabase; store: EventStore }) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async users([sub, file], { db }) {
+    if (sub !== 'import' || !file) return usage();
+    const { importOperators } = await import('./identity/operators-import');
+    const report = await importOperators(db, readFileSync(file, 'utf8'), {});
+    for (const s of report.skipped) console.error(`line ${s.line}: ${s.reason}`);
+    if (report.created.length) {
+      console.log('username,desa_code,password');
+      for (const c of report.created) console.log(`${c.username},${c.desaCode},${c.password}`);
+    }
+    console.error(`${report.created.length} operator(s) created, ${report.skipped.length} line(s) refused`);
+    return report.skipped.length ? 1 : 0;
+  },
+  async rebuild(_args, { db, store }) {
+    const { rebuildProjections } = await import('./projections/rebuild');
+    const started = Date.now();
+    const result = await rebuildProjections(db, store);
+    console.log(`rebuilt read models from ${result.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  },
+  async check(_args, { db, store }) {
+    const { checkTallies } = await import('./projections/rebuild');
+    const report = await checkTallies(db, store);
+    for (const d of report.differences.slice(0, 50)) console.log(JSON.stringify(d));
+    console.log(report.ok ? `tallies match the events (${report.events} events)` : `${report.differences.length} difference(s) between tallies and events`);
+    return report.ok ? 0 : 1;
+  },
+  async 'verify-chain'(_args, { db, store }) {
+    const report = await verifyAllChains(store, db);
+    for (const p of report.problems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
+    console.log(report.ok ? `hash chains intact: ${report.events} events in ${report.streams} streams` : `${report.problems.length} problem(s) in the hash chains`);
+    return report.ok ? 0 : 1;
+  },
+  async export([file], { store }) {
+    if (!file) return usage();
+    console.log(`exported ${await exportEvents(store, file)} events to ${file}`);
+    return 0;
+  },
+  async import([file], { db, store }) {
+    if (!file) return usage();
+    const count = await importEvents(store, file);
+    const { rebuildProjections } = await import('./projections/rebuild');
+    await rebuildProjections(db, store);
+    console.log(`imported ${count} events from ${file} and rebuilt the read models`);
+    return 0;
+  },
+};
+
+function usage(): number {
+  console.error(USAGE);
+  return 2;
+}
+
+async function open() {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  await migrate(db, allMigrations);
+  const store = await createEventStore(config, db);
+  return { db, store };
+}
+
+async function close({ db, store }: { db: SqlDatabase; store: EventStore }) {
+  await store.close();
+  await db.close();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) return usage();
+  const ctx = await open();
+  try {
+    return await command(args, ctx);
+  } finally {
+    await close(ctx);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
