@@ -17,7 +17,8 @@ export interface TokenClaims {
   exp: number;
 }
 
-export type TokenFailure = 'malformed' | 'bad_signature' | 'expired';
+/** `revoked`: well signed, but its user is gone or disabled, or its token_version is stale (TokenService). */
+export type TokenFailure = 'malformed' | 'bad_signature' | 'expired' | 'revoked';
 
 export class TokenError extends Error {
   constructor(readonly reason: TokenFailure) {

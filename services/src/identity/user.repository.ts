@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Role } from '@suara/contracts';
+import type { SqlDatabase, SqlExecutor } from '../db/sql';
+import { SQL_DATABASE } from '../db/tokens';
+
+/** A stored user. `passwordHash` never leaves the identity context. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  scope: string[];
+  disabled: boolean;
+  tokenVersion: number;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
+export interface NewUser {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  scope: string[];
+  createdBy: string | null;
+}
+
+const COLUMNS = `id, username, password_hash AS "passwordHash", role, scope, disabled,
+  token_version AS "tokenVersion", created_at AS "createdAt", created_by AS "createdBy"`;
+
+/** Inserts a user unless the username (case-insensitive) is taken; true when inserted. */
+export async function insertUser(ex: SqlExecutor, user: NewUser): Promise<boolean> {
+  const { rowCount } = await ex.query(
+    `INSERT INTO users (id, username, password_hash, role, scope, created_by)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+     ON CONFLICT (lower(username)) DO NOTHING`,
+    [user.id, user.username, user.passwordHash, user.role, JSON.stringify(user.scope), user.createdBy],
+  );
+  return rowCount === 1;
+}
+
+/** Which of `usernames` exist already, lower-cased. */
+export async function existingUsernames(ex: SqlExecutor, usernames: string[]): Promise<Set<string>> {
+  if (usernames.length === 0) return new Set();
+  const { rows } = await ex.query<{ u: string }>('SELECT lower(username) AS u FROM users WHERE lower(username) = ANY($1::text[])', [
+    usernames.map((u) => u.toLowerCase()),
+  ]);
+  return new Set(rows.map((r) => r.u));
+}
+
+export async function adminExists(ex: SqlExecutor): Promise<boolean> {
+  const { rows } = await ex.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1");
+  return rows.length > 0;
+}
+
+/**
+ * Which of `codes` (normalised) are not a known desa/kelurahan (10 digits, table `regions`) or TPS
+ * (13 digits, table `tps`). Any other length is unknown.
+ */
+export async function unknownScopeCodes(ex: SqlExecutor, codes: string[]): Promise<string[]> {
+  const desa = codes.filter((c) => c.length === 10);
+  const tps = codes.filter((c) => c.length === 13);
+  const known = new Set<string>();
+  if (desa.length > 0) {
+    const { rows } = await ex.query<{ code: string }>('SELECT code FROM regions WHERE code = ANY($1::text[])', [desa]);
+    rows.forEach((r) => known.add(r.code));
+  }
+  if (tps.length > 0) {
+    const { rows } = await ex.query<{ code: string }>('SELECT code FROM tps WHERE code = ANY($1::text[])', [tps]);
+    rows.forEach((r) => known.add(r.code));
+  }
+  return codes.filter((c) => !known.has(c));
+}
+
+/** Users in the database. Every change to the credentials bumps token_version, revoking old tokens. */
+@Injectable()
+export class UserRepository {
+  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+
+  insert(user: NewUser, ex: SqlExecutor = this.db): Promise<boolean> {
+    return insertUser(ex, user);
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRecord>(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
+    return rows[0] ?? null;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    const { rows } = await this.db.query<UserRecord>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, username`);
+    return rows;
+  }
+
+  /** Disabling also revokes the tokens, so enabling again does not bring old sessions back. */
+  setDisabled(id: string, disabled: boolean): Promise<UserRecord | null> {
+    return this.update(id, disabled ? 'disabled = true, token_version = token_version + 1' : 'disabled = false', []);
+  }
+
+  setPassword(id: string, passwordHash: string): Promise<UserRecord | null> {
+    return this.update(id, 'password_hash = $2, token_version = token_version + 1', [passwordHash]);
+  }
+
+  revokeTokens(id: string): Promise<UserRecord | null> {
+    return this.update(id, 'token_version = token_version + 1', []);
+  }
+
+  adminExists(): Promise<boolean> {
+    return adminExists(this.db);
+  }
+
+  unknownScopeCodes(codes: string[]): Promise<string[]> {
+    return unknownScopeCodes(this.db, codes);
+  }
+
+  private async update(id: string, set: string, params: unknown[]): Promise<UserRecord | null> {
+    const { rows } = await this.db.query<UserRecord>(`UPDATE users SET ${set} WHERE id = $1 RETURNING ${COLUMNS}`, [id, ...params]);
+    return rows[0] ?? null;
+  }
+}
