@@ -24,15 +24,18 @@ describe('estimateShares', () => {
   it('computes the combined ratio and its Taylor variance as done by hand', () => {
     // w_A = 10/2 = 5, w_B = 20/2 = 10; Ŷ_01 = 5·90 + 10·70 = 1150; X̂ = 5·200 + 10·300 = 4000; p̂ = 0.2875.
     // d_A = (31.25, 1.25) → s² = 450; d_B = (−8.75, −7.5) → s² = 0.78125.
-    // V = (10²·0.8·450/2 + 20²·0.9·0.78125/2) / 4000² = 18140.625 / 16e6; df = 4 − 2 = 2, t = 4.302653.
+    // V = (10²·0.8·450/2 + 20²·0.9·0.78125/2) / 4000² = (18000 + 140.625) / 16e6.
+    // Satterthwaite df = 18140.625² / (18000²/1 + 140.625²/1) ≈ 1.0156 (stratum A dominates; capped at 4 − 2).
     const r = estimateShares({ options: ['01', '02'], strata, received });
     const [e1, e2] = r.estimates;
-    const moe = 4.302652729911275 * Math.sqrt(18140.625 / 16e6);
+    const df = 18140.625 ** 2 / (18000 ** 2 + 140.625 ** 2);
+    expect(df).toBeCloseTo(1.0156, 4);
+    const moe = studentTQuantile(0.975, df) * Math.sqrt(18140.625 / 16e6);
+    expect(moe).toBeCloseTo(0.4126, 4);
     expect(e1.option).toBe('01');
     expect(e1.share).toBeCloseTo(0.2875, 12);
     expect(e1.moe).toBeCloseTo(moe, 8);
-    expect(e1.moe).toBeCloseTo(0.144878, 5);
-    expect(e1.lower).toBeCloseTo(0.2875 - moe, 8);
+    expect(e1.lower).toBe(0);
     expect(e1.upper).toBeCloseTo(0.2875 + moe, 8);
     // With two options d_02 = −d_01, so the variance is the same.
     expect(e2.share).toBeCloseTo(0.7125, 12);
@@ -44,9 +47,32 @@ describe('estimateShares', () => {
     ]);
   });
 
-  it('gives a narrower interval at a lower confidence level', () => {
-    const r90 = estimateShares({ options: ['01'], strata, received, confidence: 0.9 });
-    expect(r90.estimates[0].moe).toBeCloseTo(2.919986 * Math.sqrt(18140.625 / 16e6), 5);
+  it('uses t with received − strata degrees of freedom when the strata weigh alike', () => {
+    // Two mirror-image strata: equal variance terms → Satterthwaite df = n − H = 6 − 2 = 4.
+    const even = [{ code: 'A', population: 30, sampleSize: 3 }, { code: 'B', population: 30, sampleSize: 3 }];
+    const rows = [tps('A', 50, 50), tps('A', 60, 40), tps('A', 70, 30), tps('B', 30, 70), tps('B', 40, 60), tps('B', 50, 50)];
+    const r = estimateShares({ options: ['01'], strata: even, received: rows });
+    // p̂ = 0.5; d_A = (0, 10, 20), d_B = (−20, −10, 0): s² = 100 each; V = 2·30²·0.9·100/3 / (10·600)² = 54000 / 36e6.
+    expect(r.estimates[0].share).toBeCloseTo(0.5, 12);
+    expect(r.estimates[0].moe).toBeCloseTo(2.776445 * Math.sqrt(54000 / 36e6), 6);
+    const r90 = estimateShares({ options: ['01'], strata: even, received: rows, confidence: 0.9 });
+    expect(r90.estimates[0].moe).toBeCloseTo(2.131847 * Math.sqrt(54000 / 36e6), 6);
+    expect(r90.confidence).toBe(0.9);
+  });
+
+  it('never claims more precision than the unstratified sample when strata were collapsed', () => {
+    // C's single TPS joins B; the stratified variance would be tiny (B's TPS agree), the pooled one is not.
+    const s3 = [{ code: 'A', population: 10, sampleSize: 2 }, { code: 'B', population: 10, sampleSize: 2 }, { code: 'C', population: 10, sampleSize: 2 }];
+    const rows = [tps('A', 50, 50), tps('A', 50, 50), tps('B', 90, 10), tps('B', 90, 10), tps('C', 90, 10)];
+    const r = estimateShares({ options: ['01'], strata: s3, received: rows });
+    expect(r.preliminary).toBe(true);
+    const share = (5 * 100 + (20 / 3) * 270) / 3000;
+    expect(r.estimates[0].share).toBeCloseTo(share, 12);
+    // pooled: residuals d = y − p̂·100 over all five TPS, N = 30, n = 5; df stays capped at n − groups = 3.
+    const d = [50, 50, 90, 90, 90].map((y) => y - share * 100);
+    const mean = d.reduce((a, b) => a + b, 0) / 5;
+    const s2 = d.reduce((a, x) => a + (x - mean) ** 2, 0) / 4;
+    expect(r.estimates[0].moe).toBeCloseTo(3.182446 * Math.sqrt((30 * 30 * (1 - 5 / 30) * s2) / 5) / 3000, 6);
   });
 
   it('has no variance where the whole stratum is in (finite population correction)', () => {
