@@ -16,14 +16,13 @@ export interface MessageToInsert {
  */
 export async function insertMessages(tx: SqlExecutor, messages: MessageToInsert[]): Promise<Map<string, SqlPosition>> {
   if (messages.length === 0) return new Map();
-  const { rows } = await tx.query<{ stream_id: string; stream_position: string; transaction_id: string; global_position: string }>(
+  const { rows } = await tx.query<{ stream_id: string; stream_pos: string; tx: string; global_pos: string }>(
     `INSERT INTO messages (stream_id, stream_position, type, data, metadata)
      SELECT stream_id, stream_position, type, data, metadata
        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::jsonb[])
             WITH ORDINALITY AS m(stream_id, stream_position, type, data, metadata, ord)
       ORDER BY ord
-     RETURNING stream_id, stream_position::text AS stream_position, transaction_id::text AS transaction_id,
-               global_position::text AS global_position`,
+     RETURNING stream_id, stream_position::text AS stream_pos, transaction_id::text AS tx, global_position::text AS global_pos`,
     [
       messages.map((m) => m.streamId),
       messages.map((m) => m.streamPosition),
@@ -33,7 +32,7 @@ export async function insertMessages(tx: SqlExecutor, messages: MessageToInsert[
     ],
   );
   return new Map(
-    rows.map((r) => [messageKey(r.stream_id, Number(r.stream_position)), { transactionId: r.transaction_id, globalPosition: r.global_position }]),
+    rows.map((r) => [messageKey(r.stream_id, Number(r.stream_pos)), { transactionId: r.tx, globalPosition: r.global_pos }]),
   );
 }
 

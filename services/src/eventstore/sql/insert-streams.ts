@@ -12,15 +12,14 @@ export interface NewStreamRow {
  */
 export async function insertStreams(tx: SqlExecutor, streams: NewStreamRow[]): Promise<Set<string>> {
   if (streams.length === 0) return new Set();
-  const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
   const { rows } = await tx.query<{ stream_id: string }>(
     `INSERT INTO streams (stream_id, version, last_hash)
      SELECT stream_id, version, last_hash
-       FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS s(stream_id, version, last_hash, ord)
-      ORDER BY ord
+       FROM unnest($1::text[], $2::bigint[], $3::text[]) AS s(stream_id, version, last_hash)
+      ORDER BY stream_id -- the lock order of lockStreams, so concurrent writers wait rather than deadlock
      ON CONFLICT (stream_id) DO NOTHING
      RETURNING stream_id`,
-    [sorted.map((s) => s.streamId), sorted.map((s) => s.version), sorted.map((s) => s.lastHash)],
+    [streams.map((s) => s.streamId), streams.map((s) => s.version), streams.map((s) => s.lastHash)],
   );
   return new Set(rows.map((r) => r.stream_id));
 }
