@@ -14,9 +14,11 @@ import { compareCodes } from './sample';
  * s²_{d,h} the sample variance of d within h (Cochran, Sampling Techniques, §6.11; NDI, The Quick
  * Count and Election Observation, ch. 5). A stratum with fewer than two received TPS has no variance
  * estimate, so strata are collapsed with their neighbours (in code order) until every group has two
- * (the collapsed-strata technique; cotecora-team-2/quickcountmx also collapses empty strata). The
- * interval uses Student's t with the design degrees of freedom (received TPS − groups), which tends to
- * 1.96 for 95% as TPS come in but stays honestly wide while only a handful are in.
+ * (the collapsed-strata technique; cotecora-team-2/quickcountmx also collapses empty strata); while
+ * strata are collapsed the variance is never taken below that of the same TPS as one unstratified
+ * sample. The interval is p̂ ± t·√V with Student's t at the Welch–Satterthwaite degrees of freedom
+ * (at most received TPS − groups): it tends to 1.96 for 95% as TPS come in but stays honestly wide
+ * while only a handful are in (estimator.coverage.unit.spec.ts checks the coverage).
  */
 
 export interface EstimateStratumInput {
