@@ -25,7 +25,9 @@ export class HealthController {
       this.db.query('SELECT 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
       this.store.head().then((p) => ({ ok: true, position: p }), (e: Error) => ({ ok: false, position: null, error: e.message })),
     ]);
-    const projection = await this.projection.status(head.position).catch((e: Error) => ({ position: null, lag: null, error: e.message }));
+    const projection: HealthView['projection'] = await this.projection
+      .status(head.position)
+      .then((p) => ({ ...p }), (e: Error) => ({ position: null, lag: null, error: e.message }));
     const ok = readModel.ok && head.ok;
     if (!ok) reply.status(503).header('retry-after', '5');
     return {
