@@ -3,7 +3,7 @@ import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
 import type { ElectionView, RegionView, BallotSheet } from './election';
 import type {
-  Anomaly, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, ResultView,
+  Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, ResultView,
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample } from './quickcount';
@@ -76,6 +76,17 @@ export class SuaraClient {
     return this.post<ResultView>(`/api/results/${tpsCode}/${ballot}/corrections`, body);
   }
   tally(regionCode: string, ballot: Ballot) { return this.get<TallyView>(`/api/tallies/${regionCode}?ballot=${ballot}`); }
+  /**
+   * `GET /api/results?ballot=&status=` (verifier, official, admin): the results of a ballot in the given
+   * statuses, oldest submission first — the verifier's queue. Statuses are comma-separated in the query.
+   */
+  results(query: { ballot?: Ballot; status?: ResultStatus[] } = {}) {
+    const params = new URLSearchParams();
+    if (query.ballot) params.set('ballot', query.ballot);
+    if (query.status?.length) params.set('status', query.status.join(','));
+    const qs = params.toString();
+    return this.get<ResultView[]>(`/api/results${qs ? `?${qs}` : ''}`);
+  }
   anomalies(ballot?: Ballot) { return this.get<Anomaly[]>(`/api/anomalies${ballot ? `?ballot=${ballot}` : ''}`); }
   quickcount(ballot: Ballot) { return this.get<QuickCountView>(`/api/quickcount?ballot=${ballot}`); }
   drawSample(body: DrawSampleBody) { return this.post<Sample>('/api/admin/quickcount/sample', body); }
