@@ -60,7 +60,7 @@ export class AuditLog {
     }
     const { rows } = await this.db.query<AuditRow>(
       `SELECT id::text AS id, at, actor_id AS "actorId", actor_username AS "actorUsername", action, target, detail, ip
-       FROM audit_log ${where} ORDER BY id DESC LIMIT $1`,
+       FROM audit_log ${where} ORDER BY audit_log.id DESC LIMIT $1`,
       params,
     );
     return rows.map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at).toISOString() }));
