@@ -209,6 +209,13 @@ export function runEventStoreContract(name: string, factory: () => Promise<Event
           expect((await store.read(id)).map((e) => e.data.label)).toEqual(['v0', 'v1', 'v2', 'v3']);
         });
 
+        it('commits appends issued together in one transaction', async () => {
+          const streams = Array.from({ length: 10 }, () => stream('grouped'));
+          const results = await Promise.all(streams.map((id) => store.append(id, events(1), 'NO_STREAM')));
+          const transactions = new Set(results.map((r) => r.checkpoint.split(':')[0]));
+          expect(transactions.size).toBe(1);
+        });
+
         it('a value the database refuses fails only its own append', async () => {
           const good = Array.from({ length: 5 }, () => stream('good'));
           const bad = stream('nul');

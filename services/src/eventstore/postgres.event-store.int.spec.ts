@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allMigrations } from '../db/migrations';
-import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../db/test-support/test-database';
+import { createPostgresTestDatabase, describeIfPostgres, postgresTestUrl, type PostgresTestDatabase } from '../db/test-support/test-database';
 import { runEventStoreContract } from './event-store.contract';
+import { openPostgres } from '../db/postgres.database';
+import { verifyStreamChain } from './hash-chain';
 import { sqlContractFixture } from './sql.contract-fixture';
 import { SqlEventStore } from './sql.event-store';
 
@@ -14,6 +16,67 @@ describeIfPostgres('SQL store on PostgreSQL', () => {
     },
     { lateCommit: 'concurrent', groupCommit: true },
   );
+
+  describeIfPostgres('several processes on one database', () => {
+    let pg: PostgresTestDatabase;
+    beforeAll(async () => {
+      pg = await createPostgresTestDatabase({ migrations: allMigrations });
+    });
+    afterAll(async () => {
+      await pg?.drop();
+    });
+    const meta = { userId: 'u', role: 'system' as const, at: 'now', requestId: 'r', electionId: 'e' };
+    const event = (label: string) => [{ type: 'T', data: { label }, metadata: meta }];
+
+    it('a stream created by another process while a group runs fails only the appends it invalidates', async () => {
+      const other = await openPostgres(pg.url, { max: 2 });
+      const store = new SqlEventStore(pg.db);
+      try {
+        const held = await sqlContractFixture(other, async () => undefined).appendInOpenTransaction!('contested', event('other process'));
+        // This group locks nothing for 'contested' (not committed yet), so it tries to create it and must wait.
+        const group = Promise.allSettled([
+          store.append('contested', event('mine'), 'NO_STREAM'),
+          store.append('contested', event('mine, after'), 1),
+          store.append('uncontested', event('mine'), 'NO_STREAM'),
+        ]);
+        await vi.waitFor(async () => {
+          const { rows } = await other.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          expect(rows[0].waiting).toBe(1);
+        });
+        await held.commit();
+        const [first, second, third] = await group;
+        expect(first).toMatchObject({ status: 'rejected', reason: { name: 'ConcurrencyError', actual: 1 } });
+        expect(second).toMatchObject({ status: 'fulfilled', value: { nextExpectedVersion: 2 } });
+        expect(third).toMatchObject({ status: 'fulfilled', value: { nextExpectedVersion: 1 } });
+        expect((await store.read('contested')).map((e) => e.data.label)).toEqual(['other process', 'mine, after']);
+        expect(verifyStreamChain(await store.read('contested')).ok).toBe(true);
+      } finally {
+        await store.close();
+        await other.close();
+      }
+    });
+
+    it('two stores racing on the same streams keep every stream consistent', async () => {
+      const other = await openPostgres(pg.url, { max: 4 });
+      const stores = [new SqlEventStore(pg.db), new SqlEventStore(other)];
+      try {
+        const streams = Array.from({ length: 8 }, (_, i) => `race-${i}`);
+        const creations = await Promise.allSettled(stores.flatMap((s) => streams.map((id) => s.append(id, event('create'), 'NO_STREAM'))));
+        expect(creations.filter((r) => r.status === 'fulfilled')).toHaveLength(streams.length);
+        await Promise.all(Array.from({ length: 400 }, (_, i) => stores[i % 2].append(streams[(i * 7) % 8], event(`w${i}`), 'STREAM_EXISTS')));
+        for (const id of streams) {
+          const read = await stores[0].read(id);
+          expect(read).toHaveLength(51);
+          expect(verifyStreamChain(read, new Map([[id, (await stores[1].streamHead(id))!]])).ok).toBe(true);
+        }
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+        await other.close();
+      }
+    });
+  });
 
   describeIfPostgres('why the store reads by transaction id', () => {
     let pg: PostgresTestDatabase;
@@ -54,5 +117,25 @@ describeIfPostgres('SQL store on PostgreSQL', () => {
       expect(Number(naive.rows[0].global_position)).toBeGreaterThan(1);
       await store.close();
     });
+  });
+});
+
+// Runs everywhere, so this file always has a test: the suites above must never vanish silently in CI.
+describe('PostgreSQL suites in CI', () => {
+  it('refuse to be left out when CI=true and TEST_DATABASE_URL is unset', () => {
+    const saved = { CI: process.env.CI, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
+    try {
+      process.env.CI = 'true';
+      delete process.env.TEST_DATABASE_URL;
+      expect(() => postgresTestUrl()).toThrow(/TEST_DATABASE_URL/);
+      expect(() => describeIfPostgres('never registered', () => undefined)).toThrow(/TEST_DATABASE_URL/);
+      process.env.TEST_DATABASE_URL = 'postgres://example/db';
+      expect(postgresTestUrl()).toBe('postgres://example/db');
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 });
