@@ -1,0 +1,390 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
+import { ALL_ROLES, loadConfig, type ProcessRole } from '../services/src/config';
+import { toClientConnectionString } from '../services/src/eventstore/kurrentdb.translation';
+
+// No Docker engine runs here, so docker-compose.yml is kept honest by checking it against the
+// code's own configuration: what loadConfig reads, which roles exist, and what each role needs.
+
+const root = resolve(__dirname, '..');
+const composeText = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
+
+interface DependsOn {
+  condition?: string;
+}
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, DependsOn>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  volumes?: (string | { source?: string; target?: string })[];
+  ports?: (string | number)[];
+  restart?: string;
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+/** The secrets an operator supplies; compose must refuse to start without each of them. */
+const SECRETS = ['POSTGRES_PASSWORD', 'KURRENTDB_ADMIN_PASSWORD', 'KURRENTDB_OPS_PASSWORD', 'SUARA_TOKEN_SECRET', 'SUARA_ADMIN_PASSWORD'];
+const deployEnv: Record<string, string> = {
+  POSTGRES_PASSWORD: 'pg-pass',
+  KURRENTDB_ADMIN_PASSWORD: 'kdb-admin-pass',
+  KURRENTDB_OPS_PASSWORD: 'kdb-ops-pass',
+  SUARA_TOKEN_SECRET: 'a-token-secret-of-at-least-32-characters',
+  SUARA_ADMIN_PASSWORD: 'admin-pass',
+};
+
+/** Compose's variable substitution: ${X}, ${X:-default}, ${X-default}, ${X:?error}, ${X?error}, $$. */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (whole, name?: string, op?: string, arg?: string) => {
+    if (whole === '$$') return '$';
+    const value = env[name!];
+    const unsetOrEmpty = value === undefined || (op?.startsWith(':') && value === '');
+    if (op?.endsWith('-')) return unsetOrEmpty ? arg! : value!;
+    if (op?.endsWith('?') && unsetOrEmpty) throw new Error(`required variable ${name} is missing: ${arg}`);
+    return value ?? '';
+  });
+}
+
+function load(env: Record<string, string>): Compose {
+  // Merge keys (<<: *anchor) are YAML 1.1, which compose supports.
+  return parse(interpolate(composeText, env), { merge: true }) as Compose;
+}
+
+const compose = load(deployEnv);
+const services = compose.services;
+const names = Object.keys(services);
+
+function envOf(service: Service): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) return Object.fromEntries(env.map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+function dependsOn(service: Service): Record<string, DependsOn> {
+  const d = service.depends_on ?? {};
+  return Array.isArray(d) ? Object.fromEntries(d.map((n) => [n, {}])) : d;
+}
+
+function buildContext(service: Service): string | undefined {
+  return typeof service.build === 'string' ? service.build : service.build?.context;
+}
+
+/** suara's own containers: built from this repository. */
+const appNames = names.filter((n) => buildContext(services[n]!) !== undefined && resolve(root, buildContext(services[n]!)!) === root);
+const rolesOf = (name: string): ProcessRole[] => loadConfig(envOf(services[name]!)).roles;
+const withRole = (role: ProcessRole) => appNames.filter((n) => rolesOf(n).includes(role));
+const kurrentNodes = names.filter((n) => services[n]!.image?.startsWith('kurrentplatform/kurrentdb:'));
+
+/** Every environment variable loadConfig reads, observed by handing it an environment that records reads. */
+function configEnvVars(): Set<string> {
+  const read = new Set<string>();
+  const recorder = new Proxy({} as NodeJS.ProcessEnv, {
+    get(_target, key) {
+      if (typeof key === 'string') read.add(key);
+      return undefined;
+    },
+  });
+  loadConfig(recorder);
+  return read;
+}
+
+function healthcheckCommand(service: Service): string {
+  const test = service.healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : (test ?? '');
+}
+
+function namedVolumes(service: Service): string[] {
+  return (service.volumes ?? [])
+    .map((v) => (typeof v === 'string' ? v.split(':')[0]! : (v.source ?? '')))
+    .filter((source) => source !== '' && !source.startsWith('.') && !source.startsWith('/'));
+}
+
+function mountTarget(service: Service, source: string): string | undefined {
+  for (const v of service.volumes ?? []) {
+    if (typeof v === 'string' && v.split(':')[0] === source) return v.split(':')[1];
+    if (typeof v === 'object' && v.source === source) return v.target;
+  }
+  return undefined;
+}
+
+describe('docker-compose.yml: topology', () => {
+  it('runs a 3-node KurrentDB cluster, PostgreSQL 16, Redis 7 and a proxy', () => {
+    expect(kurrentNodes).toHaveLength(3);
+    for (const n of kurrentNodes) expect(envOf(services[n]!).KURRENTDB_CLUSTER_SIZE).toBe('3');
+    expect(services.postgres?.image).toMatch(/^postgres:16(\.|-|$)/);
+    expect(services.redis?.image).toMatch(/^redis:7(\.|-|$)/);
+    expect(services.proxy?.image).toMatch(/^nginx:/);
+  });
+
+  it('runs every role twice, each replica with an explicit ROLES', () => {
+    for (const role of ALL_ROLES) expect(withRole(role).length, role).toBeGreaterThanOrEqual(2);
+    for (const n of appNames) expect(envOf(services[n]!).ROLES, n).toBeTruthy();
+  });
+
+  it('gives every service an image or a build', () => {
+    for (const n of names) expect(services[n]!.image ?? services[n]!.build, n).toBeTruthy();
+  });
+
+  it('builds suara from the Dockerfile at the root: npm ci, npm run build, node services/dist/main.js', () => {
+    const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toMatch(/RUN npm ci/);
+    expect(dockerfile).toMatch(/npm run build/);
+    expect(dockerfile).toMatch(/CMD \["node", "services\/dist\/main\.js"\]/);
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toContain('-w services');
+    for (const n of appNames) {
+      const build = services[n]!.build;
+      const dockerfileName = typeof build === 'object' ? (build.dockerfile ?? 'Dockerfile') : 'Dockerfile';
+      expect(existsSync(resolve(root, buildContext(services[n]!)!, dockerfileName)), n).toBe(true);
+      expect(services[n]!.command, `${n} must run the image's CMD`).toBeUndefined();
+    }
+  });
+});
+
+describe('docker-compose.yml: environment against services/src/config.ts', () => {
+  const known = configEnvVars();
+
+  it('finds the variables loadConfig reads', () => {
+    for (const v of ['DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL', 'ROLES', 'PORT', 'SUARA_TOKEN_SECRET', 'SUARA_ADMIN_USER', 'SUARA_ADMIN_PASSWORD']) {
+      expect(known.has(v), v).toBe(true);
+    }
+  });
+
+  it('sets on suara containers only variables the code reads', () => {
+    for (const n of appNames) {
+      const unknown = Object.keys(envOf(services[n]!)).filter((k) => !known.has(k));
+      expect(unknown, n).toEqual([]);
+    }
+  });
+
+  it('gives every role what it needs, and every container a config loadConfig accepts', () => {
+    const needs: Record<ProcessRole, string[]> = {
+      command: ['DATABASE_URL', 'EVENTSTORE_URL', 'SUARA_TOKEN_SECRET'],
+      projector: ['DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL', 'SUARA_TOKEN_SECRET'],
+      live: ['DATABASE_URL', 'REDIS_URL', 'SUARA_TOKEN_SECRET'],
+    };
+    for (const n of appNames) {
+      const env = envOf(services[n]!);
+      const config = loadConfig(env);
+      for (const role of config.roles) for (const v of needs[role]) expect(env[v], `${n} (${role}) needs ${v}`).toBeTruthy();
+      expect(config.databaseUrl, n).toBeDefined();
+      expect(config.port, n).toBeGreaterThan(0);
+    }
+    expect(withRole('command').every((n) => envOf(services[n]!).SUARA_ADMIN_PASSWORD)).toBe(true);
+  });
+
+  it('shares one token secret, one database, one event store and one Redis across all replicas', () => {
+    for (const v of ['SUARA_TOKEN_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL']) {
+      const values = new Set(appNames.map((n) => envOf(services[n]!)[v]).filter((x) => x !== undefined));
+      expect(values.size, v).toBe(1);
+    }
+    // Every process answers /health with the event store's head, so even live uses the same store.
+    for (const n of appNames) expect(envOf(services[n]!).EVENTSTORE_URL, n).toBeTruthy();
+  });
+
+  it('points DATABASE_URL at the postgres service with its own user, password and database', () => {
+    const pg = envOf(services.postgres!);
+    for (const n of appNames) {
+      const url = new URL(envOf(services[n]!).DATABASE_URL!);
+      expect(url.protocol).toBe('postgres:');
+      expect(url.hostname).toBe('postgres');
+      expect(url.port).toBe('5432');
+      expect(url.username).toBe(pg.POSTGRES_USER);
+      expect(url.password).toBe(pg.POSTGRES_PASSWORD);
+      expect(url.pathname).toBe(`/${pg.POSTGRES_DB}`);
+    }
+  });
+
+  it('points REDIS_URL at the redis service', () => {
+    for (const n of appNames) {
+      const url = new URL(envOf(services[n]!).REDIS_URL!);
+      expect([url.protocol, url.hostname, url.port || '6379']).toEqual(['redis:', 'redis', '6379']);
+    }
+  });
+
+  it('gives EVENTSTORE_URL every cluster node, the admin credentials and a CA file the container mounts', () => {
+    for (const n of appNames) {
+      const parsed = parseConnectionString(toClientConnectionString(envOf(services[n]!).EVENTSTORE_URL!));
+      expect(parsed.hosts.map((h) => h.address).sort()).toEqual([...kurrentNodes].sort());
+      for (const h of parsed.hosts) expect(String(h.port)).toBe(envOf(services[h.address]!).KURRENTDB_NODE_PORT);
+      expect(parsed.defaultCredentials).toEqual({ username: 'admin', password: envOf(services[kurrentNodes[0]!]!).KURRENTDB_DEFAULT_ADMIN_PASSWORD });
+      expect(parsed.tls).toBe(true);
+      const certsAt = mountTarget(services[n]!, 'kurrentdb-certs');
+      expect(certsAt, `${n} mounts the KurrentDB CA`).toBeDefined();
+      expect(parsed.tlsCAFile).toBe(`${certsAt}/ca/ca.crt`);
+    }
+  });
+
+  it('refuses to start without any secret, and has no default for one', () => {
+    for (const secret of SECRETS) {
+      const { [secret]: _omitted, ...rest } = deployEnv;
+      expect(() => load(rest), secret).toThrow(new RegExp(`required variable ${secret}`));
+      expect(composeText).not.toMatch(new RegExp(`\\$\\{${secret}:?-`));
+    }
+  });
+});
+
+describe('docker-compose.yml: KurrentDB cluster', () => {
+  const certGen = services['kurrentdb-certs']!;
+  const script = [certGen.command].flat().join('\n');
+
+  it('seeds each node’s gossip with the other nodes and advertises it by service name', () => {
+    for (const n of kurrentNodes) {
+      const env = envOf(services[n]!);
+      const seeds = env.KURRENTDB_GOSSIP_SEED!.split(',').map((s) => s.split(':')[0]);
+      expect(seeds.sort(), n).toEqual(kurrentNodes.filter((m) => m !== n).sort());
+      expect(env.KURRENTDB_ADVERTISE_HOST_TO_CLIENT_AS).toBe(n);
+      expect(env.KURRENTDB_NODE_HOST_ADVERTISE_AS).toBe(n);
+      expect(env.KURRENTDB_REPLICATION_HOST_ADVERTISE_AS).toBe(n);
+      expect(env.KURRENTDB_INSECURE ?? 'false').toBe('false');
+    }
+  });
+
+  it('gives each node a certificate the one-shot generator makes for its service name', () => {
+    const loop = /for n in ([\d ]+); do/.exec(script);
+    expect(loop).not.toBeNull();
+    const indexes = loop![1]!.trim().split(/\s+/);
+    expect(script).toContain('-dns-names kurrentdb-$n');
+    for (const n of kurrentNodes) {
+      const index = /^kurrentdb-(\d+)$/.exec(n)![1]!;
+      expect(indexes).toContain(index);
+      const env = envOf(services[n]!);
+      const certsAt = mountTarget(services[n]!, 'kurrentdb-certs');
+      expect(env.KURRENTDB_CERTIFICATE_FILE).toBe(`${certsAt}/node${index}/node.crt`);
+      expect(env.KURRENTDB_CERTIFICATE_PRIVATE_KEY_FILE).toBe(`${certsAt}/node${index}/node.key`);
+      expect(env.KURRENTDB_TRUSTED_ROOT_CERTIFICATES_PATH).toBe(`${certsAt}/ca`);
+    }
+    expect(mountTarget(certGen, 'kurrentdb-certs')).toBe('/certs');
+    expect(script).toContain('create-ca -out ./ca');
+  });
+
+  it('keeps each node’s data on its own volume', () => {
+    const dataVolumes = kurrentNodes.map((n) => {
+      const v = (services[n]!.volumes ?? []).find((x) => typeof x === 'string' && x.endsWith(':/var/lib/kurrentdb'));
+      expect(v, n).toBeDefined();
+      return (v as string).split(':')[0];
+    });
+    expect(new Set(dataVolumes).size).toBe(kurrentNodes.length);
+  });
+});
+
+describe('docker-compose.yml: dependencies, health and volumes', () => {
+  it('depends only on services that exist, waiting for health or for a one-shot to finish', () => {
+    for (const n of names) {
+      for (const [dep, spec] of Object.entries(dependsOn(services[n]!))) {
+        const target = services[dep];
+        expect(target, `${n} depends on unknown ${dep}`).toBeDefined();
+        expect(['service_healthy', 'service_completed_successfully'], `${n} → ${dep}`).toContain(spec.condition);
+        if (spec.condition === 'service_healthy') expect(target!.healthcheck?.test, `${dep} needs a healthcheck`).toBeDefined();
+        if (spec.condition === 'service_completed_successfully') expect(target!.restart ?? 'no', `${dep} must be a one-shot`).toBe('no');
+      }
+    }
+  });
+
+  it('starts suara only once PostgreSQL, Redis and every KurrentDB node are healthy', () => {
+    for (const n of appNames) {
+      const deps = dependsOn(services[n]!);
+      for (const dep of ['postgres', 'redis', ...kurrentNodes]) expect(deps[dep]?.condition, `${n} → ${dep}`).toBe('service_healthy');
+    }
+  });
+
+  it('health-checks every long-running service; suara by GET /health on its PORT', () => {
+    for (const n of names.filter((x) => (services[x]!.restart ?? 'no') !== 'no')) {
+      expect(services[n]!.healthcheck?.test, n).toBeDefined();
+      expect(services[n]!.healthcheck?.disable, n).not.toBe(true);
+    }
+    for (const n of appNames) {
+      const check = healthcheckCommand(services[n]!);
+      expect(check).toContain('/health');
+      expect(check).toContain('process.env.PORT');
+    }
+  });
+
+  it('declares every named volume it mounts and keeps PostgreSQL’s data on one', () => {
+    for (const n of names) for (const v of namedVolumes(services[n]!)) expect(compose.volumes, `${n} mounts ${v}`).toHaveProperty(v);
+    expect(mountTarget(services.postgres!, 'postgres-data')).toBe('/var/lib/postgresql/data');
+  });
+});
+
+describe('deploy/nginx.conf against the compose services', () => {
+  const proxy = services.proxy!;
+  const mount = (proxy.volumes ?? []).find((v) => typeof v === 'string' && v.includes('/etc/nginx/nginx.conf')) as string;
+  const confPath = resolve(root, mount.split(':')[0]!);
+  const conf = readFileSync(confPath, 'utf8').replace(/#[^\n]*/g, '');
+
+  const upstreams = new Map<string, { servers: { host: string; port: string }[]; body: string }>();
+  for (const m of conf.matchAll(/upstream\s+(\S+)\s*\{([^}]*)\}/g)) {
+    const servers = [...m[2]!.matchAll(/^\s*server\s+([^\s:;]+):(\d+)/gm)].map((s) => ({ host: s[1]!, port: s[2]! }));
+    upstreams.set(m[1]!, { servers, body: m[2]! });
+  }
+  const locations = new Map<string, string>();
+  for (const m of conf.matchAll(/location\s+(?:=\s+)?(\S+)\s*\{([^}]*)\}/g)) locations.set(m[1]!, m[2]!);
+  const upstreamOf = (path: string) => /proxy_pass\s+http:\/\/([^;/\s]+)/.exec(locations.get(path) ?? '')?.[1];
+
+  it('is mounted from the repository', () => {
+    expect(mount.startsWith('./deploy/')).toBe(true);
+    expect(existsSync(confPath)).toBe(true);
+  });
+
+  it('proxies only to suara services, on the port each one listens on', () => {
+    expect(upstreams.size).toBeGreaterThanOrEqual(2);
+    for (const [name, { servers }] of upstreams) {
+      expect(servers.length, name).toBeGreaterThan(0);
+      for (const { host, port } of servers) {
+        expect(appNames, `${name} → ${host}`).toContain(host);
+        expect(port, `${name} → ${host}`).toBe(String(loadConfig(envOf(services[host]!)).port));
+      }
+    }
+    for (const [path, body] of locations) {
+      const target = /proxy_pass\s+http:\/\/([^;/\s]+)/.exec(body)?.[1];
+      if (target) expect(upstreams.has(target), `${path} → ${target}`).toBe(true);
+    }
+  });
+
+  it('sends socket.io to every live replica, sticky, with the WebSocket upgrade', () => {
+    const live = upstreams.get(upstreamOf('/socket.io/')!)!;
+    expect(live.servers.map((s) => s.host).sort()).toEqual(withRole('live').sort());
+    expect(live.body).toMatch(/^\s*ip_hash;/m);
+    const body = locations.get('/socket.io/')!;
+    expect(body).toMatch(/proxy_set_header\s+Upgrade\s+\$http_upgrade;/);
+    expect(body).toMatch(/proxy_set_header\s+Connection\s+\$connection_upgrade;/);
+    expect(conf).toMatch(/map\s+\$http_upgrade\s+\$connection_upgrade/);
+    expect(conf).toMatch(/proxy_http_version\s+1\.1;/);
+  });
+
+  it('sends /api, /health and the dashboard to every command replica', () => {
+    for (const path of ['/api/', '/health', '/']) {
+      const upstream = upstreams.get(upstreamOf(path)!);
+      expect(upstream, path).toBeDefined();
+      expect(upstream!.servers.map((s) => s.host).sort(), path).toEqual(withRole('command').sort());
+    }
+  });
+
+  it('keeps the forwarding headers in every proxied location (nginx drops inherited ones when a location sets its own)', () => {
+    for (const [path, body] of locations) {
+      if (!/proxy_pass/.test(body)) continue;
+      for (const header of ['Host', 'X-Forwarded-For', 'X-Forwarded-Proto', 'X-Request-Id']) {
+        expect(body, `${path} sets ${header}`).toMatch(new RegExp(`proxy_set_header\\s+${header}\\s`));
+      }
+    }
+  });
+
+  it('starts after every upstream replica is healthy, publishes the port it listens on and checks its own health', () => {
+    const deps = dependsOn(proxy);
+    for (const { servers } of upstreams.values()) for (const { host } of servers) expect(deps[host]?.condition, host).toBe('service_healthy');
+    const listen = /listen\s+(\d+);/.exec(conf)![1]!;
+    expect((proxy.ports ?? []).map(String).some((p) => p.endsWith(`:${listen}`))).toBe(true);
+    const healthPath = /https?:\/\/127\.0\.0\.1(\/\S*)/.exec(healthcheckCommand(proxy))?.[1];
+    expect(locations.has(healthPath!), `proxy healthcheck ${healthPath}`).toBe(true);
+  });
+});
