@@ -1,0 +1,249 @@
+import type { Ballot, Flag, ResultStatus } from '@suara/contracts';
+import type { SqlExecutor } from '../db/sql';
+import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDelta } from './tally.projection';
+
+/**
+ * The projector's SQL: each operation is one statement over a whole batch (jsonb_to_recordset /
+ * unnest), so a batch costs the same handful of round trips whether it holds 1 event or 5,000.
+ */
+
+/** The projector of region tallies, current results and the audit trail. */
+export const TALLIES_PROJECTION = 'tallies';
+
+export interface CheckpointRow {
+  position: string;
+  owner: string | null;
+  /** true while `owner` holds an unexpired lease. */
+  leased: boolean;
+  /** Milliseconds until the lease runs out (0 when not leased). */
+  lease_ms: number;
+}
+
+export async function ensureCheckpoint(ex: SqlExecutor, name: string): Promise<void> {
+  await ex.query(`INSERT INTO projection_checkpoints (name, position) VALUES ($1, '0') ON CONFLICT (name) DO NOTHING`, [name]);
+}
+
+/** Reads and row-locks the checkpoint (inside the batch's transaction). */
+export async function lockCheckpoint(ex: SqlExecutor, name: string): Promise<CheckpointRow> {
+  await ensureCheckpoint(ex, name);
+  const { rows } = await ex.query<CheckpointRow>(
+    `SELECT position, owner, coalesce(lease_until > now(), false) AS leased,
+            greatest(0, coalesce(ceil(extract(epoch FROM lease_until - now()) * 1000), 0))::int AS lease_ms
+       FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
+    [name],
+  );
+  return rows[0];
+}
+
+export async function readCheckpoint(ex: SqlExecutor, name: string): Promise<string> {
+  const { rows } = await ex.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE name = $1', [name]);
+  return rows[0]?.position ?? '0';
+}
+
+/** Moves the checkpoint and renews `owner`'s lease. */
+export async function writeCheckpoint(ex: SqlExecutor, name: string, position: string, owner: string, leaseSeconds: number): Promise<void> {
+  await ex.query(
+    `UPDATE projection_checkpoints
+        SET position = $2, owner = $3, lease_until = now() + make_interval(secs => $4), updated_at = now()
+      WHERE name = $1`,
+    [name, position, owner, leaseSeconds],
+  );
+}
+
+export async function releaseLease(ex: SqlExecutor, name: string, owner: string): Promise<void> {
+  await ex.query('UPDATE projection_checkpoints SET owner = NULL, lease_until = NULL WHERE name = $1 AND owner = $2', [name, owner]);
+}
+
+interface CurrentRow {
+  election_id: string;
+  tps_code: string;
+  ballot: Ballot;
+  status: ResultStatus;
+  form: CurrentResult['form'];
+  flags: Flag[];
+  version: number;
+  submitted_by: string | null;
+  submitted_at: Date | string | null;
+  verified_by: string | null;
+  verified_at: Date | string | null;
+  position: string;
+}
+
+const iso = (v: Date | string | null): string | null => (v === null ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString());
+
+/** The stored current results of the given (election, TPS, ballot) keys. */
+export async function loadCurrentResults(ex: SqlExecutor, keys: Array<{ electionId: string; tpsCode: string; ballot: string }>): Promise<Map<string, CurrentResult>> {
+  const found = new Map<string, CurrentResult>();
+  if (keys.length === 0) return found;
+  const { rows } = await ex.query<CurrentRow>(
+    `SELECT c.election_id, c.tps_code, c.ballot, c.status, c.form, c.flags, c.version, c.submitted_by, c.submitted_at,
+            c.verified_by, c.verified_at, c.position
+       FROM jsonb_to_recordset($1::jsonb) AS k(e text, t text, b text)
+       JOIN result_current c ON c.election_id = k.e AND c.tps_code = k.t AND c.ballot = k.b`,
+    [JSON.stringify(keys.map((k) => ({ e: k.electionId, t: k.tpsCode, b: k.ballot })))],
+  );
+  for (const r of rows) {
+    found.set(resultKey(r.election_id, r.tps_code, r.ballot), {
+      electionId: r.election_id,
+      tpsCode: r.tps_code,
+      ballot: r.ballot,
+      status: r.status,
+      form: r.form,
+      flags: r.flags,
+      version: r.version,
+      submittedBy: r.submitted_by,
+      submittedAt: iso(r.submitted_at),
+      verifiedBy: r.verified_by,
+      verifiedAt: iso(r.verified_at),
+      position: r.position,
+    });
+  }
+  return found;
+}
+
+export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const rows = results.map((r) => ({
+    election_id: r.electionId,
+    tps_code: r.tpsCode,
+    ballot: r.ballot,
+    status: r.status,
+    form: r.form,
+    flags: r.flags,
+    flag_count: r.flags.length,
+    severity: severityOf(r.flags),
+    version: r.version,
+    submitted_by: r.submittedBy,
+    submitted_at: r.submittedAt,
+    verified_by: r.verifiedBy,
+    verified_at: r.verifiedAt,
+    position: r.position,
+  }));
+  await ex.query(
+    `INSERT INTO result_current AS c (election_id, tps_code, ballot, status, form, flags, flag_count, severity, version,
+                                      submitted_by, submitted_at, verified_by, verified_at, position, updated_at)
+     SELECT election_id, tps_code, ballot, status, form, coalesce(flags, '[]'::jsonb), flag_count, severity, version,
+            submitted_by, submitted_at, verified_by, verified_at, position, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(election_id text, tps_code text, ballot text, status text, form jsonb, flags jsonb,
+            flag_count int, severity int, version int, submitted_by text, submitted_at timestamptz, verified_by text,
+            verified_at timestamptz, position text)
+     ON CONFLICT (election_id, tps_code, ballot) DO UPDATE SET
+       status = EXCLUDED.status, form = EXCLUDED.form, flags = EXCLUDED.flags, flag_count = EXCLUDED.flag_count,
+       severity = EXCLUDED.severity, version = EXCLUDED.version, submitted_by = EXCLUDED.submitted_by,
+       submitted_at = EXCLUDED.submitted_at, verified_by = EXCLUDED.verified_by, verified_at = EXCLUDED.verified_at,
+       position = EXCLUDED.position, updated_at = now()`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Adds the deltas to `region_tallies` (creating missing rows), all in one statement. */
+export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[], position: string): Promise<void> {
+  if (deltas.length === 0) return;
+  const rows = deltas.map((d) => ({
+    e: d.electionId,
+    r: d.regionCode,
+    b: d.ballot,
+    v: d.votes,
+    va: d.valid,
+    iv: d.invalid,
+    rp: d.tpsReported,
+    vf: d.tpsVerified,
+  }));
+  await ex.query(
+    `INSERT INTO region_tallies AS t (election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
+     SELECT e, r, b, v, va, iv, rp, vf, $2, now()
+       FROM jsonb_to_recordset($1::jsonb) AS d(e text, r text, b text, v jsonb, va bigint, iv bigint, rp int, vf int)
+     ON CONFLICT (election_id, region_code, ballot) DO UPDATE SET
+       votes = suara_add_votes(t.votes, EXCLUDED.votes),
+       valid = t.valid + EXCLUDED.valid,
+       invalid = t.invalid + EXCLUDED.invalid,
+       tps_reported = t.tps_reported + EXCLUDED.tps_reported,
+       tps_verified = t.tps_verified + EXCLUDED.tps_verified,
+       position = EXCLUDED.position,
+       updated_at = now()`,
+    [JSON.stringify(rows), position],
+  );
+}
+
+export async function insertAudit(ex: SqlExecutor, audit: AuditRow[]): Promise<void> {
+  if (audit.length === 0) return;
+  const rows = audit.map((a) => ({
+    e: a.electionId,
+    t: a.tpsCode,
+    b: a.ballot,
+    v: a.version,
+    ty: a.type,
+    at: a.at,
+    u: a.userId,
+    ro: a.role,
+    d: a.data,
+    h: a.hash,
+    p: a.position,
+  }));
+  await ex.query(
+    `INSERT INTO result_audit (election_id, tps_code, ballot, version, type, at, user_id, role, data, hash, position)
+     SELECT e, t, b, v, ty, at, u, ro, d, h, p
+       FROM jsonb_to_recordset($1::jsonb) AS a(e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, d jsonb, h text, p text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Empties every read model of this projection (rebuild). */
+export async function truncateReadModels(ex: SqlExecutor): Promise<void> {
+  await ex.exec('TRUNCATE result_current, region_tallies, result_audit');
+}
+
+export async function notify(ex: SqlExecutor, channel: string, payloads: string[]): Promise<void> {
+  if (payloads.length === 0) return;
+  await ex.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [channel, payloads]);
+}
+
+interface StoredTallyRow {
+  election_id: string;
+  region_code: string;
+  ballot: string;
+  votes: Record<string, number>;
+  valid: string | number | bigint;
+  invalid: string | number | bigint;
+  tps_reported: number;
+  tps_verified: number;
+}
+
+export interface StoredTally {
+  electionId: string;
+  regionCode: string;
+  ballot: string;
+  votes: Record<string, number>;
+  valid: number;
+  invalid: number;
+  tpsReported: number;
+  tpsVerified: number;
+}
+
+/**
+ * Every stored tally row with the checkpoint it reflects. Run it in one REPEATABLE READ
+ * transaction (`readTallySnapshot`) so rows and position come from the same snapshot.
+ */
+export async function readTallySnapshot(db: { transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> }, name: string): Promise<{ position: string; rows: StoredTally[] }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const position = await readCheckpoint(tx, name);
+    const { rows } = await tx.query<StoredTallyRow>(
+      'SELECT election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified FROM region_tallies',
+    );
+    return {
+      position,
+      rows: rows.map((r) => ({
+        electionId: r.election_id,
+        regionCode: r.region_code,
+        ballot: r.ballot,
+        votes: r.votes,
+        valid: Number(r.valid),
+        invalid: Number(r.invalid),
+        tpsReported: r.tps_reported,
+        tpsVerified: r.tps_verified,
+      })),
+    };
+  });
+}

@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Ballot, CHasilForm } from '@suara/contracts';
+import type { SqlDatabase } from '../db/sql';
+import { createPostgresTestDatabase, describeIfPostgres, openTestPglite } from '../db/test-support/test-database';
+import type { NewEvent } from '../eventstore/event-store.port';
+import { Projector } from './projector';
+import { checkTallies, rebuildProjections } from './rebuild';
+import { TallyChangeFeed, type TallyChange } from './tally-changes';
+import { corrected, flatForm, submitted, verified } from './test-support/result-events';
+import { crashingDatabase, projectionFixture, type ProjectionFixture } from './test-support/projection-fixture';
+
+const E = 'labusel-2024-sim1';
+const KOTAPINANG_DESA = '1222011001';
+
+/** A deterministic PPWP form for the i-th TPS. */
+const formFor = (i: number): CHasilForm => flatForm({ '01': 10 + (i % 7), '02': 40 + (i % 11), '03': 5 + (i % 3) }, i % 4);
+
+function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<void> }>) {
+  let f: ProjectionFixture;
+  let close: () => Promise<void>;
+  const projectors: Projector[] = [];
+
+  beforeAll(async () => {
+    const opened = await open();
+    close = opened.close;
+    f = await projectionFixture(opened.db);
+  });
+  afterAll(async () => {
+    await f?.store.close();
+    await close?.();
+  });
+  beforeEach(async () => {
+    await Promise.all(projectors.splice(0).map((p) => p.stop()));
+    await f.reset();
+  });
+
+  const tpsCodes = (n: number, offset = 0) => f.election.allTps().slice(offset, offset + n).map((t) => t.code);
+  const submissions = (codes: string[], ballot: Ballot = 'PPWP', electionId = E): NewEvent[] =>
+    codes.map((code, i) => submitted(electionId, code, ballot, formFor(i)));
+
+  function projector(db: SqlDatabase = f.db, options: ConstructorParameters<typeof Projector>[2] = {}): Projector {
+    const p = new Projector(db, f.store, { batchSize: 25, ...options });
+    projectors.push(p);
+    return p;
+  }
+
+  async function projectAll(p: Projector = projector()): Promise<Projector> {
+    await p.start();
+    await p.waitFor(await f.store.head());
+    return p;
+  }
+
+  it('projects every level from the events; the incremental tallies equal the recomputation', async () => {
+    const codes = tpsCodes(120);
+    await f.append(submissions(codes));
+    await f.append([verified(E, codes[0], 'PPWP'), verified(E, codes[1], 'PPWP')]);
+    await projectAll();
+
+    const check = await checkTallies(f.db, f.store);
+    expect(check).toMatchObject({ ok: true, differences: [], events: 122, position: await f.store.head() });
+    const kab = await f.tallies.getTally(E, '1222', 'PPWP');
+    const expectedValid = codes.reduce((sum, _c, i) => sum + formFor(i).valid, 0);
+    expect(kab.totals.valid).toBe(expectedValid);
+    expect(kab.progress).toEqual({ tpsTotal: 1025, tpsReported: 120, tpsVerified: 2 });
+    expect(kab.children.reduce((s, c) => s + c.totals.valid, 0)).toBe(expectedValid);
+    expect(kab.position).toBe(await f.store.head());
+  });
+
+  it('a correction moves the numbers at TPS, desa, kecamatan, kabupaten and provinsi by (new − old)', async () => {
+    const [tps, other] = tpsCodes(2);
+    const before = flatForm({ '01': 50, '02': 120, '03': 10 }, 4);
+    const after = flatForm({ '01': 60, '02': 110, '03': 10 }, 2);
+    await f.append([submitted(E, tps, 'PPWP', before), submitted(E, other, 'PPWP', flatForm({ '01': 1, '02': 2, '03': 3 })), verified(E, tps, 'PPWP')]);
+    const p = await projectAll();
+    const levels = [tps, KOTAPINANG_DESA, '122201', '1222', '12'];
+    const was = await Promise.all(levels.map((code) => f.tallies.getTally(E, code, 'PPWP')));
+
+    await f.append([corrected(E, tps, 'PPWP', before, after)]);
+    await p.waitFor(await f.store.head());
+    const now = await Promise.all(levels.map((code) => f.tallies.getTally(E, code, 'PPWP')));
+    for (let i = 0; i < levels.length; i++) {
+      expect(now[i].totals.votes['01'] - was[i].totals.votes['01']).toBe(10);
+      expect(now[i].totals.votes['02'] - was[i].totals.votes['02']).toBe(-10);
+      expect(now[i].totals.votes['03']).toBe(was[i].totals.votes['03']);
+      expect(now[i].totals.invalid - was[i].totals.invalid).toBe(-2);
+      expect(now[i].totals.valid).toBe(was[i].totals.valid);
+      expect(now[i].progress.tpsReported).toBe(was[i].progress.tpsReported);
+      // A corrected result needs a fresh verification.
+      expect(was[i].progress.tpsVerified - now[i].progress.tpsVerified).toBe(1);
+    }
+    expect(now[0].totals).toEqual({ votes: { '01': 60, '02': 110, '03': 10 }, valid: 180, invalid: 2 });
+    const desa = now[1];
+    expect(desa.children.find((c) => c.code === tps)).toMatchObject({ level: 'tps', status: 'corrected', totals: now[0].totals });
+    expect(desa.children.find((c) => c.code === other)).toMatchObject({ status: 'submitted' });
+    expect(desa.children.filter((c) => c.status === 'empty').length).toBe(desa.children.length - 2);
+    expect((await checkTallies(f.db, f.store)).ok).toBe(true);
+  });
+
+  it('exactly once: a crash inside a batch transaction, then a retry and a restart, never counts an event twice', async () => {
+    await f.append(submissions(tpsCodes(100)));
+    // The checkpoint write is the batch's last statement: its read-model writes already ran in that transaction.
+    let crash: 'third batch once' | 'from the third batch on' | 'never' = 'third batch once';
+    let batches = 0;
+    let crashes = 0;
+    const crashing = crashingDatabase(
+      f.db,
+      /UPDATE projection_checkpoints\s+SET position/,
+      () => {
+        batches += 1;
+        return (crash === 'third batch once' && batches === 3) || (crash === 'from the third batch on' && batches >= 3);
+      },
+      () => (crashes += 1),
+    );
+    const first = projector(crashing);
+    await first.start();
+    await first.waitFor(await f.store.head()); // the subscription retried the failed batch
+    expect(crashes).toBe(1);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 100 });
+    await first.stop();
+
+    // Now the process dies in the middle of a batch and stays dead until a fresh projector starts.
+    await f.append(submissions(tpsCodes(100, 100)));
+    batches = 0;
+    crash = 'from the third batch on';
+    const second = projector(crashing);
+    await second.start();
+    await waitUntil(() => crashes >= 2);
+    await second.stop();
+    crash = 'never';
+    const mid = await checkTallies(f.db, f.store);
+    expect(mid.ok).toBe(true);
+    expect(mid.events).toBe(150); // 100 + two batches of 25
+
+    await projectAll();
+    const done = await checkTallies(f.db, f.store);
+    expect(done).toMatchObject({ ok: true, events: 200, differences: [] });
+    const kab = await f.tallies.getTally(E, '1222', 'PPWP');
+    expect(kab.progress.tpsReported).toBe(200);
+    expect(kab.totals.valid).toBe([...tpsCodes(100), ...tpsCodes(100, 100)].reduce((s, _c, i) => s + formFor(i % 100).valid, 0));
+  });
+
+  it('exactly once across a stop between batches and a restart from the stored checkpoint', async () => {
+    await f.append(submissions(tpsCodes(60)));
+    const first = projector(f.db, { batchSize: 10 });
+    await first.start();
+    await first.waitFor('0:1'); // at least one batch committed
+    await first.stop();
+    const stoppedAt = first.position;
+    await f.append([...submissions(tpsCodes(60, 60)), verified(E, tpsCodes(1)[0], 'PPWP')]);
+    const second = await projectAll(projector(f.db, { batchSize: 10 }));
+    expect(second.position).toBe(await f.store.head());
+    expect(stoppedAt).not.toBe(second.position);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 121 });
+    expect((await f.tallies.getTally(E, '12', 'PPWP')).progress).toMatchObject({ tpsReported: 120, tpsVerified: 1 });
+  });
+
+  it('two projectors on one database: the lease lets one project, the tallies stay exact', async () => {
+    await f.append(submissions(tpsCodes(80)));
+    const a = projector(f.db, { leaseSeconds: 30 });
+    const b = projector(f.db, { leaseSeconds: 30 });
+    await Promise.all([a.start(), b.start()]);
+    await Promise.race([a.waitFor(await f.store.head()), b.waitFor(await f.store.head())]);
+    await f.append(submissions(tpsCodes(40, 80)));
+    await Promise.race([a.waitFor(await f.store.head()), b.waitFor(await f.store.head())]);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 120 });
+  });
+
+  it('rebuild from zero restores tampered tallies; check reports the tampering first', async () => {
+    const codes = tpsCodes(50);
+    await f.append([...submissions(codes), ...submissions(codes.slice(0, 10), 'DPD'), verified(E, codes[3], 'PPWP')]);
+    await projectAll();
+    const honest = await f.tallies.getTally(E, '122201', 'PPWP');
+
+    await f.db.query(`UPDATE region_tallies SET valid = valid + 7, votes = jsonb_set(votes, '{02}', to_jsonb((votes->>'02')::int - 1)) WHERE region_code = '122201' AND ballot = 'PPWP'`);
+    const tampered = await checkTallies(f.db, f.store);
+    expect(tampered.ok).toBe(false);
+    expect(tampered.differences).toEqual([
+      { electionId: E, regionCode: '122201', ballot: 'PPWP', field: 'valid', expected: honest.totals.valid, actual: honest.totals.valid + 7 },
+      { electionId: E, regionCode: '122201', ballot: 'PPWP', field: 'votes.02', expected: honest.totals.votes['02'], actual: honest.totals.votes['02'] - 1 },
+    ]);
+
+    const report = await rebuildProjections(f.db, f.store, { batchSize: 7 });
+    expect(report).toMatchObject({ events: 61, position: await f.store.head() });
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 61 });
+    const rebuilt = await f.tallies.getTally(E, '122201', 'PPWP');
+    expect({ ...rebuilt, updatedAt: null }).toEqual({ ...honest, updatedAt: null });
+    expect((await f.db.query('SELECT count(*)::int AS n FROM result_audit')).rows[0]).toEqual({ n: 61 });
+  });
+
+  it('a running projector stands by during a rebuild and continues after it', async () => {
+    await f.append(submissions(tpsCodes(30)));
+    const p = await projectAll(projector(f.db, { leaseSeconds: 1 }));
+    await rebuildProjections(f.db, f.store);
+    await f.append(submissions(tpsCodes(30, 30)));
+    await p.waitFor(await f.store.head());
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 60 });
+  });
+
+  it('keeps simulation runs and the real election apart', async () => {
+    const codes = tpsCodes(5);
+    await f.append([...submissions(codes, 'PPWP', E), ...submissions(codes.slice(0, 2), 'PPWP', 'labusel-2024')]);
+    await projectAll();
+    expect((await f.tallies.getTally(E, '1222', 'PPWP')).progress.tpsReported).toBe(5);
+    expect((await f.tallies.getTally('labusel-2024', '1222', 'PPWP')).progress.tpsReported).toBe(2);
+    expect((await f.tallies.getTally('labusel-2024-sim2', '1222', 'PPWP')).totals).toEqual({ votes: {}, valid: 0, invalid: 0 });
+  });
+
+  it('lists flagged results worst first', async () => {
+    const [a, b, c] = tpsCodes(3);
+    const flag = (code: string) => ({ code, message: code });
+    await f.append([
+      submitted(E, a, 'PPWP', formFor(0), [flag('high_invalid')]),
+      submitted(E, b, 'PPWP', formFor(1), [flag('empty_result'), flag('turnout_over_dpt')]),
+      submitted(E, c, 'PPWP', formFor(2)),
+      submitted(E, a, 'DPD', flatForm({ '1': 3 }), [flag('option_over_300')]),
+    ]);
+    await projectAll();
+    const all = await f.tallies.listAnomalies(E, undefined);
+    expect(all.map((x) => [x.tpsCode, x.ballot])).toEqual([[b, 'PPWP'], [a, 'DPD'], [a, 'PPWP']]);
+    expect(all[0]).toMatchObject({ status: 'submitted', version: 1, flags: [{ code: 'turnout_over_dpt' }, { code: 'empty_result' }] });
+    expect((await f.tallies.listAnomalies(E, 'DPD')).map((x) => x.tpsCode)).toEqual([a]);
+  });
+
+  it('signals the changed regions in process and, by NOTIFY, to other processes', async () => {
+    const here = new TallyChangeFeed(f.db);
+    const elsewhere = new TallyChangeFeed(f.db);
+    const local: TallyChange[] = [];
+    const remote: TallyChange[] = [];
+    await here.onChange((c) => local.push(c));
+    await elsewhere.onChange((c) => remote.push(c));
+    try {
+      const [tps] = tpsCodes(1);
+      await f.append([submitted(E, tps, 'PPWP', formFor(0))]);
+      const p = projector(f.db, { origin: here.origin, onCommitted: (c) => here.publish(c) });
+      await projectAll(p);
+      const head = await f.store.head();
+      const expected = { position: head, regions: [{ electionId: E, ballot: 'PPWP', regionCodes: ['12', '1222', '122201', KOTAPINANG_DESA] }] };
+      await waitUntil(() => remote.length > 0);
+      expect(local).toEqual([expected]);
+      expect(remote).toEqual([expected]);
+    } finally {
+      await here.close();
+      await elsewhere.close();
+    }
+  });
+
+  it('unknown regions are refused with 404', async () => {
+    await expect(f.tallies.getTally(E, '1299', 'PPWP')).rejects.toMatchObject({ status: 404 });
+    await expect(f.tallies.getTally(E, '1222011001999', 'PPWP')).rejects.toMatchObject({ status: 404 });
+    const tps = await f.tallies.getTally(E, tpsCodes(1)[0], 'PPWP');
+    expect(tps).toMatchObject({ region: { level: 'tps' }, children: [], progress: { tpsTotal: 1, tpsReported: 0 }, position: '0' });
+  });
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('projector on PGlite', () => {
+  defineSuite(async () => {
+    const db = await openTestPglite();
+    return { db, close: () => db.close() };
+  });
+});
+
+describeIfPostgres('projector on PostgreSQL', () => {
+  defineSuite(async () => {
+    const pg = await createPostgresTestDatabase({ max: 6 });
+    return { db: pg.db, close: () => pg.drop() };
+  });
+});

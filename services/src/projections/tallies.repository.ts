@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Anomaly, Ballot, Flag, ResultStatus, Totals } from '@suara/contracts';
+import type { SqlDatabase } from '../db/sql';
+import { SQL_DATABASE } from '../db/tokens';
+import { TALLIES_PROJECTION } from './projection-store';
+
+/** The numbers of one region (or TPS) and ballot as stored in `region_tallies`. */
+export interface RegionNumbers {
+  totals: Totals;
+  tpsReported: number;
+  tpsVerified: number;
+  updatedAt: string | null;
+}
+
+/** Numbers of several regions and statuses of several TPS, read in one snapshot with the checkpoint they reflect. */
+export interface TallySnapshot {
+  position: string;
+  numbers: Map<string, RegionNumbers>;
+  statuses: Map<string, ResultStatus>;
+}
+
+interface TallyJson {
+  c: string;
+  v: Record<string, number>;
+  va: number;
+  iv: number;
+  r: number;
+  vf: number;
+  u: string | null;
+}
+
+const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
+const isoOrNull = (v: string | null): string | null => (v ? new Date(v).toISOString() : null);
+
+/** Reads of the tally read models (all I/O of the query side). */
+@Injectable()
+export class TalliesRepository {
+  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+
+  /**
+   * The stored numbers of `regionCodes` and statuses of `tpsCodes` for one election and ballot.
+   * One statement, so numbers, statuses and position come from the same snapshot.
+   */
+  async snapshot(electionId: string, ballot: Ballot, regionCodes: string[], tpsCodes: string[]): Promise<TallySnapshot> {
+    const { rows } = await this.db.query<{ position: string | null; tallies: unknown; statuses: unknown }>(
+      `SELECT (SELECT position FROM projection_checkpoints WHERE name = $5) AS position,
+              (SELECT coalesce(json_agg(json_build_object('c', region_code, 'v', votes, 'va', valid, 'iv', invalid,
+                                                          'r', tps_reported, 'vf', tps_verified, 'u', updated_at)), '[]'::json)
+                 FROM region_tallies WHERE election_id = $1 AND ballot = $2 AND region_code = ANY($3::text[])) AS tallies,
+              (SELECT coalesce(json_agg(json_build_object('c', tps_code, 's', status)), '[]'::json)
+                 FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($4::text[])) AS statuses`,
+      [electionId, ballot, regionCodes, tpsCodes, TALLIES_PROJECTION],
+    );
+    const row = rows[0];
+    const numbers = new Map<string, RegionNumbers>();
+    for (const t of parseJson<TallyJson[]>(row.tallies)) {
+      numbers.set(t.c, {
+        totals: { votes: t.v, valid: Number(t.va), invalid: Number(t.iv) },
+        tpsReported: t.r,
+        tpsVerified: t.vf,
+        updatedAt: isoOrNull(t.u),
+      });
+    }
+    const statuses = new Map(parseJson<Array<{ c: string; s: ResultStatus }>>(row.statuses).map((s) => [s.c, s.s]));
+    return { position: row.position ?? '0', numbers, statuses };
+  }
+
+  /** Flagged results, worst first (flag severity, then TPS code). */
+  async anomalies(electionId: string, ballot: Ballot | undefined, limit: number): Promise<Anomaly[]> {
+    const { rows } = await this.db.query<{ tps_code: string; ballot: Ballot; flags: Flag[]; status: ResultStatus; version: number }>(
+      `SELECT tps_code, ballot, flags, status, version FROM result_current
+        WHERE election_id = $1 AND flag_count > 0 AND ($2::text IS NULL OR ballot = $2)
+        ORDER BY severity DESC, tps_code, ballot
+        LIMIT $3`,
+      [electionId, ballot ?? null, limit],
+    );
+    return rows.map((r) => ({ tpsCode: r.tps_code, ballot: r.ballot, flags: r.flags, status: r.status, version: r.version }));
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { Anomaly, Ballot, Progress, RegionLevel, TallyView } from '@suara/contracts';
+import { ElectionService } from '../election/election.service';
+import { notFound } from '../http/api-error';
+import { sortFlags } from '../tabulation/chasil.validation';
+import { TalliesRepository, type RegionNumbers, type TallySnapshot } from './tallies.repository';
+
+const EMPTY: RegionNumbers = { totals: { votes: {}, valid: 0, invalid: 0 }, tpsReported: 0, tpsVerified: 0, updatedAt: null };
+
+interface Node {
+  code: string;
+  level: RegionLevel;
+  name: string;
+}
+
+/** Default and largest page of the flagged list. */
+export const ANOMALIES_DEFAULT_LIMIT = 1000;
+export const ANOMALIES_MAX_LIMIT = 10_000;
+
+/**
+ * The query side of the tallies: region structure and TPS counts from the master data (held by the
+ * election context), numbers from the read models. Tallies always belong to one election id.
+ */
+@Injectable()
+export class TalliesService {
+  constructor(
+    private readonly election: ElectionService,
+    private readonly repo: TalliesRepository,
+  ) {}
+
+  /** The election id results are tallied under now (simulation run or the real election). */
+  activeElectionId(): Promise<string> {
+    return this.election.activeElectionId();
+  }
+
+  /** Whether a region or TPS code exists in the master data. */
+  exists(code: string): boolean {
+    return code.length === 13 ? this.election.tps(code) !== undefined : this.election.region(code) !== undefined;
+  }
+
+  /**
+   * `GET /api/tallies/:regionCode`: the region's totals and progress with its children's (a desa's
+   * children are its TPS, with their result status). Throws 404 for an unknown code.
+   */
+  async getTally(electionId: string, regionCode: string, ballot: Ballot): Promise<TallyView> {
+    const region = this.node(regionCode);
+    const children = this.childrenOf(region);
+    const tpsChildren = children.filter((c) => c.level === 'tps').map((c) => c.code);
+    const snapshot = await this.repo.snapshot(electionId, ballot, [region.code, ...children.map((c) => c.code)], tpsChildren);
+    const own = snapshot.numbers.get(region.code) ?? EMPTY;
+    return {
+      region,
+      ballot,
+      electionId,
+      totals: own.totals,
+      progress: this.progress(region.code, own),
+      children: children.map((c) => this.child(c, snapshot)),
+      position: snapshot.position,
+      updatedAt: own.updatedAt,
+    };
+  }
+
+  async listAnomalies(electionId: string, ballot: Ballot | undefined, limit = ANOMALIES_DEFAULT_LIMIT): Promise<Anomaly[]> {
+    const rows = await this.repo.anomalies(electionId, ballot, Math.min(Math.max(1, limit), ANOMALIES_MAX_LIMIT));
+    return rows.map((a) => ({ ...a, flags: sortFlags(a.flags) }));
+  }
+
+  private node(code: string): Node {
+    if (code.length === 13) {
+      const tps = this.election.tps(code);
+      if (!tps) throw notFound(`TPS ${code}`);
+      return { code, level: 'tps', name: tps.name };
+    }
+    const region = this.election.region(code);
+    if (!region) throw notFound(`Wilayah ${code}`);
+    return { code, level: region.level, name: region.name };
+  }
+
+  private childrenOf(region: Node): Node[] {
+    if (region.level === 'tps') return [];
+    const tps = this.election.tpsOfDesa(region.code);
+    if (tps.length > 0) return tps.map((t) => ({ code: t.code, level: 'tps', name: t.name }));
+    return this.election.children(region.code).map((c) => ({ code: c.code, level: c.level, name: c.name }));
+  }
+
+  private progress(code: string, numbers: RegionNumbers): Progress {
+    return { tpsTotal: this.election.tpsCount(code), tpsReported: numbers.tpsReported, tpsVerified: numbers.tpsVerified };
+  }
+
+  private child(node: Node, snapshot: TallySnapshot): TallyView['children'][number] {
+    const numbers = snapshot.numbers.get(node.code) ?? EMPTY;
+    const child = { ...node, totals: numbers.totals, progress: this.progress(node.code, numbers) };
+    return node.level === 'tps' ? { ...child, status: snapshot.statuses.get(node.code) ?? 'empty' } : child;
+  }
+}

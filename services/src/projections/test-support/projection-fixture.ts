@@ -1,0 +1,69 @@
+import { resultStreamId, type Ballot } from '@suara/contracts';
+import { loadConfig } from '../../config';
+import { migrate } from '../../db/migration';
+import { allMigrations } from '../../db/migrations';
+import type { SqlDatabase, SqlExecutor } from '../../db/sql';
+import { ElectionRepository } from '../../election/election.repository';
+import { ElectionService } from '../../election/election.service';
+import { createSqlEventStore, type SqlEventStore } from '../../eventstore';
+import type { NewEvent } from '../../eventstore/event-store.port';
+import { TalliesRepository } from '../tallies.repository';
+import { TalliesService } from '../tallies.service';
+
+/** A migrated database with the Labusel master data, an SQL event store and the tallies query service. */
+export interface ProjectionFixture {
+  db: SqlDatabase;
+  store: SqlEventStore;
+  election: ElectionService;
+  tallies: TalliesService;
+  /** Appends result events to their streams, in order. */
+  append(events: NewEvent[]): Promise<void>;
+  /** Empties the event log and the read models (between tests sharing one database). */
+  reset(): Promise<void>;
+}
+
+export async function projectionFixture(db: SqlDatabase): Promise<ProjectionFixture> {
+  await migrate(db, allMigrations);
+  const election = new ElectionService(new ElectionRepository(db), loadConfig({}));
+  await election.onModuleInit();
+  const store = createSqlEventStore(db, { pollIdleMs: 20 });
+  return {
+    db,
+    store,
+    election,
+    tallies: new TalliesService(election, new TalliesRepository(db)),
+    async append(events) {
+      for (const e of events) {
+        const d = e.data as { electionId: string; tpsCode: string; ballot: Ballot };
+        await store.append(resultStreamId(d.electionId, d.tpsCode, d.ballot), [e], 'ANY');
+      }
+    },
+    async reset() {
+      await db.exec('TRUNCATE messages, streams, result_current, region_tallies, result_audit; DELETE FROM projection_checkpoints;');
+    },
+  };
+}
+
+/**
+ * The same database, but the statement matching `failOn` throws inside its transaction while
+ * `armed()` says so: a process dying in the middle of a batch, after some of its writes.
+ */
+export function crashingDatabase(db: SqlDatabase, failOn: RegExp, armed: () => boolean, onCrash: () => void): SqlDatabase {
+  const wrap = (ex: SqlExecutor): SqlExecutor => ({
+    query: (sql, params) => {
+      if (failOn.test(sql) && armed()) {
+        onCrash();
+        return Promise.reject(new Error('injected crash in the middle of a batch'));
+      }
+      return ex.query(sql, params);
+    },
+    exec: (sql) => ex.exec(sql),
+  });
+  return {
+    kind: db.kind,
+    ...wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
+    close: () => db.close(),
+  };
+}
