@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LoginResponse, UserView } from '@suara/contracts';
 import { ApiError } from '../http/api-error';
 import { AuditLog } from './audit-log';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, type LoginAttempt } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { TokenService } from './token.service';
 import { UserRepository, type UserRecord } from './user.repository';
@@ -28,22 +28,30 @@ export class AuthService {
 
   async login(credentials: { username: string; password: string }, ip?: string): Promise<LoginResponse> {
     const { username, password } = credentials;
+    let attempt: LoginAttempt;
     try {
-      this.throttle.assertAllowed(username, ip);
+      attempt = this.throttle.begin(username, ip);
     } catch (err) {
       await this.audit.record({ actor: null, action: 'login_throttled', target: username, ip });
       throw err;
     }
-    const user = await this.users.findByUsername(username);
-    // Unknown users cost the same scrypt work, so timing does not tell which usernames exist.
-    const passwordOk = user ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password);
+    let user: UserRecord | null;
+    let passwordOk: boolean;
+    try {
+      user = await this.users.findByUsername(username);
+      // Unknown users cost the same scrypt work, so timing does not tell which usernames exist.
+      passwordOk = user ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password);
+    } catch (err) {
+      attempt.failed();
+      throw err;
+    }
     if (!user || !passwordOk || user.disabled) {
-      this.throttle.recordFailure(username, ip);
+      attempt.failed();
       const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
       await this.audit.record({ actor: null, action: 'login_failed', target: user?.id ?? username, detail: { username, reason }, ip });
       throw invalidCredentials();
     }
-    this.throttle.recordSuccess(username);
+    attempt.succeeded();
     const { token, expiresAt } = await this.tokens.issue(user);
     await this.audit.record({ actor: { id: user.id, username: user.username }, action: 'login_ok', target: user.id, ip });
     return { token, expiresAt: expiresAt.toISOString(), user: toUserView(user) };

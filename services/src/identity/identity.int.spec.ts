@@ -185,6 +185,14 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
       expect(Number(blocked.headers?.['Retry-After'])).toBeGreaterThan(14 * 60);
       expect((await audit.list({ limit: 1 }))[0]).toMatchObject({ action: 'login_throttled', target: 'root' });
     });
+
+    it('a parallel burst of guesses gets at most 5 real checks', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => apiErrorOf(auth.login({ username: 'root', password: `burst-${i}` }, '10.1.1.1'))),
+      );
+      expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+      expect(answers.filter((a) => a.status === 429)).toHaveLength(7);
+    });
   });
 
   describe('user administration', () => {

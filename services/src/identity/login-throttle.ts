@@ -21,6 +21,8 @@ export interface LoginThrottleOptions {
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  /** Attempts being checked right now: they count as failures until they end, so a burst of parallel guesses cannot all slip in. */
+  private readonly inFlight = new Map<string, number>();
   private readonly maxPerUsername: number;
   private readonly maxPerIp: number;
   private readonly windowMs: number;
@@ -53,6 +55,31 @@ export class LoginThrottle {
     }
   }
 
+  /**
+   * Starts a login attempt: throws 429 while blocked, otherwise reserves a failure slot until the
+   * returned attempt is ended with `failed()` or `succeeded()` (exactly once).
+   */
+  begin(username: string, ip: string | undefined): LoginAttempt {
+    this.assertAllowed(username, ip);
+    const keys = [userKey(username), ...(ip ? [ipKey(ip)] : [])];
+    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    let ended = false;
+    const end = () => {
+      if (ended) return false;
+      ended = true;
+      for (const k of keys) {
+        const n = (this.inFlight.get(k) ?? 1) - 1;
+        if (n > 0) this.inFlight.set(k, n);
+        else this.inFlight.delete(k);
+      }
+      return true;
+    };
+    return {
+      failed: () => end() && this.recordFailure(username, ip),
+      succeeded: () => end() && this.recordSuccess(username),
+    };
+  }
+
   recordFailure(username: string, ip: string | undefined): void {
     const now = this.now();
     this.push(userKey(username), this.maxPerUsername, now);
@@ -66,8 +93,9 @@ export class LoginThrottle {
 
   private wait(key: string, max: number, now: number): number {
     const list = this.recent(key, now);
-    if (list.length < max) return 0;
-    return list[list.length - max] + this.windowMs - now;
+    if (list.length >= max) return list[list.length - max] + this.windowMs - now;
+    // Blocked only by attempts still being checked: they end within a second or so.
+    return list.length + (this.inFlight.get(key) ?? 0) >= max ? 1000 : 0;
   }
 
   private push(key: string, max: number, now: number): void {
@@ -88,6 +116,11 @@ export class LoginThrottle {
   private evictExpired(now: number): void {
     for (const key of [...this.failures.keys()]) this.recent(key, now);
   }
+}
+
+export interface LoginAttempt {
+  failed(): void;
+  succeeded(): void;
 }
 
 const userKey = (username: string) => `u:${username.trim().toLowerCase()}`;

@@ -73,3 +73,25 @@ describe('LoginThrottle (sliding window of failures)', () => {
     }
   });
 });
+
+describe('LoginThrottle attempts in flight', () => {
+  it('counts attempts still being checked, so a parallel burst cannot exceed the limit', () => {
+    const throttle = new LoginThrottle({ now: clock().now });
+    const attempts = Array.from({ length: 5 }, () => throttle.begin('budi', '1.2.3.4'));
+    expect(() => throttle.begin('budi', '1.2.3.5')).toThrow(ApiError);
+    expect(throttle.retryAfterSeconds('budi', undefined)).toBe(1);
+    attempts.forEach((a) => a.failed());
+    expect(throttle.retryAfterSeconds('budi', undefined)).toBe(15 * 60);
+  });
+
+  it('a successful attempt frees its slot and clears the username', () => {
+    const throttle = new LoginThrottle({ now: clock().now });
+    for (let i = 0; i < 4; i++) throttle.begin('budi', undefined).failed();
+    const ok = throttle.begin('budi', undefined);
+    ok.succeeded();
+    ok.failed(); // ending twice changes nothing
+    expect(throttle.retryAfterSeconds('budi', undefined)).toBe(0);
+    for (let i = 0; i < 4; i++) throttle.begin('budi', undefined).failed();
+    expect(throttle.retryAfterSeconds('budi', undefined)).toBe(0);
+  });
+});
