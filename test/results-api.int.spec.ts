@@ -11,8 +11,8 @@ const newCrid = () => `req-${Date.now().toString(36)}-${++crid}`;
 /** The status of a call: the 2xx status, or the ApiError's. */
 async function statusOf(p: Promise<unknown>): Promise<number> {
   try {
-    const r = await p;
-    return (r as { status?: number })?.status ?? 200;
+    const r = (await p) as { status?: unknown } | undefined;
+    return typeof r?.status === 'number' ? r.status : 200;
   } catch (e) {
     if (e instanceof ApiError) return e.status;
     throw e;

@@ -28,7 +28,6 @@ export type Backend = 'pglite' | 'postgres';
 export async function bootApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'suara-app-'));
   const pg = backend === 'postgres' ? await createPostgresTestDatabase() : undefined;
-  if (pg) await pg.db.close();
   const config = loadConfig({
     DATA_DIR: dataDir,
     SUARA_ADMIN_USER: ADMIN.username,
