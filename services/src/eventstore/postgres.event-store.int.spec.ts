@@ -111,8 +111,9 @@ describeIfPostgres('SQL store on PostgreSQL', () => {
 
       release();
       await slow;
-      const all = await store.readAll('0', 10);
-      expect(all.events.map((e) => e.streamId)).toEqual(['early', 'later']);
+      await vi.waitFor(async () => expect((await store.readAll('0', 10)).events.map((e) => e.streamId)).toEqual(['early', 'later']), {
+        timeout: 20_000,
+      });
       // A checkpoint taken after the naive poll's 'later' position would have lost 'early' for good.
       expect(Number(naive.rows[0].global_position)).toBeGreaterThan(1);
       await store.close();
