@@ -1,0 +1,69 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ballot, LiveClientToServerEvents, LiveServerToClientEvents, QuickCountView, TallyView } from '@suara/contracts';
+import { comparePositions } from '@suara/contracts/position';
+
+type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
+
+export interface LiveHandlers {
+  tally(t: TallyView): void;
+  quickcount(q: QuickCountView): void;
+  election(info: { mode: 'simulation' | 'real'; activeElectionId: string }): void;
+  /** The server refused the token: the session is over. */
+  unauthorized(): void;
+}
+
+/**
+ * The `/live` socket of one screen. socket.io reconnects by itself; on every (re)connect the
+ * current subscription is sent again, and its acknowledgement carries the tally as it is now.
+ */
+export class LiveConnection {
+  connected = $state(false);
+  everConnected = $state(false);
+  private socket: LiveSocket;
+  private current: { regionCode: string; ballot: Ballot } | null = null;
+
+  constructor(token: string, private readonly handlers: LiveHandlers) {
+    this.socket = io(`${location.origin}/live`, { auth: { token }, transports: ['websocket', 'polling'] });
+    this.socket.on('connect', () => {
+      this.connected = true;
+      this.everConnected = true;
+      this.resubscribe();
+    });
+    this.socket.on('disconnect', () => (this.connected = false));
+    this.socket.on('connect_error', (err) => {
+      this.connected = false;
+      if (/unauthori[sz]ed|token|401/i.test(err.message)) handlers.unauthorized();
+    });
+    this.socket.on('tally', (t) => handlers.tally(t));
+    this.socket.on('quickcount', (q) => handlers.quickcount(q));
+    this.socket.on('election', (info) => handlers.election(info));
+  }
+
+  subscribe(regionCode: string, ballot: Ballot): void {
+    if (this.current && this.socket.connected) this.socket.emit('unsubscribe', this.current);
+    this.current = { regionCode, ballot };
+    if (this.socket.connected) this.resubscribe();
+  }
+
+  private resubscribe(): void {
+    const req = this.current;
+    if (!req) return;
+    this.socket.emit('subscribe', req, (res) => {
+      if (res?.ok) this.handlers.tally(res.tally);
+    });
+    this.socket.emit('subscribeQuickcount', { ballot: req.ballot }, (res) => {
+      if (res?.ok && res.view) this.handlers.quickcount(res.view);
+    });
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+}
+
+/** Keeps the newer of two snapshots; pushes that arrive late (older position) are ignored. */
+export function newer<T extends { position: string }>(current: T | null, incoming: T): T {
+  if (!current) return incoming;
+  return comparePositions(incoming.position, current.position) >= 0 ? incoming : current;
+}

@@ -1,0 +1,70 @@
+import type { Role } from '@suara/contracts';
+
+/** Screens of the app, addressed by the URL hash (`#/rekap/1222/PPWP`). */
+export type Route =
+  | { name: 'login' }
+  | { name: 'rekap'; region?: string; ballot?: string }
+  | { name: 'tps'; tps: string; ballot: string }
+  | { name: 'verifikasi'; ballot?: string }
+  | { name: 'operator' }
+  | { name: 'formulir'; tps: string; ballot: string };
+
+export function parseHash(hash: string): Route {
+  const [name, ...rest] = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  switch (name) {
+    case 'rekap': return { name, region: rest[0], ballot: rest[1] };
+    case 'tps': return rest.length >= 2 ? { name, tps: rest[0], ballot: rest[1] } : { name: 'rekap' };
+    case 'verifikasi': return { name, ballot: rest[0] };
+    case 'operator': return rest.length >= 2 ? { name: 'formulir', tps: rest[0], ballot: rest[1] } : { name };
+    case 'masuk': return { name: 'login' };
+    default: return { name: 'rekap' };
+  }
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'login': return '#/masuk';
+    case 'rekap': return `#/rekap${route.region ? `/${route.region}` : ''}${route.region && route.ballot ? `/${route.ballot}` : ''}`;
+    case 'tps': return `#/tps/${route.tps}/${route.ballot}`;
+    case 'verifikasi': return `#/verifikasi${route.ballot ? `/${route.ballot}` : ''}`;
+    case 'operator': return '#/operator';
+    case 'formulir': return `#/operator/${route.tps}/${route.ballot}`;
+  }
+}
+
+export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
+
+window.addEventListener('hashchange', () => {
+  router.route = parseHash(location.hash);
+});
+
+export function go(route: Route, replace = false): void {
+  const href = hrefOf(route);
+  if (replace) history.replaceState(null, '', href);
+  else if (location.hash !== href) history.pushState(null, '', href);
+  router.route = parseHash(href);
+}
+
+/** Which screens a role may open. Operators never see recaps, not even of their own desa. */
+export function allowed(role: Role, route: Route): boolean {
+  switch (route.name) {
+    case 'login': return true;
+    case 'rekap':
+    case 'tps': return role !== 'operator';
+    case 'verifikasi': return role === 'verifier';
+    case 'operator':
+    case 'formulir': return role === 'operator';
+  }
+}
+
+export function homeOf(role: Role): Route {
+  if (role === 'operator') return { name: 'operator' };
+  if (role === 'verifier') return { name: 'verifikasi' };
+  return { name: 'rekap' };
+}
+
+export function deniedMessage(role: Role, route: Route): string {
+  if (role === 'operator') return 'Operator tidak dapat membuka rekapitulasi. Anda diarahkan ke formulir TPS Anda.';
+  if (route.name === 'verifikasi') return 'Antrean verifikasi hanya untuk verifikator.';
+  return 'Formulir TPS hanya untuk operator desa.';
+}
