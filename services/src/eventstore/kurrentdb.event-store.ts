@@ -54,7 +54,7 @@ export interface KurrentDbEventStoreOptions {
   backoff?: BackoffOptions;
   /** `$all` events fetched per read request. */
   pageSize?: number;
-  /** Attempts for ANY / STREAM_EXISTS appends that lose a race with another writer. */
+  /** Attempts for ANY / STREAM_EXISTS appends that lose a race with a writer in another process. */
   appendAttempts?: number;
   log?: { warn(message: string, detail?: Record<string, unknown>): void };
 }
@@ -70,6 +70,7 @@ export class KurrentDbEventStore implements EventStore {
   private readonly appendAttempts: number;
   private readonly log: NonNullable<KurrentDbEventStoreOptions['log']>;
   private readonly subscriptions = new Set<{ stop(): Promise<void> }>();
+  private readonly streamQueues = new Map<string, Promise<void>>();
 
   constructor(options: KurrentDbEventStoreOptions) {
     // Lazy: no connection is opened until the first call.
@@ -78,7 +79,7 @@ export class KurrentDbEventStore implements EventStore {
     if (this.prefixes.length === 0 || this.prefixes.some((p) => p === '')) throw new Error('KurrentDbEventStore: stream prefixes must be non-empty');
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.pageSize = options.pageSize ?? 1000;
-    this.appendAttempts = options.appendAttempts ?? 10;
+    this.appendAttempts = options.appendAttempts ?? 20;
     this.log = options.log ?? { warn: (message, detail) => console.warn(message, detail ?? '') };
   }
 
@@ -88,9 +89,19 @@ export class KurrentDbEventStore implements EventStore {
    * server refuse the write (WrongExpectedVersion) instead of forking the chain. For a numeric or
    * NO_STREAM expectation that demanded revision is precisely `toExpectedRevision(expected)`;
    * ANY and STREAM_EXISTS are checked against what was read and retried when another writer won.
+   * Appends to one stream from this process queue behind each other, so only writers in other
+   * processes can race (and retry).
    */
-  async append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
-    this.assertOurs(streamId);
+  append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    try {
+      this.assertOurs(streamId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.exclusive(streamId, () => this.appendNow(streamId, events, expected));
+  }
+
+  private async appendNow(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
       const head = await this.readHead(streamId);
       const rejection = checkExpected({ streamId, events, expected }, head);
@@ -106,7 +117,25 @@ export class KurrentDbEventStore implements EventStore {
       } catch (err) {
         const exact = typeof expected === 'number' || expected === 'NO_STREAM';
         if (!isWrongExpectedVersion(err) || exact || attempt >= this.appendAttempts) throw translateAppendError(err, streamId, expected);
+        // Another process won this round; spread the retries so the two do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
+    }
+  }
+
+  /** Runs `fn` after every earlier call for the same stream has settled. */
+  private async exclusive<T>(streamId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.streamQueues.get(streamId) ?? Promise.resolve();
+    const run = previous.then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.streamQueues.set(streamId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.streamQueues.get(streamId) === tail) this.streamQueues.delete(streamId);
     }
   }
 
