@@ -1,0 +1,121 @@
+import { cpus, loadavg } from 'node:os';
+import { loadConfig } from '../config';
+import { measureEmbedded } from './embedded.bench';
+import { measureFreshness } from './freshness.bench';
+import { measureIngest } from './ingest.bench';
+import { MEASURES, parseOptions, type BenchOptions, type Measure } from './options';
+import { ensurePostgres, redact } from './postgres';
+import { measureRawInsert } from './raw-insert.bench';
+import { measureRebuild } from './rebuild.bench';
+import { emptySummary, finalize, fmt, table, type BenchSummary, type Row } from './report';
+
+type Log = (m: string) => void;
+
+/**
+ * `npm run bench [-- --quick] [-- --only raw,ingest,freshness,rebuild,embedded]`
+ * Progress goes to stderr; stdout carries the table and, as its last line, the JSON summary
+ * (figures of measures not run are null).
+ */
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const log: Log = (m) => process.stderr.write(`${m}\n`);
+  const pgVersion = await ensurePostgres(options.postgresUrl, !process.env.DATABASE_URL);
+  const machine = `${cpus().length} cores, Node ${process.version}, ${pgVersion}`;
+  log(`bench: ${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')} on ${machine} at ${redact(options.postgresUrl)}`);
+  const loadBefore = loadavg()[0];
+  const summary = emptySummary();
+  const rows: Row[] = [];
+  const started = Date.now();
+  for (const measure of MEASURES) {
+    if (!options.only.has(measure)) continue;
+    const t0 = Date.now();
+    log(`bench: ${measure} …`);
+    await run(measure, options, summary, rows, log);
+    log(`bench: ${measure} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const final = finalize(summary);
+  if (final.ingest.ratio !== null) rows.splice(2, 0, { measure: 'ingest ratio', value: fmt(final.ingest.ratio, 2), target: '≥ 1.0', detail: 'acceptedPerSec / rawInsertPerSec' });
+  const took = ((Date.now() - started) / 1000).toFixed(0);
+  console.log(`\nsuara bench (${options.quick ? 'quick' : 'full'}, ${took} s; ${machine}; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)})`);
+  console.log(table(rows));
+  console.log(JSON.stringify(final));
+}
+
+async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, rows: Row[], log: Log): Promise<void> {
+  const labuselDir = loadConfig({}).electionDataDir;
+  switch (measure) {
+    case 'raw': {
+      const r = await measureRawInsert(o.postgresUrl, o.rawSeconds);
+      summary.ingest.rawInsertPerSec = r.rowsPerSec;
+      rows.push({
+        measure: 'raw insert (rows/s)',
+        value: fmt(r.rowsPerSec),
+        target: 'ceiling',
+        detail: `${r.connections} pg connections, one 400-byte JSONB row per transaction, ${r.rows} rows in ${r.seconds.toFixed(1)} s`,
+      });
+      return;
+    }
+    case 'ingest': {
+      const r = await measureIngest(o.postgresUrl, labuselDir, { seconds: o.ingestSeconds, concurrency: o.ingestConcurrency, tpsCount: o.ingestTps, warmupSeconds: o.ingestWarmupSeconds }, log);
+      summary.ingest.acceptedPerSec = r.acceptedPerSec;
+      const failed = Object.entries(r.failures).map(([s, n]) => `${n}×${s}`).join(' ');
+      rows.push({
+        measure: 'ingest (accepted/s)',
+        value: fmt(r.acceptedPerSec),
+        target: '',
+        detail:
+          `PPWP over HTTP, ${r.concurrency} in flight, ${r.accepted} × 201 in ${r.seconds.toFixed(1)} s; latency p50 ${fmt(r.p50Ms, 1)} ms p99 ${fmt(r.p99Ms, 1)} ms; ` +
+          `tallies caught up ${fmt(r.catchUpSeconds, 1)} s after the load${failed ? `; FAILED ${failed}: ${r.firstFailure}` : ''}`,
+      });
+      return;
+    }
+    case 'freshness': {
+      const r = await measureFreshness(o.postgresUrl, labuselDir, { seconds: o.freshnessSeconds, rate: o.freshnessRate, dashboards: o.dashboards }, log);
+      Object.assign(summary.freshness, { p50Ms: r.p50Ms, p99Ms: r.p99Ms, ratePerSec: r.ratePerSec, dashboards: r.dashboards });
+      rows.push({
+        measure: 'freshness p50 (ms)',
+        value: fmt(r.p50Ms, 1),
+        target: '',
+        detail: `201 → tally push including it, over ${r.samples} (submission, dashboard) pairs; one dashboard: p50 ${fmt(r.designatedP50Ms, 1)} ms`,
+      });
+      rows.push({
+        measure: 'freshness p99 (ms)',
+        value: fmt(r.p99Ms, 1),
+        target: '≤ 500',
+        detail: `one dashboard: p99 ${fmt(r.designatedP99Ms, 1)} ms; ${r.missing} pairs never saw their push`,
+      });
+      rows.push({
+        measure: 'freshness rate (subm/s)',
+        value: fmt(r.ratePerSec),
+        target: `${fmt(r.targetRate)}`,
+        detail: `${r.submissions} accepted in ${r.seconds.toFixed(1)} s, ${r.failures} failed; ${r.dashboards} dashboards, ${fmt(r.pushesPerDashboard, 0)} pushes each`,
+      });
+      return;
+    }
+    case 'rebuild': {
+      const r = await measureRebuild(o.postgresUrl, labuselDir, o.rebuildEvents, log);
+      summary.rebuild.eventsPerSec = r.eventsPerSec;
+      rows.push({ measure: 'rebuild (events/s)', value: fmt(r.eventsPerSec), target: '≥ 20,000', detail: `${r.events} events (all five ballots) from position zero in ${r.rebuildSeconds.toFixed(1)} s` });
+      rows.push({ measure: 'store append (events/s)', value: fmt(r.appendPerSec), target: 'info', detail: `writing that log: ${r.appendConcurrency} concurrent appends through the group commit` });
+      return;
+    }
+    case 'embedded': {
+      const r = await measureEmbedded(labuselDir, log);
+      summary.embedded.labuselSeconds = r.labuselSeconds;
+      rows.push({
+        measure: 'embedded Labusel (s)',
+        value: fmt(r.labuselSeconds, 1),
+        target: '≤ 30',
+        detail:
+          `PGlite: ${r.tps} TPS × 5 ballots = ${r.submissions} submissions, ${r.concurrency} in flight; all 201 after ${r.acceptSeconds.toFixed(1)} s, ` +
+          `in every tally after ${r.labuselSeconds.toFixed(1)} s${r.failures ? `; FAILED ${r.failures}: ${r.firstFailure}` : ''}`,
+      });
+      return;
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+/** Which measures exist, in the order they run. */
+export const MEASURES = ['raw', 'ingest', 'freshness', 'rebuild', 'embedded'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  only: Set<Measure>;
+  /** PostgreSQL server (maintenance database) under which fresh databases are created. */
+  postgresUrl: string;
+  /** Sizes; `--quick` picks smaller ones. */
+  rawSeconds: number;
+  ingestSeconds: number;
+  ingestConcurrency: number;
+  ingestWarmupSeconds: number;
+  /** Generated TPS for the ingest run: enough that the window does not run out of new streams. */
+  ingestTps: number;
+  freshnessSeconds: number;
+  freshnessRate: number;
+  dashboards: number;
+  rebuildEvents: number;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N]`;
+
+/** Parses the command line (arguments after `npm run bench --`). */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const quick = argv.includes('--quick');
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+    return v;
+  };
+  const number = (flag: string, fallback: number): number => {
+    const v = value(flag);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: not a positive number: ${v}\n${USAGE}`);
+    return n;
+  };
+  const known = new Set(['--quick', '--only', '--rate', '--dashboards', '--concurrency', '--help']);
+  for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}\n${USAGE}`);
+  if (argv.includes('--help')) throw new Error(USAGE);
+  const onlyList = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const m of onlyList ?? []) if (!(MEASURES as readonly string[]).includes(m)) throw new Error(`--only: unknown measure "${m}"\n${USAGE}`);
+  return {
+    quick,
+    only: new Set((onlyList ?? MEASURES) as Measure[]),
+    postgresUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    rawSeconds: quick ? 3 : 5,
+    ingestSeconds: quick ? 4 : 10,
+    ingestConcurrency: number('--concurrency', 128),
+    ingestWarmupSeconds: quick ? 1 : 2,
+    ingestTps: quick ? 20_000 : 60_000,
+    freshnessSeconds: quick ? 5 : 15,
+    freshnessRate: number('--rate', 1000),
+    dashboards: number('--dashboards', 200),
+    rebuildEvents: quick ? 20_000 : 200_000,
+  };
+}
