@@ -1,0 +1,146 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
+} from '@nestjs/websockets';
+import {
+  Ballot, LIVE_NAMESPACE, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type SubscribeAck,
+} from '@suara/contracts';
+import type { Namespace, Socket } from 'socket.io';
+import { z } from 'zod';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { ElectionService } from '../election/election.service';
+import type { AuthUser } from '../identity/auth.decorators';
+import { TokenService } from '../identity/token.service';
+import { TalliesService } from '../projections/tallies.service';
+import { TallyChangeFeed } from '../projections/tally-changes';
+import { LIVE_REDIS, type LiveRedis } from './live-redis';
+import { roomName, TallyRooms, type RoomKey } from './tally-rooms';
+
+interface SocketData {
+  user: AuthUser;
+}
+type LiveNamespace = Namespace<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
+
+const SubscribeBody = z.object({ regionCode: RegionCode, ballot: Ballot });
+
+/** How often the deployment (phase, active election) is looked at, to tell clients when it changes. */
+const DEPLOYMENT_POLL_MS = 2000;
+
+type Refusal = Extract<SubscribeAck, { ok: false }>;
+const refuse = (error: string, message: string): Refusal => ({ ok: false, error, message });
+
+/** An Error that socket.io hands to the client's `connect_error` with `data`. */
+function connectError(error: string, message: string): Error {
+  return Object.assign(new Error(error), { data: { error, message } });
+}
+
+/**
+ * `/live`: live tallies over socket.io (API.md). The handshake must carry a valid token
+ * (`auth: {token}`); `subscribe` answers with the current tally and joins the room of that region
+ * and ballot; committed changes then reach the room as coalesced `tally` pushes.
+ *
+ * Each process pushes to its own members (emits are `local`), fed by the change feed (its own
+ * projector, or NOTIFY from the process that projects): a room's reads, joins and pushes are then
+ * serialised in one place, which is what keeps `position` from going back. With REDIS_URL the
+ * namespace runs on the Redis adapter, so rooms and broadcasts span every process.
+ */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
+export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
+  @WebSocketServer() private nsp!: LiveNamespace;
+  private readonly log = new Logger('live');
+  private rooms?: TallyRooms;
+  private unsubscribeFeed?: () => void;
+  private deploymentTimer?: NodeJS.Timeout;
+  private deployment?: { mode: 'simulation' | 'real'; activeElectionId: string };
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LIVE_REDIS) private readonly redis: LiveRedis | undefined,
+    private readonly tokens: TokenService,
+    private readonly tallies: TalliesService,
+    private readonly feed: TallyChangeFeed,
+    private readonly election: ElectionService,
+  ) {}
+
+  afterInit(nsp: LiveNamespace): void {
+    this.nsp = nsp;
+    if (!this.config.roles.includes('live')) {
+      nsp.use((_socket, next) => next(connectError('unavailable', 'Pembaruan langsung tidak dilayani proses ini')));
+      return;
+    }
+    if (this.redis) nsp.server.adapter(this.redis.adapter);
+    nsp.use((socket, next) => {
+      this.authenticate(socket as LiveSocket).then(() => next(), (err: Error) => next(err));
+    });
+    const rooms = new TallyRooms({
+      load: (key) => this.tallies.getTally(key.electionId, key.regionCode, key.ballot),
+      emit: (room, tally) => this.nsp.local.to(room).emit('tally', tally),
+      memberCount: (room) => this.nsp.adapter.rooms.get(room)?.size ?? 0,
+      onError: (err) => this.log.warn(`tally push failed: ${String(err)}`),
+    });
+    this.rooms = rooms;
+    this.nsp.adapter.on('leave-room', (room: string) => rooms.release(room));
+    void this.feed.onChange((change) => rooms.changed(change)).then((off) => (this.unsubscribeFeed = off));
+    this.deploymentTimer = setInterval(() => void this.watchDeployment(), DEPLOYMENT_POLL_MS);
+    this.deploymentTimer.unref();
+  }
+
+  /** `subscribe {regionCode, ballot}` → ack `{ok: true, tally}`, then `tally` pushes. Operators are refused. */
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const user = socket.data.user;
+    if (!user || user.role === 'operator') return refuse('forbidden', 'Rekap suara hanya untuk verifikator, pemantau dan admin');
+    const parsed = SubscribeBody.safeParse(body);
+    if (!parsed.success) return refuse('invalid_input', 'regionCode atau ballot tidak valid');
+    const { regionCode, ballot } = parsed.data;
+    if (!this.tallies.exists(regionCode)) return refuse('not_found', `Wilayah ${regionCode} tidak ditemukan`);
+    if (!this.rooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
+    try {
+      const key: RoomKey = { electionId: await this.tallies.activeElectionId(), regionCode, ballot };
+      const tally = await this.rooms.subscribe(key, () => socket.join(roomName(key)));
+      return { ok: true, tally };
+    } catch (err) {
+      this.log.warn(`subscribe ${regionCode}/${ballot} failed: ${String(err)}`);
+      return refuse('unavailable', 'Rekap tidak dapat dibaca sekarang; coba lagi');
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean }> {
+    const parsed = SubscribeBody.safeParse(body);
+    if (!parsed.success) return { ok: false };
+    const electionId = await this.tallies.activeElectionId();
+    await socket.leave(roomName({ electionId, ...parsed.data }));
+    return { ok: true };
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.deploymentTimer);
+    this.unsubscribeFeed?.();
+    this.rooms?.close();
+  }
+
+  private async authenticate(socket: LiveSocket): Promise<void> {
+    const token: unknown = socket.handshake.auth?.token;
+    if (typeof token !== 'string' || token === '') throw connectError('unauthenticated', 'Silakan masuk: token tidak ada');
+    try {
+      socket.data.user = await this.tokens.verify(token);
+    } catch {
+      throw connectError('unauthenticated', 'Silakan masuk: token tidak sah, kedaluwarsa atau dicabut');
+    }
+  }
+
+  /** Tells this process's clients when the simulation is reset or the real election starts. */
+  private async watchDeployment(): Promise<void> {
+    try {
+      const d = await this.election.deployment();
+      const now = { mode: d.phase, activeElectionId: d.activeElectionId };
+      const before = this.deployment;
+      this.deployment = now;
+      if (before && (before.mode !== now.mode || before.activeElectionId !== now.activeElectionId)) this.nsp.local.emit('election', now);
+    } catch (err) {
+      this.log.debug(`deployment poll failed: ${String(err)}`);
+    }
+  }
+}
