@@ -7,6 +7,7 @@ import { IdentityModule } from './identity/identity.module';
 import { TabulationModule } from './tabulation/tabulation.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { LiveModule } from './live/live.module';
+import { QuickcountModule } from './quickcount/quickcount.module';
 import { HealthController } from './health.controller';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
@@ -22,6 +23,7 @@ export class AppModule {
         IdentityModule,
         TabulationModule,
         ProjectionsModule,
+        QuickcountModule,
         LiveModule,
       ],
       controllers: [HealthController],
