@@ -8,7 +8,10 @@
  * Checkpoints: `"<commit>:<prepare>"` of the event's position in `$all`, both decimal, so the
  * contracts' `comparePositions` orders them exactly as the transaction log does (commit first, then
  * prepare). "0" (or "") is the beginning. No event can sit at commit 0: the log opens with an epoch
- * record, so "0" never collides with a real position.
+ * record, so "0" never collides with a real position. Every event written through gRPC commits
+ * itself, and EventStoreDB 23.10+ / KurrentDB report it at (its log position, its log position)
+ * from stream reads, `$all` reads and the append result alike (older servers gave stream reads the
+ * transaction's first position as `prepare`), so one event always has one checkpoint.
  */
 import {
   ANY,
