@@ -1,0 +1,455 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView } from '@suara/contracts';
+import { seededRandom } from '../quickcount/sample';
+import { clientRequestId, operatorAccounts, runTag, spreadPick, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
+import { callWithRetry, describeError, fetchWithTimeout, mapLimit, sleep, StatusCounter } from './api-calls';
+import type { SimulatorOptions } from './cli-options';
+import { formatClock, planElectionDay, type PlannedSubmission, type TpsInfo } from './election-day';
+import { compareTotals, expectedTotals } from './tally-expectation';
+import { resultKey, VerifierBot, type AcceptedResult } from './verifier-bot';
+
+export interface Reporter {
+  info(line: string): void;
+  warn(line: string): void;
+  progress(line: string): void;
+}
+
+export interface QuickCountCheck {
+  ballot: Ballot;
+  received: number;
+  preliminary?: boolean;
+  estimates: { option: string; share: number; lower: number; upper: number; trueShare: number; covered: boolean }[];
+}
+
+/** What `npm run simulate` prints at the end (and, with --json, as one JSON line). */
+export interface SimulationSummary {
+  url: string;
+  seed: string;
+  mode: string;
+  tps: number;
+  operators: number;
+  ballots: Ballot[];
+  planned: number;
+  /** Every answer of `POST /api/results`, retries included, by status ("network" = no answer). */
+  http: Record<string, number>;
+  submitted: number;
+  accepted: number;
+  /** Accepted results that carried flags. */
+  flagged: number;
+  conflicts: number;
+  failed: number;
+  retries: number;
+  fixedAfterRejection: number;
+  mistakes: { planned: number; rejectedAsExpected: number; flaggedAsExpected: number; acceptedWithoutFlag: number; acceptedButMustBeRejected: number };
+  cleanRejected: number;
+  verifier?: { verified: number; corrected: number; skipped: number; errors: number; http: Record<string, number> };
+  tallies: { ballot: Ballot; ok: boolean; skipped?: string; diffs: string[] }[];
+  quickCount?: QuickCountCheck | { error: string };
+  elapsedSeconds: number;
+  /** Why the run counts as failed (exit code 1); empty when the server behaved. */
+  problems: string[];
+}
+
+interface Task { planned: PlannedSubmission; fix: boolean; offset: number }
+
+interface Operator { account: OperatorAccount; client: SuaraClient }
+
+/** Plays election day against a running server through its public API. */
+export async function playElectionDay(options: SimulatorOptions, reporter: Reporter): Promise<SimulationSummary> {
+  return new ElectionDayPlayer(options, reporter).run();
+}
+
+class ElectionDayPlayer {
+  private readonly seed: string;
+  private readonly tag: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly admin: SuaraClient;
+  private readonly submitCounter = new StatusCounter();
+  private readonly operators = new Map<string, Operator>();
+  private readonly accepted = new Map<string, AcceptedResult>();
+  private readonly problems: string[] = [];
+  private readonly queue: Task[] = [];
+  private bot?: VerifierBot;
+  private startedAt = 0;
+  private latestOffset = 0;
+  private inFlight = 0;
+  private stats = {
+    submitted: 0, conflicts: 0, failed: 0, retries: 0, fixedAfterRejection: 0, cleanRejected: 0,
+    rejectedAsExpected: 0, acceptedButMustBeRejected: 0,
+  };
+  private warnings = 0;
+
+  constructor(private readonly options: SimulatorOptions, private readonly reporter: Reporter) {
+    this.seed = options.seed ?? randomBytes(6).toString('hex');
+    this.tag = runTag(this.seed);
+    this.fetchImpl = fetchWithTimeout(options.timeoutMs);
+    this.admin = new SuaraClient(options.url, undefined, this.fetchImpl);
+  }
+
+  async run(): Promise<SimulationSummary> {
+    const t0 = Date.now();
+    const { election, kabupatenCode } = await this.connect();
+    const tps = await this.loadTps(kabupatenCode);
+    const accounts = operatorAccounts(tps, this.options.tpsPerOperator);
+    await this.createAccounts(accounts);
+    const sample = this.options.drawSample ? await this.drawSample(this.options.drawSample) : undefined;
+    const day = planElectionDay(tps, { seed: this.seed, mistakeShare: this.options.mistakes, ballots: this.options.ballots });
+    const mistakes = day.submissions.filter((s) => s.mistake);
+    this.reporter.info(`Playing ${day.submissions.length} C.Hasil of ${tps.length} TPS (${mistakes.length} with a mistake), ` +
+      `${this.speedText()}, seed ${this.seed}`);
+    for (const s of day.submissions) this.queue.push({ planned: s, fix: false, offset: s.offsetSeconds });
+
+    const botRun = this.bot?.run();
+    await this.play();
+    if (this.bot) {
+      this.reporter.info(`Evening done; the verifier works through ${this.bot.backlog} results left…`);
+      this.bot.stop();
+      await botRun;
+    }
+    await this.checkLateFlags();
+    const tallies = await this.checkTallies(kabupatenCode);
+    const quickCount = sample ? await this.checkQuickCount(sample, day.submissions) : undefined;
+    return this.summary(election, tps.length, accounts.length, day.submissions, tallies, quickCount, (Date.now() - t0) / 1000);
+  }
+
+  // ------------------------------------------------------------ setup
+
+  private async connect(): Promise<{ election: ElectionView; kabupatenCode: string }> {
+    const { adminUser, adminPassword } = this.options;
+    if (!adminUser || !adminPassword) throw new Error('admin credentials needed: --admin-user/--admin-password or SUARA_ADMIN_USER/SUARA_ADMIN_PASSWORD');
+    await this.must('admin login', () => this.admin.login(adminUser, adminPassword));
+    const election = await this.must('GET /api/election', () => this.admin.election());
+    if (election.mode === 'real' && !this.options.allowReal) {
+      throw new Error('the server is in the REAL election: the simulator would submit made-up results. Refusing (see --allow-real).');
+    }
+    this.reporter.info(`Connected to ${this.options.url}: ${election.name} (${election.mode === 'real' ? 'REAL ELECTION' : 'simulasi'})`);
+    if (this.options.reset) {
+      await this.must('simulation reset', () => this.admin.resetSimulation());
+      this.reporter.info('Simulation reset: results and tallies wiped.');
+    }
+    return { election, kabupatenCode: election.kabupatenCode };
+  }
+
+  /** Walks the region tree from the kabupaten down to its TPS, then fetches each TPS's ballots. */
+  private async loadTps(kabupatenCode: string): Promise<TpsInfo[]> {
+    const found: { code: string; desaCode: string }[] = [];
+    let level: string[] = [kabupatenCode];
+    while (level.length > 0) {
+      const views = await mapLimit(level, this.options.concurrency, (code) => this.must(`GET /api/regions/${code}`, () => this.admin.region(code)));
+      level = [];
+      for (const view of views as RegionView[]) {
+        for (const child of view.children) {
+          if (child.level === 'tps') found.push({ code: child.code, desaCode: view.code });
+          else level.push(child.code);
+        }
+      }
+    }
+    found.sort((a, b) => (a.code < b.code ? -1 : 1));
+    const chosen = spreadPick(found, this.options.tpsLimit);
+    this.reporter.info(`Found ${found.length} TPS${chosen.length < found.length ? `, playing ${chosen.length}` : ''}; fetching their ballots…`);
+    return mapLimit(chosen, this.options.concurrency, async (t) => ({
+      ...t,
+      ballots: await this.must(`GET /api/tps/${t.code}/ballots`, () => this.admin.tpsBallots(t.code)),
+    }));
+  }
+
+  private async createAccounts(accounts: OperatorAccount[]): Promise<void> {
+    const password = this.options.operatorPassword;
+    const create = async (username: string, role: 'operator' | 'verifier', scope?: string[]) => {
+      const outcome = await callWithRetry(() => this.admin.request('POST', '/api/admin/users', { username, password, role, ...(scope ? { scope } : {}) }));
+      if (!outcome.ok && outcome.status !== 409) throw new Error(`creating ${username}: ${describeError(outcome.error)}`);
+    };
+    const login = async (username: string) => {
+      const client = new SuaraClient(this.options.url, undefined, this.fetchImpl);
+      try {
+        await this.must(`login ${username}`, () => client.login(username, password));
+      } catch (e) {
+        throw new Error(`${(e as Error).message} — the account exists with another password? pass --operator-password`);
+      }
+      return client;
+    };
+    await mapLimit(accounts, this.options.concurrency, (a) => create(a.username, 'operator', [a.desaCode]));
+    const clients = await mapLimit(accounts, this.options.concurrency, (a) => login(a.username));
+    accounts.forEach((account, i) => { for (const code of account.tpsCodes) this.operators.set(code, { account, client: clients[i] }); });
+    this.reporter.info(`${accounts.length} operator accounts ready (sim-op-<desa>-<k>, password from --operator-password).`);
+    if (this.options.verifierBot) {
+      await create(VERIFIER_USERNAME, 'verifier');
+      this.bot = new VerifierBot(await login(VERIFIER_USERNAME), {
+        seed: this.seed,
+        verifyShare: this.options.verifyShare,
+        workers: Math.max(1, Math.floor(this.options.concurrency / 4)),
+        ballots: this.options.ballots,
+        clock: () => this.clock(),
+        warn: (line) => this.warn(line),
+      });
+      this.reporter.info(`Verifier bot on as ${VERIFIER_USERNAME}.`);
+    }
+  }
+
+  private async drawSample(size: number): Promise<Ballot> {
+    const ballot: Ballot = this.options.ballots.includes('PPWP') ? 'PPWP' : this.options.ballots[0];
+    try {
+      const sample = await this.must('draw sample', () => this.admin.drawSample({ ballot, size, seed: `sim-${this.tag}` }));
+      this.reporter.info(`Quick count sample drawn for ${ballot}: ${sample.size} TPS, seed ${sample.seed}.`);
+    } catch (e) {
+      this.warn(`quick count sample not drawn: ${(e as Error).message}`);
+    }
+    return ballot;
+  }
+
+  // ------------------------------------------------------------ the evening
+
+  private async play(): Promise<void> {
+    this.startedAt = Date.now();
+    const running = new Set<Promise<void>>();
+    const progress = this.options.quiet ? undefined : setInterval(() => this.reporter.progress(this.progressLine()), 2_000);
+    try {
+      for (;;) {
+        const next = this.queue[0];
+        if (!next) {
+          if (running.size === 0) break;
+          await Promise.race(running);
+          continue;
+        }
+        const dueInMs = (next.offset / this.options.speed) * 1000 - (Date.now() - this.startedAt);
+        if (dueInMs > 0) { await sleep(Math.min(dueInMs, 250)); continue; }
+        if (running.size >= this.options.concurrency) { await Promise.race(running); continue; }
+        this.queue.shift();
+        this.latestOffset = Math.max(this.latestOffset, next.offset);
+        const task = this.submit(next).finally(() => running.delete(task));
+        running.add(task);
+      }
+    } finally {
+      if (progress) clearInterval(progress);
+    }
+    this.reporter.progress(this.progressLine());
+  }
+
+  private async submit(task: Task): Promise<void> {
+    const { planned } = task;
+    const operator = this.operators.get(planned.tpsCode)!;
+    const form = task.fix ? planned.trueForm : planned.form;
+    const body = { tpsCode: planned.tpsCode, ballot: planned.ballot, clientRequestId: clientRequestId(this.tag, planned.tpsCode, planned.ballot, task.fix), form };
+    this.inFlight++;
+    const outcome = await callWithRetry(() => operator.client.submit(body), this.submitCounter);
+    this.inFlight--;
+    this.stats.submitted++;
+    this.stats.retries += outcome.attempts - 1;
+    const what = `${planned.tpsCode} ${planned.ballot}`;
+    const mistake = task.fix ? undefined : planned.mistake;
+    if (outcome.ok) {
+      if (task.fix) this.stats.fixedAfterRejection++;
+      if (mistake?.expect === 'rejected') {
+        this.problem(`accepted a form the server must reject (${mistake.kind}: ${mistake.description}) at ${what}`);
+      }
+      const flags = outcome.body.flags ?? (mistake ? await this.flagsOf(operator, planned) : []);
+      const result: AcceptedResult = { planned, form, version: outcome.body.version, operator: operator.account.username, flagged: flags.length > 0 };
+      this.accepted.set(resultKey(planned.tpsCode, planned.ballot), result);
+      this.bot?.enqueue(result);
+      return;
+    }
+    if (outcome.status === 400) {
+      if (mistake) {
+        if (mistake.expect === 'rejected') this.stats.rejectedAsExpected++;
+        else this.problem(`rejected a form the server should accept and flag (${mistake.kind}) at ${what}: ${describeError(outcome.error)}`);
+        this.scheduleFix(task);
+      } else {
+        this.stats.cleanRejected++;
+        this.problem(`rejected a correct form at ${what}: ${describeError(outcome.error)}`);
+      }
+      return;
+    }
+    if (outcome.status === 409) {
+      this.stats.conflicts++;
+      if (this.stats.conflicts <= 5) this.warn(`409 at ${what}: ${describeError(outcome.error)} (results from an earlier run? use --reset)`);
+      return;
+    }
+    this.stats.failed++;
+    this.problem(`gave up on ${what} after ${outcome.attempts} attempt(s): ${describeError(outcome.error)}`);
+  }
+
+  /** The operator reads the 400's issues, checks the paper form again and sends the right numbers a few minutes later. */
+  private scheduleFix(task: Task): void {
+    const rng = seededRandom(`${this.seed}/fix/${task.planned.tpsCode}/${task.planned.ballot}`);
+    const offset = Math.max(task.offset, this.clock()) + 120 + rng.int(480);
+    const fix: Task = { planned: task.planned, fix: true, offset };
+    const at = this.queue.findIndex((t) => t.offset > offset);
+    this.queue.splice(at < 0 ? this.queue.length : at, 0, fix);
+  }
+
+  private async flagsOf(operator: Operator, planned: PlannedSubmission): Promise<unknown[]> {
+    const view = await callWithRetry(() => operator.client.request<{ flags?: unknown[] }>('GET', `/api/results/${planned.tpsCode}/${planned.ballot}`));
+    return view.ok ? view.body.flags ?? [] : [];
+  }
+
+  /** Mistakes the server accepted without flags in its answer may be flagged later (anomalies); look once more. */
+  private async checkLateFlags(): Promise<void> {
+    for (const ballot of this.options.ballots) {
+      try {
+        for (const a of await this.admin.anomalies(ballot)) {
+          const r = this.accepted.get(resultKey(a.tpsCode, a.ballot));
+          if (r && a.flags.length > 0) r.flagged = true;
+        }
+      } catch (e) {
+        this.warn(`GET /api/anomalies?ballot=${ballot}: ${describeError(e)}`);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ checks
+
+  private async checkTallies(kabupatenCode: string): Promise<SimulationSummary['tallies']> {
+    const out: SimulationSummary['tallies'] = [];
+    for (const ballot of this.options.ballots) {
+      if (this.stats.conflicts > 0) { out.push({ ballot, ok: true, skipped: 'results from an earlier run are in (409s); run with --reset', diffs: [] }); continue; }
+      const forms = [...this.accepted.values()].filter((r) => r.planned.ballot === ballot).map((r) => r.form);
+      const expected = expectedTotals(ballot, forms);
+      let diffs: string[] = ['no answer'];
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        try {
+          const tally: TallyView = await this.admin.tally(kabupatenCode, ballot);
+          diffs = compareTotals(expected, tally.totals);
+          if (tally.progress.tpsReported !== forms.length) diffs.unshift(`TPS reported: expected ${forms.length}, got ${tally.progress.tpsReported}`);
+        } catch (e) {
+          diffs = [describeError(e)];
+        }
+        if (diffs.length === 0) break;
+        await sleep(500);
+      }
+      if (diffs.length > 0) this.problem(`tally of ${kabupatenCode} ${ballot} does not add up after 30 s: ${diffs.slice(0, 5).join('; ')}`);
+      out.push({ ballot, ok: diffs.length === 0, diffs });
+    }
+    return out;
+  }
+
+  private async checkQuickCount(ballot: Ballot, planned: readonly PlannedSubmission[]): Promise<QuickCountCheck | { error: string }> {
+    const truth = expectedTotals(ballot, planned.filter((p) => p.ballot === ballot).map((p) => p.trueForm));
+    try {
+      const qc = await this.admin.quickcount(ballot);
+      return {
+        ballot,
+        received: qc.sample.received,
+        preliminary: qc.preliminary,
+        estimates: qc.estimates.map((e) => {
+          const trueShare = (truth.votes[e.option] ?? 0) / truth.valid;
+          return { option: e.option, share: e.share, lower: e.lower, upper: e.upper, trueShare, covered: e.lower <= trueShare && trueShare <= e.upper };
+        }),
+      };
+    } catch (e) {
+      return { error: describeError(e) };
+    }
+  }
+
+  // ------------------------------------------------------------ reporting
+
+  private summary(election: ElectionView, tps: number, operators: number, planned: readonly PlannedSubmission[], tallies: SimulationSummary['tallies'],
+    quickCount: SimulationSummary['quickCount'], elapsedSeconds: number): SimulationSummary {
+    const accepted = [...this.accepted.values()];
+    const flaggedMistakes = planned.filter((p) => p.mistake?.expect === 'flagged');
+    const flaggedAsExpected = flaggedMistakes.filter((p) => this.accepted.get(resultKey(p.tpsCode, p.ballot))?.flagged).length;
+    const acceptedWithoutFlag = flaggedMistakes.filter((p) => {
+      const r = this.accepted.get(resultKey(p.tpsCode, p.ballot));
+      return r && !r.flagged && r.form === p.form;
+    }).length;
+    if (acceptedWithoutFlag > 0) this.warn(`${acceptedWithoutFlag} mistaken form(s) (votes over DPT / over 300) were accepted without a flag`);
+    const botErrors = this.bot?.stats.errors ?? 0;
+    if (botErrors > 0) this.problem(`the verifier bot met ${botErrors} error(s): ${this.bot!.errors.slice(0, 3).join('; ')}`);
+    return {
+      url: this.options.url,
+      seed: this.seed,
+      mode: election.mode,
+      tps,
+      operators,
+      ballots: this.options.ballots,
+      planned: planned.length,
+      http: this.submitCounter.counts,
+      submitted: this.stats.submitted,
+      accepted: accepted.length,
+      flagged: accepted.filter((r) => r.flagged).length,
+      conflicts: this.stats.conflicts,
+      failed: this.stats.failed,
+      retries: this.stats.retries,
+      fixedAfterRejection: this.stats.fixedAfterRejection,
+      mistakes: {
+        planned: planned.filter((p) => p.mistake).length,
+        rejectedAsExpected: this.stats.rejectedAsExpected,
+        flaggedAsExpected,
+        acceptedWithoutFlag,
+        acceptedButMustBeRejected: this.stats.acceptedButMustBeRejected,
+      },
+      cleanRejected: this.stats.cleanRejected,
+      verifier: this.bot ? { ...this.bot.stats } : undefined,
+      tallies,
+      quickCount,
+      elapsedSeconds,
+      problems: this.problems,
+    };
+  }
+
+  private progressLine(): string {
+    const c = this.submitCounter.counts;
+    const n = (k: string) => c[k] ?? 0;
+    const fiveXX = Object.entries(c).filter(([k]) => k.startsWith('5')).reduce((a, [, v]) => a + v, 0);
+    const bot = this.bot ? ` · verified ${this.bot.stats.verified} · corrected ${this.bot.stats.corrected} · to check ${this.bot.backlog}` : '';
+    return `[${formatClock(this.clock())}] sent ${this.stats.submitted} · 201 ${n('201')} · 200 ${n('200')} · 400 ${n('400')} · 409 ${n('409')} · ` +
+      `429 ${n('429')} · 5xx ${fiveXX} · net ${n('network')} · flagged ${[...this.accepted.values()].filter((r) => r.flagged).length}${bot} · in flight ${this.inFlight}`;
+  }
+
+  /** Simulated seconds since poll close. */
+  private clock(): number {
+    if (!Number.isFinite(this.options.speed) || this.startedAt === 0) return this.latestOffset;
+    return ((Date.now() - this.startedAt) / 1000) * this.options.speed;
+  }
+
+  private speedText(): string {
+    return Number.isFinite(this.options.speed)
+      ? `13:00–19:00 in ~${Math.round(21600 / this.options.speed)} s (speed ${this.options.speed})`
+      : 'as fast as possible';
+  }
+
+  private problem(line: string): void {
+    if (line.startsWith('accepted a form the server must reject')) this.stats.acceptedButMustBeRejected++;
+    this.problems.push(line);
+    if (this.problems.length <= 20) this.reporter.warn(`PROBLEM: ${line}`);
+  }
+
+  private warn(line: string): void {
+    this.warnings++;
+    if (this.warnings <= 50) this.reporter.warn(line);
+  }
+
+  /** Calls the API with retries on network errors, 5xx and 429; throws with a readable message otherwise. */
+  private async must<T>(what: string, call: () => Promise<T>): Promise<T> {
+    const outcome = await callWithRetry<T>(async (): Promise<ApiResponse<T>> => ({ status: 200, body: await call() }));
+    if (outcome.ok) return outcome.body;
+    throw new Error(`${what}: ${outcome.error instanceof ApiError || outcome.error instanceof Error ? describeError(outcome.error) : String(outcome.error)}`);
+  }
+}
+
+/** Human-readable summary block. */
+export function formatSummary(s: SimulationSummary): string[] {
+  const lines = [
+    '',
+    `Election day played against ${s.url} (${s.mode}), seed ${s.seed}, in ${s.elapsedSeconds.toFixed(1)} s`,
+    `  TPS ${s.tps}, operators ${s.operators}, ballots ${s.ballots.join(',')}`,
+    `  submissions: ${s.submitted} sent for ${s.planned} C.Hasil · accepted ${s.accepted} · flagged ${s.flagged} · 409 ${s.conflicts} · failed ${s.failed} · retries ${s.retries}`,
+    `  answers of POST /api/results: ${Object.entries(s.http).sort().map(([k, v]) => `${k} ${v}`).join(' · ')}`,
+    `  mistakes: ${s.mistakes.planned} made · ${s.mistakes.rejectedAsExpected} rejected (then ${s.fixedAfterRejection} resent right) · ` +
+      `${s.mistakes.flaggedAsExpected} accepted and flagged · ${s.mistakes.acceptedWithoutFlag} accepted unflagged · ${s.mistakes.acceptedButMustBeRejected} accepted though invalid`,
+  ];
+  if (s.verifier) {
+    lines.push(`  verifier: ${s.verifier.verified} verified · ${s.verifier.corrected} corrected · ${s.verifier.skipped} skipped · ${s.verifier.errors} errors`);
+  }
+  for (const t of s.tallies) lines.push(`  tally ${t.ballot}: ${t.skipped ? `skipped (${t.skipped})` : t.ok ? 'adds up' : `DOES NOT ADD UP: ${t.diffs.slice(0, 3).join('; ')}`}`);
+  if (s.quickCount && 'error' in s.quickCount) lines.push(`  quick count: ${s.quickCount.error}`);
+  else if (s.quickCount) {
+    lines.push(`  quick count ${s.quickCount.ballot} (${s.quickCount.received} sample TPS in${s.quickCount.preliminary ? ', preliminary' : ''}):`);
+    for (const e of s.quickCount.estimates) {
+      const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+      lines.push(`    ${e.option}: ${pct(e.share)} [${pct(e.lower)} – ${pct(e.upper)}], full count ${pct(e.trueShare)}${e.covered ? '' : '  (outside the interval)'}`);
+    }
+  }
+  lines.push(s.problems.length === 0 ? '  the server behaved.' : `  ${s.problems.length} PROBLEM(S) — first: ${s.problems[0]}`);
+  return lines;
+}
