@@ -16,7 +16,7 @@ export default defineConfig({
       { find: /^@suara\/contracts\/(.+)$/, replacement: `${contracts}$1.ts` },
     ],
   },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020' },
+  build: { outDir: 'dist', emptyOutDir: true },
   server: {
     proxy: {
       '/api': api,
