@@ -24,6 +24,8 @@ export interface AppConfig {
   /** Serve the built dashboard from this folder when it exists. */
   dashboardDir: string;
   logLevel: string;
+  /** Which proxies may set X-Forwarded-For (Fastify `trustProxy`): false, or addresses/CIDRs. */
+  trustProxy: boolean | string[];
   /** Submissions one operator may make per minute (a burst of as many). */
   submitRatePerMinute: number;
 }
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     electionDataDir: resolve(env.ELECTION_DATA ?? resolve(__dirname, '../election-data/labusel-2024')),
     dashboardDir: resolve(env.DASHBOARD_DIR ?? resolve(__dirname, '../../dashboard/dist')),
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((s) => s.trim()) : false,
     submitRatePerMinute: Number(env.SUARA_SUBMIT_RATE_PER_MIN ?? 60),
   };
 }
