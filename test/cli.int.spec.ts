@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SuaraClient } from '@suara/contracts';
+import { openPglite } from '../services/src/db/pglite.database';
+import { ROOT, startServer } from './support/server';
+import { ppwpForm } from './support/app';
+
+const run = promisify(execFile);
+const CLI = join(ROOT, 'services/dist/cli.js');
+
+/** Runs the operations CLI on the embedded database in `dataDir`; never throws on a non-zero exit. */
+async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('operations CLI on the embedded database', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'suara-cli-'));
+  const csv = join(dataDir, 'operators.csv');
+
+  beforeAll(async () => {
+    // Some results first, through the real server; then the server stops (PGlite is one process).
+    const server = await startServer({ dataDir });
+    try {
+      const admin = new SuaraClient(server.url);
+      await admin.login(server.adminUser, server.adminPassword);
+      await admin.createUser({ username: 'op-seed', password: 'password-seed', role: 'operator', scope: ['1222011001'] });
+      const op = new SuaraClient(server.url);
+      await op.login('op-seed', 'password-seed');
+      for (let i = 1; i <= 3; i++) {
+        await op.submit({ tpsCode: `1222011001${String(i).padStart(3, '0')}`, ballot: 'PPWP', clientRequestId: `cli-seed-${i}`, form: ppwpForm({ '01': i, '02': 10, '03': 5 }) });
+      }
+      const deadline = Date.now() + 20_000;
+      while ((await admin.tally('1222', 'PPWP')).progress.tpsReported < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await server.stop();
+    }
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('imports operators from a CSV, all or nothing', async () => {
+    writeFileSync(csv, 'username,desa_code\nop.kotapinang,1222011001\nop.bogus,9999999999\n');
+    const refused = await cli(dataDir, 'users', 'import', csv);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/line 3/);
+    writeFileSync(csv, 'username,desa_code\nop.kotapinang,1222011001\nop.simatahari,12.22.01.2002\n');
+    const ok = await cli(dataDir, 'users', 'import', csv);
+    expect(ok.code).toBe(0);
+    const lines = ok.stdout.trim().split('\n');
+    expect(lines[0]).toBe('username,desa_code,password');
+    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['op.kotapinang', 'op.simatahari']);
+
+    // The printed passwords work, and the scope is the desa.
+    const server = await startServer({ dataDir });
+    try {
+      const [, desa, password] = lines.find((l) => l.startsWith('op.simatahari'))!.split(',');
+      const op = new SuaraClient(server.url);
+      const { user } = await op.login('op.simatahari', password);
+      expect(user).toMatchObject({ role: 'operator', scope: [desa] });
+      // op.bogus was refused with its whole file: it never existed.
+      await expect(new SuaraClient(server.url).login('op.bogus', 'x'.repeat(12))).rejects.toMatchObject({ status: 401 });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('checks tallies against the events, finds a tampered tally, and rebuilds it', async () => {
+    expect((await cli(dataDir, 'check')).code).toBe(0);
+    const db = await openPglite(join(dataDir, 'pglite'));
+    await db.query(`UPDATE region_tallies SET valid = valid + 7 WHERE region_code = '1222' AND ballot = 'PPWP'`);
+    await db.close();
+    const broken = await cli(dataDir, 'check');
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/1222/);
+    expect((await cli(dataDir, 'rebuild')).code).toBe(0);
+    expect((await cli(dataDir, 'check')).code).toBe(0);
+  });
+
+  it('walks the hash chains and exits non-zero when an event was altered', async () => {
+    const intact = await cli(dataDir, 'verify-chain');
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toMatch(/3 events/);
+    const db = await openPglite(join(dataDir, 'pglite'));
+    await db.query(`UPDATE messages SET data = jsonb_set(data, '{form,votes,01}', '99') WHERE stream_position = 1 AND stream_id LIKE '%1222011001002-PPWP'`);
+    await db.close();
+    const altered = await cli(dataDir, 'verify-chain');
+    expect(altered.code).toBe(1);
+    expect(altered.stdout).toMatch(/altered\s+result-.*1222011001002-PPWP/);
+  });
+
+  it('prints its usage for an unknown command', async () => {
+    const res = await cli(dataDir, 'nonsense');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/users import/);
+  });
+});
