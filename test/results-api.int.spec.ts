@@ -112,6 +112,23 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
     expect((await errorOf(verifier.correct(tps(6), 'PPWP', { expectedVersion: 0, form: after, reason: 'tidak ada data', operatorConfirmation: 'Budi' }))).status).toBe(409);
   });
 
+  it('lists the verifier queue, flagged results first', async () => {
+    const flagged = ppwpForm({ '01': 301, '02': 0, '03': 0 });
+    await operator.submit({ tpsCode: tps(10), ballot: 'PPWP', clientRequestId: newCrid(), form: flagged });
+    const deadline = Date.now() + 15_000;
+    let queue = await verifier.results({ ballot: 'PPWP', status: ['submitted'] });
+    while (!queue.some((r) => r.tpsCode === tps(10)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      queue = await verifier.results({ ballot: 'PPWP', status: ['submitted'] });
+    }
+    expect(queue[0]).toMatchObject({ tpsCode: tps(10), status: 'submitted', version: 1 });
+    expect(queue[0].flags.map((f) => f.code)).toContain('option_over_300');
+    expect(queue.every((r) => r.status === 'submitted' && r.ballot === 'PPWP')).toBe(true);
+    expect(await statusOf(verifier.request('GET', '/api/results?status=bogus'))).toBe(400);
+    expect(await statusOf(verifier.request('GET', '/api/results?status=a&status=b'))).toBe(400);
+    expect(await statusOf(operator.results())).toBe(403);
+  });
+
   it('answers 404 for an unknown TPS and 403 outside the operator scope', async () => {
     const form = ppwpForm({ '01': 1, '02': 2, '03': 3 });
     expect(await statusOf(operator.submit({ tpsCode: '1222011001999', ballot: 'PPWP', clientRequestId: newCrid(), form }))).toBe(404);
@@ -176,6 +193,7 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
       ['GET /api/results/:tps/:ballot/history', (c) => c.history(tps(9), 'PPWP'), ['admin', 'verifier', 'official', 'operator']],
       ['POST /api/results/:tps/:ballot/verify', (c) => c.verify(tps(9), 'PPWP', 99), ['verifier']],
       ['POST /api/results/:tps/:ballot/corrections', (c) => c.correct(tps(9), 'PPWP', { expectedVersion: 99, form, reason: 'uji matriks', operatorConfirmation: 'uji' }), ['verifier']],
+      ['GET /api/results (queue)', (c) => c.results({ ballot: 'PPWP' }), ['admin', 'verifier', 'official']],
       ['GET /api/tallies/:region', (c) => c.tally('1222', 'PPWP'), ['admin', 'verifier', 'official']],
       ['GET /api/anomalies', (c) => c.anomalies('PPWP'), ['admin', 'verifier', 'official']],
     ];

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  Ballot, CorrectResultBody, SubmitResultBody, TpsCode, ValidateResultBody, VerifyResultBody,
+  Ballot, CorrectResultBody, ResultStatus, SubmitResultBody, TpsCode, ValidateResultBody, VerifyResultBody,
   type HistoryEntry, type ResultView, type SubmitResultResponse, type ValidateResponse,
 } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
@@ -15,6 +15,7 @@ import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from '
 import { toResultView } from './result.decider';
 import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
+import { ResultsQueueRepository } from '../projections/results-queue.repository';
 
 @Controller('api/results')
 export class ResultsController {
@@ -23,7 +24,16 @@ export class ResultsController {
     private readonly election: ElectionService,
     private readonly repo: ResultRepository,
     @Inject(SubmissionRateLimiter) private readonly rateLimiter: SubmissionRateLimiter,
+    private readonly queue: ResultsQueueRepository,
   ) {}
+
+  /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP`, flagged first, then oldest. */
+  @Get()
+  @Roles('verifier', 'official', 'admin')
+  async list(@Query('status') status: unknown = 'submitted,corrected', @Query('ballot') ballot?: unknown): Promise<ResultView[]> {
+    const statuses = parseParam(ResultStatus.array().min(1).max(4), String(status).split(','), 'status');
+    return this.queue.list(await this.election.activeElectionId(), statuses, ballot === undefined ? undefined : parseParam(Ballot, ballot, 'ballot'));
+  }
 
   /** Dry run: every problem and every flag, nothing stored. */
   @Post('validate')

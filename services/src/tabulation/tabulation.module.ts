@@ -5,12 +5,14 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { RESULT_HANDLERS } from './result.handlers';
 import { ResultRepository } from './result.repository';
 import { ResultsController } from './results.controller';
+import { ResultsQueueRepository } from '../projections/results-queue.repository';
 
 @Module({
   imports: [ElectionModule],
   controllers: [ResultsController],
   providers: [
     ResultRepository,
+    ResultsQueueRepository,
     ...RESULT_HANDLERS,
     {
       provide: SubmissionRateLimiter,
