@@ -34,7 +34,19 @@ export function hrefOf(route: Route): string {
 
 export const router = $state<{ route: Route }>({ route: parseHash(location.hash) });
 
+const navigationListeners = new Set<() => void>();
+
+/**
+ * Runs `fn` when the user navigates (link, back button, typed URL) — before the new route applies,
+ * so a redirect decided for the new route is not undone by it.
+ */
+export function onUserNavigation(fn: () => void): () => void {
+  navigationListeners.add(fn);
+  return () => navigationListeners.delete(fn);
+}
+
 window.addEventListener('hashchange', () => {
+  for (const fn of navigationListeners) fn();
   router.route = parseHash(location.hash);
 });
 
