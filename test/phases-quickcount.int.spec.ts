@@ -99,4 +99,9 @@ describe.each(backends())('simulation phase and quick count on %s', (backend) =>
     expect(await statusOf(t.admin.drawSample({ ballot: 'DPD', size: 40, seed: 'lain' }))).toBe(409);
     expect(await statusOf(operator.quickcount('DPD'))).toBe(403);
   });
+
+  it('records phase switches, simulation resets and sample draws in the audit log', async () => {
+    const actions = (await t.admin.audit(200)).map((a) => `${a.action}:${a.actorUsername}`);
+    expect(actions).toEqual(expect.arrayContaining(['simulation_reset:admin', 'phase_switched:admin', 'sample_drawn:admin']));
+  });
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import { PhaseBody, RegionCode, TpsCode, type BallotSheet, type ElectionView, type RegionView } from '@suara/contracts';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { canAccessRegion, canAccessTps } from '../identity/scope';
@@ -6,10 +6,11 @@ import { ApiError, forbidden } from '../http/api-error';
 import { parseBody, parseParam } from '../http/parse-body';
 import { ElectionService } from './election.service';
 import { ElectionRepository } from './election.repository';
+import { AuditLog } from '../identity/audit-log';
 
 @Controller('api')
 export class ElectionController {
-  constructor(private readonly election: ElectionService, private readonly repo: ElectionRepository) {}
+  constructor(private readonly election: ElectionService, private readonly repo: ElectionRepository, private readonly audit: AuditLog) {}
 
   @Get('election')
   view(): Promise<ElectionView> {
@@ -34,9 +35,10 @@ export class ElectionController {
   @Post('admin/simulation/reset')
   @Roles('admin')
   @HttpCode(200)
-  async resetSimulation() {
+  async resetSimulation(@CurrentUser() user: AuthUser, @Ip() ip: string) {
     const d = await this.repo.nextSimulationRun();
     if (!d) throw new ApiError(409, 'not_in_simulation', 'Pemilu sungguhan sudah berjalan; simulasi tidak dapat diulang');
+    await this.audit.record({ actor: user, action: 'simulation_reset', target: d.activeElectionId, ip });
     return { mode: d.phase, activeElectionId: d.activeElectionId };
   }
 
@@ -44,10 +46,11 @@ export class ElectionController {
   @Post('admin/election/phase')
   @Roles('admin')
   @HttpCode(200)
-  async switchPhase(@Body() body: unknown) {
+  async switchPhase(@Body() body: unknown, @CurrentUser() user: AuthUser, @Ip() ip: string) {
     parseBody(PhaseBody, body);
     const d = await this.repo.switchToReal();
     if (!d) throw new ApiError(409, 'already_real', 'Pemilu sungguhan sudah berjalan; tidak ada jalan kembali ke simulasi');
+    await this.audit.record({ actor: user, action: 'phase_switched', target: d.activeElectionId, detail: { phase: 'real' }, ip });
     return { mode: d.phase, activeElectionId: d.activeElectionId };
   }
 }

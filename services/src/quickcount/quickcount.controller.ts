@@ -1,12 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Query } from '@nestjs/common';
 import { Ballot, DrawSampleBody, type QuickCountView, type Sample } from '@suara/contracts';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { parseBody, parseParam } from '../http/parse-body';
 import { QuickcountService } from './quickcount.service';
+import { AuditLog } from '../identity/audit-log';
 
 @Controller('api')
 export class QuickcountController {
-  constructor(private readonly quickcount: QuickcountService) {}
+  constructor(private readonly quickcount: QuickcountService, private readonly audit: AuditLog) {}
 
   @Get('quickcount')
   @Roles('verifier', 'official', 'admin')
@@ -17,8 +18,10 @@ export class QuickcountController {
   @Post('admin/quickcount/sample')
   @Roles('admin')
   @HttpCode(201)
-  draw(@Body() raw: unknown, @CurrentUser() user: AuthUser): Promise<Sample> {
+  async draw(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Ip() ip: string): Promise<Sample> {
     const body = parseBody(DrawSampleBody, raw);
-    return this.quickcount.draw(body.ballot, body.size, body.seed, user.username);
+    const sample = await this.quickcount.draw(body.ballot, body.size, body.seed, user.username);
+    await this.audit.record({ actor: user, action: 'sample_drawn', target: body.ballot, detail: { size: sample.size, seed: sample.seed }, ip });
+    return sample;
   }
 }
