@@ -37,6 +37,18 @@ export function spreadPick<T>(items: readonly T[], n: number | undefined): T[] {
   return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
 }
 
+/**
+ * The TPS a run plays: all of them, or `limit` spread over the kabupaten — always including the quick
+ * count sample's TPS, so a short run still feeds the estimate.
+ */
+export function pickTps<T extends { code: string }>(all: readonly T[], limit: number | undefined, mustInclude: readonly string[]): T[] {
+  if (limit === undefined || limit >= all.length) return [...all];
+  const wanted = new Set(mustInclude);
+  const sample = all.filter((t) => wanted.has(t.code));
+  const rest = spreadPick(all.filter((t) => !wanted.has(t.code)), Math.max(0, limit - sample.length));
+  return [...sample, ...rest].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
 /** Short tag of a run's seed, so the same seed sends the same clientRequestIds (the server sees retries). */
 export function runTag(seed: string): string {
   return cyrb128(seed)[0].toString(36);

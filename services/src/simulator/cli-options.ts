@@ -55,8 +55,7 @@ Usage: npm run simulate -- [options]
                             reason and the operator's confirmation, flagged ones first
   --verify-share <share>    share of clean results the bot verifies (default 1)
   --seed <text>             seed of everything generated (default random; printed so a run can be
-                            repeated — the same seed re-sends the same requests, which the server
-                            answers as retries)
+                            repeated: the same seed re-sends the same requests, same clientRequestIds)
   --tps-limit <n>           play only n TPS, spread over the kabupaten (quick runs)
   --draw-sample <n>         the admin first draws a quick count sample of n TPS (PPWP, or the first
                             ballot played); its estimate is printed at the end
@@ -71,8 +70,9 @@ Usage: npm run simulate -- [options]
 
 Accounts: operators sim-op-<desa code>-<k> (scope: the desa), verifier sim-verifier; an account
 that exists already (409) is reused. DPT per TPS is generated (150–300), not real.
-Exit code: 0 when the server behaved, 1 when it did not (a submission failed for good, a mistake
-was accepted that must be rejected, a clean form was rejected, tallies do not add up), 2 on bad usage.`;
+Exit code: 0 when the server behaved; 1 when it did not (a submission failed for good, a mistake
+was accepted that must be rejected, a clean form was rejected, a tally does not add up, the
+verifier met errors) or the run could not start; 2 on bad usage.`;
 
 export class UsageError extends Error {}
 

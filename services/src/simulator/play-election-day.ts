@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView } from '@suara/contracts';
 import { seededRandom } from '../quickcount/sample';
-import { clientRequestId, operatorAccounts, runTag, spreadPick, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
+import { clientRequestId, operatorAccounts, pickTps, runTag, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
 import { callWithRetry, describeError, fetchWithTimeout, mapLimit, sleep, StatusCounter } from './api-calls';
 import type { SimulatorOptions } from './cli-options';
 import { formatClock, planElectionDay, type PlannedSubmission, type TpsInfo } from './election-day';
@@ -89,10 +89,12 @@ class ElectionDayPlayer {
   async run(): Promise<SimulationSummary> {
     const t0 = Date.now();
     const { election, kabupatenCode } = await this.connect();
-    const tps = await this.loadTps(kabupatenCode);
+    const all = await this.findTps(kabupatenCode);
+    // the sample is drawn before anything arrives (the server refuses later), and a quick run plays its TPS
+    const sample = this.options.drawSample ? await this.drawSample(this.options.drawSample) : undefined;
+    const tps = await this.loadBallots(pickTps(all, this.options.tpsLimit, sample?.tpsCodes ?? []));
     const accounts = operatorAccounts(tps, this.options.tpsPerOperator);
     await this.createAccounts(accounts);
-    const sample = this.options.drawSample ? await this.drawSample(this.options.drawSample) : undefined;
     const day = planElectionDay(tps, { seed: this.seed, mistakeShare: this.options.mistakes, ballots: this.options.ballots });
     const mistakes = day.submissions.filter((s) => s.mistake);
     this.reporter.info(`Playing ${day.submissions.length} C.Hasil of ${tps.length} TPS (${mistakes.length} with a mistake), ` +
@@ -108,7 +110,7 @@ class ElectionDayPlayer {
     }
     await this.checkLateFlags();
     const tallies = await this.checkTallies(kabupatenCode);
-    const quickCount = sample ? await this.checkQuickCount(sample, day.submissions) : undefined;
+    const quickCount = sample ? await this.checkQuickCount(sample.ballot, day.submissions) : undefined;
     return this.summary(election, tps.length, accounts.length, day.submissions, tallies, quickCount, (Date.now() - t0) / 1000);
   }
 
@@ -130,8 +132,8 @@ class ElectionDayPlayer {
     return { election, kabupatenCode: election.kabupatenCode };
   }
 
-  /** Walks the region tree from the kabupaten down to its TPS, then fetches each TPS's ballots. */
-  private async loadTps(kabupatenCode: string): Promise<TpsInfo[]> {
+  /** Walks the region tree from the kabupaten down to its TPS. */
+  private async findTps(kabupatenCode: string): Promise<{ code: string; desaCode: string }[]> {
     const found: { code: string; desaCode: string }[] = [];
     let level: string[] = [kabupatenCode];
     while (level.length > 0) {
@@ -145,8 +147,12 @@ class ElectionDayPlayer {
       }
     }
     found.sort((a, b) => (a.code < b.code ? -1 : 1));
-    const chosen = spreadPick(found, this.options.tpsLimit);
-    this.reporter.info(`Found ${found.length} TPS${chosen.length < found.length ? `, playing ${chosen.length}` : ''}; fetching their ballots…`);
+    this.reporter.info(`Found ${found.length} TPS.`);
+    return found;
+  }
+
+  private async loadBallots(chosen: { code: string; desaCode: string }[]): Promise<TpsInfo[]> {
+    this.reporter.info(`Playing ${chosen.length} TPS; fetching their ballots…`);
     return mapLimit(chosen, this.options.concurrency, async (t) => ({
       ...t,
       ballots: await this.must(`GET /api/tps/${t.code}/ballots`, () => this.admin.tpsBallots(t.code)),
@@ -186,15 +192,16 @@ class ElectionDayPlayer {
     }
   }
 
-  private async drawSample(size: number): Promise<Ballot> {
+  private async drawSample(size: number): Promise<{ ballot: Ballot; tpsCodes: string[] }> {
     const ballot: Ballot = this.options.ballots.includes('PPWP') ? 'PPWP' : this.options.ballots[0];
     try {
       const sample = await this.must('draw sample', () => this.admin.drawSample({ ballot, size, seed: `sim-${this.tag}` }));
       this.reporter.info(`Quick count sample drawn for ${ballot}: ${sample.size} TPS, seed ${sample.seed}.`);
+      return { ballot, tpsCodes: sample.tpsCodes };
     } catch (e) {
       this.warn(`quick count sample not drawn: ${(e as Error).message}`);
+      return { ballot, tpsCodes: [] };
     }
-    return ballot;
   }
 
   // ------------------------------------------------------------ the evening

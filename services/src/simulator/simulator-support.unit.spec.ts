@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SuaraClient, type CHasilForm } from '@suara/contracts';
-import { clientRequestId, operatorAccounts, runTag, spreadPick } from './accounts';
+import { clientRequestId, operatorAccounts, pickTps, runTag, spreadPick } from './accounts';
 import { callWithRetry, mapLimit, StatusCounter } from './api-calls';
 import { DEFAULT_SPEED, HELP, parseCommandLine, UsageError } from './cli-options';
 import { compareTotals, expectedTotals, sameNumbers, topLevelVotes } from './tally-expectation';
@@ -58,6 +58,16 @@ describe('accounts', () => {
     expect(spreadPick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 3)).toEqual([0, 3, 6]);
     expect(spreadPick([1, 2], 5)).toEqual([1, 2]);
     expect(spreadPick([1, 2], undefined)).toEqual([1, 2]);
+  });
+
+  it('plays the quick count sample\'s TPS in a limited run', () => {
+    const all = Array.from({ length: 100 }, (_, i) => ({ code: String(1000 + i) }));
+    const picked = pickTps(all, 10, ['1099', '1050', '1051']).map((t) => t.code);
+    expect(picked).toHaveLength(10);
+    expect(picked).toEqual(expect.arrayContaining(['1099', '1050', '1051']));
+    expect(picked).toEqual([...picked].sort());
+    expect(pickTps(all, undefined, ['1099'])).toHaveLength(100);
+    expect(pickTps(all, 2, ['1001', '1002', '1003']).map((t) => t.code)).toEqual(['1001', '1002', '1003']);
   });
 
   it('makes valid, repeatable clientRequestIds', () => {
