@@ -45,6 +45,11 @@ function poolExecutor(target: Pool | PoolClient): SqlExecutor {
 async function inTransaction<T>(pool: Pool, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The pool only listens for errors on idle clients: a checked-out one whose server goes away
+  // (restart, network) would emit an unhandled 'error' and kill the process. The failed query
+  // reports the error to the caller; here it only marks the client as not reusable.
+  const onError = (err: Error) => (broken ??= err);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(poolExecutor(client));
@@ -59,6 +64,7 @@ async function inTransaction<T>(pool: Pool, fn: (tx: SqlExecutor) => Promise<T>)
     throw err;
   } finally {
     // A client that could not roll back is in an unknown state: destroy it rather than reuse it.
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }

@@ -1,0 +1,171 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { SuaraClient } from '@suara/contracts';
+import { createPostgresTestDatabase, postgresTestUrl, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
+import {
+  desaList, expectedTotals, formFor, health, KABUPATEN, runCli, sleep, submitOnce, SubmissionLoad, waitForProjection, waitUntil,
+  type Operator,
+} from '../support/reliability';
+import { startServer, type RunningServer } from '../support/server';
+
+/**
+ * Crash without loss, with the built service as a real process on PostgreSQL: every submission
+ * answered 201 survives a SIGKILL of the service and a restart of PostgreSQL, reaches the tallies,
+ * and a retry with the same clientRequestId is answered 200.
+ */
+
+const OPERATORS = 12;
+const SERVICE_ENV = { SUARA_SUBMIT_RATE_PER_MIN: '100000', SUARA_TOKEN_TTL: '86400' };
+
+async function loginAdmin(server: RunningServer): Promise<SuaraClient> {
+  const admin = new SuaraClient(server.url);
+  await admin.login(server.adminUser, server.adminPassword);
+  return admin;
+}
+
+/** OPERATORS operators, each scoped to two desa, all logged in. */
+async function createOperators(admin: SuaraClient, url: string, tag: string): Promise<Operator[]> {
+  const desa = await desaList(admin);
+  const ops: Operator[] = [];
+  for (let i = 0; i < OPERATORS; i++) {
+    const mine = [desa[2 * i], desa[2 * i + 1]];
+    const username = `op-${tag}-${i}`;
+    await admin.createUser({ username, password: `password-${username}`, role: 'operator', scope: mine.map((d) => d.code) });
+    const client = new SuaraClient(url);
+    await client.login(username, `password-${username}`);
+    ops.push({ client, tps: mine.flatMap((d) => d.tps) });
+  }
+  return ops;
+}
+
+/**
+ * What must hold once the service runs again: each 201 is stored with its form, the tallies equal
+ * the stored results and the recomputation from the events (CLI `check`), and retries get 200.
+ */
+async function assertNothingLost(server: RunningServer, load: SubmissionLoad, databaseUrl: string): Promise<void> {
+  const admin = await loginAdmin(server);
+  const created = load.created();
+  expect(created.size).toBeGreaterThan(0);
+
+  const stored = new Map<string, ReturnType<typeof formFor>>();
+  for (const tpsCode of load.attempted().keys()) {
+    const r = await admin.result(tpsCode, 'PPWP');
+    if (r.status !== 'empty') stored.set(tpsCode, r.form as ReturnType<typeof formFor>);
+  }
+  for (const [tpsCode] of created) {
+    expect(stored.has(tpsCode), `${tpsCode} was answered 201 but is not stored`).toBe(true);
+    expect(stored.get(tpsCode)).toEqual(formFor(tpsCode));
+  }
+
+  await waitForProjection(server.url);
+  const tally = await admin.tally(KABUPATEN, 'PPWP');
+  const want = expectedTotals([...stored.values()]);
+  expect(tally.progress.tpsReported).toBe(stored.size);
+  expect(tally.totals.valid).toBe(want.valid);
+  expect(tally.totals.invalid).toBe(want.invalid);
+  for (const [option, votes] of Object.entries(want.votes)) expect(tally.totals.votes[option]).toBe(votes);
+
+  const check = await runCli(['check'], { DATABASE_URL: databaseUrl });
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+  expect(check.stdout).toMatch(/tallies match the events/);
+
+  for (const [tpsCode, first] of created) {
+    const retry = await submitOnce(server.url, first.token, tpsCode, first.clientRequestId);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+    expect(retry.body).toEqual(first.body);
+  }
+}
+
+function assertNo500(load: SubmissionLoad) {
+  const faults = load.answers.filter((a) => a.status >= 500 && a.status !== 503);
+  expect(faults.map((a) => `${a.status} ${JSON.stringify(a.body)}`)).toEqual([]);
+  for (const a of load.answers.filter((x) => x.status === 503)) expect(a.retryAfter, JSON.stringify(a.body)).toMatch(/^\d+$/);
+  const refused = load.answers.filter((a) => a.status >= 400 && a.status < 500);
+  expect(refused.map((a) => `${a.status} ${JSON.stringify(a.body)}`)).toEqual([]);
+}
+
+describe('crash without loss (service process on PostgreSQL)', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+  });
+
+  it('keeps every 201 through a SIGKILL of the service under load; retries get 200', async () => {
+    if (!postgresTestUrl()) throw new Error('this suite needs TEST_DATABASE_URL');
+    const pg: PostgresTestDatabase = await createPostgresTestDatabase();
+    cleanup.push(() => pg.drop());
+    const env = { ...SERVICE_ENV, DATABASE_URL: pg.url };
+    let server = await startServer({ env });
+    cleanup.push(() => server.stop('SIGKILL'));
+
+    const admin = await loginAdmin(server);
+    const ops = await createOperators(admin, server.url, 'kill');
+    const load = new SubmissionLoad(server.url, ops);
+    load.start();
+    await waitUntil('60 submissions answered 201', async () => (load.count(201) >= 60 ? true : undefined), 180_000, 20);
+
+    await server.stop('SIGKILL');
+    const before = load.count(201);
+    await waitUntil('the load to notice the dead service', async () => (load.answers.some((a) => a.status === 0) ? true : undefined), 60_000, 50);
+
+    server = await startServer({ env });
+    load.retarget(server.url);
+    await waitUntil('30 more submissions after the restart', async () => (load.count(201) >= before + 30 ? true : undefined), 180_000, 50);
+    await load.stop();
+
+    assertNo500(load);
+    await assertNothingLost(server, load, pg.url);
+  }, 600_000);
+
+  it.each(['immediate', 'fast'] as const)('answers 503 with Retry-After while PostgreSQL restarts (%s stop), reports it in /health, and recovers without a restart', async (mode) => {
+    const pgp: PrivatePostgres = await startPrivatePostgres();
+    cleanup.push(() => pgp.destroy());
+    const databaseUrl = await pgp.createDatabase('suara');
+    const server = await startServer({ env: { ...SERVICE_ENV, DATABASE_URL: databaseUrl } });
+    cleanup.push(async () => {
+      if (server.process.exitCode !== null) console.log(server.output());
+      await server.stop('SIGKILL');
+    });
+    const pid = server.process.pid;
+
+    const admin = await loginAdmin(server);
+    const ops = await createOperators(admin, server.url, `pg${mode}`);
+    const load = new SubmissionLoad(server.url, ops);
+    load.start();
+    await waitUntil('40 submissions answered 201', async () => (load.count(201) >= 40 ? true : undefined), 180_000, 20);
+
+    await pgp.stop(mode);
+    const outageFrom = load.answers.length;
+    const degraded = await waitUntil('GET /health to report the outage', async () => {
+      const h = await health(server.url);
+      return h.status === 503 ? h : undefined;
+    });
+    expect(degraded.body.status).toBe('degraded');
+    expect(degraded.retryAfter).toMatch(/^\d+$/);
+    expect(degraded.body.eventStore.ok && degraded.body.readModel.ok).toBe(false);
+    await waitUntil('submissions refused with 503 during the outage', async () =>
+      load.answers.slice(outageFrom).filter((a) => a.status === 503).length >= 10 ? true : undefined, 60_000, 50);
+    // Logins and reads are refused the same way while the database is away.
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'x-wrong-x' }),
+    });
+    expect(login.status).toBe(503);
+    expect(login.headers.get('retry-after')).toMatch(/^\d+$/);
+    const read = await fetch(`${server.url}/api/results/${ops[0].tps[0]}/PPWP`, { headers: { authorization: `Bearer ${admin.token}` } });
+    expect(read.status).toBe(503);
+    expect(await read.json()).toMatchObject({ error: 'database_unavailable' });
+    await sleep(2000);
+
+    await pgp.start();
+    const before = load.count(201);
+    await waitUntil('GET /health to be ok again', async () => ((await health(server.url)).status === 200 ? true : undefined), 120_000);
+    await waitUntil('30 more submissions after the database came back', async () => (load.count(201) >= before + 30 ? true : undefined), 180_000, 50);
+    await load.stop();
+
+    expect(server.process.pid).toBe(pid);
+    expect(server.process.exitCode).toBeNull();
+    expect(load.answers.slice(outageFrom).some((a) => a.status === 503)).toBe(true);
+    assertNo500(load);
+    await assertNothingLost(server, load, databaseUrl);
+  }, 600_000);
+});

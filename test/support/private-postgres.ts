@@ -1,0 +1,138 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort } from './server';
+
+const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export interface PrivatePostgres {
+  port: number;
+  /** URL of the `postgres` database of this private server (trust auth). */
+  url: string;
+  /** URL of another database on this server. */
+  urlOf(database: string): string;
+  createDatabase(name: string): Promise<string>;
+  /** Stops the server: `fast` (SIGINT: sessions are terminated) or `immediate` (SIGQUIT: a crash). */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same port and data folder. */
+  start(): Promise<void>;
+  running(): boolean;
+  /** Stops it (if running) and deletes its data folder. */
+  destroy(): Promise<void>;
+}
+
+/** Every private server of this process, killed on exit even when a test failed half-way. */
+const alive = new Set<ChildProcess>();
+let exitHook = false;
+function killOnExit(child: ChildProcess) {
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const c of alive) c.kill('SIGKILL');
+  });
+}
+
+function userIds(name: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(spawnSync('id', [flag, name], { encoding: 'utf8' }).stdout.trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * A PostgreSQL 15 server of its own (initdb in a temp folder, trust auth, a free port), for tests
+ * that stop and restart the database: the shared server must never be touched. Run as the
+ * `postgres` user because initdb and postgres refuse to run as root.
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'suara-pg-'));
+  const data = join(dir, 'data');
+  const ids = process.getuid?.() === 0 ? userIds('postgres') : undefined;
+  if (ids) chownSync(dir, ids.uid, ids.gid);
+  const init = spawnSync(join(BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], {
+    encoding: 'utf8',
+    ...(ids ?? {}),
+  });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let output = '';
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+
+  async function start(): Promise<void> {
+    if (child) return;
+    const proc = spawn(
+      join(BIN, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+      { stdio: ['ignore', 'pipe', 'pipe'], ...(ids ?? {}) },
+    );
+    proc.stdout!.on('data', (d) => (output = (output + d).slice(-16_000)));
+    proc.stderr!.on('data', (d) => (output = (output + d).slice(-16_000)));
+    proc.once('exit', () => {
+      if (child === proc) child = undefined;
+    });
+    killOnExit(proc);
+    child = proc;
+    await waitReady(url, proc, () => output);
+  }
+
+  async function stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    const proc = child;
+    if (!proc) return;
+    const exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
+    proc.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(killer);
+    child = undefined;
+  }
+
+  await start();
+  return {
+    port,
+    url,
+    urlOf,
+    async createDatabase(name) {
+      await onServer(url, `CREATE DATABASE ${name}`);
+      return urlOf(name);
+    },
+    stop,
+    start,
+    running: () => child !== undefined,
+    async destroy() {
+      await stop('immediate').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitReady(url: string, proc: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`private postgres exited:\n${output()}`);
+    try {
+      await onServer(url, 'SELECT 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`private postgres not ready within ${timeoutMs} ms: ${String(err)}\n${output()}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
