@@ -343,18 +343,30 @@ describe('dashboard in Chromium', () => {
     }
   });
 
-  it('shows the quick count beside the full count once a sample is drawn', async () => {
+  it('shows the quick count beside the full count once a sample is drawn, and updates it live', async () => {
     const { context, page } = await newPage(browser);
     try {
       await login(page, server.url, 'pejabat', PASSWORD);
       await page.goto(`${server.url}/#/rekap/${KAB}/DPRD_KAB`);
       await page.waitForSelector('[data-testid=qc-none]');
       await expect(text(page, '[data-testid=qc-none]')).resolves.toBe('Sampel belum ditarik');
-      await admin.drawSample({ ballot: 'PPWP', size: 40, seed: 'e2e' });
+
+      const sample = await admin.drawSample({ ballot: 'PPWP', size: 40, seed: 'e2e' });
       await page.click('.tabs a[data-ballot=PPWP]');
-      await page.waitForSelector('[data-testid=qc-received]');
-      await expect(text(page, '[data-testid=qc-received]')).resolves.toMatch(/^\d+ dari 40 TPS sampel masuk$/);
+      await waitForText(page, '[data-testid=qc-received]', `${sample.received} dari ${sample.size} TPS sampel masuk`);
+
+      // A sample TPS comes in: the panel follows without a reload.
+      let target: string | undefined;
+      for (const code of sample.tpsCodes) {
+        if ((await admin.result(code, 'PPWP')).status === 'empty') { target = code; break; }
+      }
+      expect(target).toBeDefined();
+      const operator = await user('operator-sampel', 'operator', [target!]);
+      await operator.submit({ tpsCode: target!, ballot: 'PPWP', clientRequestId: 'e2e-sample-0001', form: ppwp(50, 60, 70, 3) });
+      await waitForText(page, '[data-testid=qc-received]', `${sample.received + 1} dari ${sample.size} TPS sampel masuk`);
+      await page.waitForSelector('[data-testid=quickcount] .qc-list li');
       await expect(page.locator('[data-testid=quickcount] .qc-list li').count()).resolves.toBe(3);
+      await expect(page.locator('[data-testid=quickcount] .qc-list').innerText()).resolves.toMatch(/±/);
       await screenshot(page, 'official-quickcount-1280');
     } finally {
       await context.close();

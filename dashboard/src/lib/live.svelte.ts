@@ -6,7 +6,8 @@ type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
 
 export interface LiveHandlers {
   tally(t: TallyView): void;
-  quickcount(q: QuickCountView): void;
+  /** `pushed` is false for the snapshot in a subscription's acknowledgement. */
+  quickcount(q: QuickCountView, pushed: boolean): void;
   election(info: { mode: 'simulation' | 'real'; activeElectionId: string }): void;
   /** The server refused the token: the session is over. */
   unauthorized(): void;
@@ -35,7 +36,7 @@ export class LiveConnection {
       if (/unauthori[sz]ed|token|401/i.test(err.message)) handlers.unauthorized();
     });
     this.socket.on('tally', (t) => handlers.tally(t));
-    this.socket.on('quickcount', (q) => handlers.quickcount(q));
+    this.socket.on('quickcount', (q) => handlers.quickcount(q, true));
     this.socket.on('election', (info) => handlers.election(info));
   }
 
@@ -52,7 +53,7 @@ export class LiveConnection {
       if (res?.ok) this.handlers.tally(res.tally);
     });
     this.socket.emit('subscribeQuickcount', { ballot: req.ballot }, (res) => {
-      if (res?.ok && res.view) this.handlers.quickcount(res.view);
+      if (res?.ok && res.view) this.handlers.quickcount(res.view, false);
     });
   }
 
