@@ -33,6 +33,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     return payload;
   });
+  if (!config.roles.includes('command')) {
+    // A projector- or live-only replica answers /health and sockets, never the HTTP API.
+    fastify.addHook('onRequest', async (req, reply) => {
+      if (req.url.startsWith('/api/')) {
+        return reply.status(404).send({ error: 'not_found', message: `Proses ini (ROLES=${config.roles.join(',')}) tidak melayani API` });
+      }
+    });
+  }
   if (existsSync(config.dashboardDir)) {
     await app.register(fastifyStatic as never, { root: config.dashboardDir, prefix: '/', index: ['index.html'], wildcard: false });
   }
