@@ -102,11 +102,14 @@ class ElectionDayPlayer {
     for (const s of day.submissions) this.queue.push({ planned: s, fix: false, offset: s.offsetSeconds });
 
     const botRun = this.bot?.run();
-    await this.play();
-    if (this.bot) {
-      this.reporter.info(`Evening done; the verifier works through ${this.bot.backlog} results left…`);
-      this.bot.stop();
-      await botRun;
+    try {
+      await this.play();
+    } finally {
+      if (this.bot) {
+        this.reporter.info(`Evening done; the verifier works through ${this.bot.backlog} results left…`);
+        this.bot.stop();
+        await botRun;
+      }
     }
     await this.checkLateFlags();
     const tallies = await this.checkTallies(kabupatenCode);
@@ -250,7 +253,7 @@ class ElectionDayPlayer {
         this.problem(`accepted a form the server must reject (${mistake.kind}: ${mistake.description}) at ${what}`);
       }
       const flags = outcome.body.flags ?? (mistake ? await this.flagsOf(operator, planned) : []);
-      const result: AcceptedResult = { planned, form, version: outcome.body.version, operator: operator.account.username, flagged: flags.length > 0 };
+      const result: AcceptedResult = { planned, sent: form, form, version: outcome.body.version, operator: operator.account.username, flagged: flags.length > 0 };
       this.accepted.set(resultKey(planned.tpsCode, planned.ballot), result);
       this.bot?.enqueue(result);
       return;
@@ -357,7 +360,7 @@ class ElectionDayPlayer {
     const flaggedAsExpected = flaggedMistakes.filter((p) => this.accepted.get(resultKey(p.tpsCode, p.ballot))?.flagged).length;
     const acceptedWithoutFlag = flaggedMistakes.filter((p) => {
       const r = this.accepted.get(resultKey(p.tpsCode, p.ballot));
-      return r && !r.flagged && r.form === p.form;
+      return r && !r.flagged && r.sent === p.form;
     }).length;
     if (acceptedWithoutFlag > 0) this.warn(`${acceptedWithoutFlag} mistaken form(s) (votes over DPT / over 300) were accepted without a flag`);
     const botErrors = this.bot?.stats.errors ?? 0;

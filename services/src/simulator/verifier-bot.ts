@@ -7,7 +7,9 @@ import { sameNumbers } from './tally-expectation';
 /** A submission the server accepted, as the simulator knows it. */
 export interface AcceptedResult {
   planned: PlannedSubmission;
-  /** The form the server holds now. */
+  /** The form the operator sent (and the server accepted). */
+  sent: CHasilForm;
+  /** The form the server holds now (the true one after a correction). */
   form: CHasilForm;
   version: number;
   operator: string;
