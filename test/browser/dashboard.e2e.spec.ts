@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -19,9 +21,12 @@ const DESA_LIVE = '1222022003';
 const DESA_CORRECT = '1222022004';
 const DESA_OFFLINE = '1222032002';
 const DESA_PHONE = '1222012008';
+const DESA_RECONNECT = '1222032002';
 
 let server: RunningServer;
 let browser: Browser;
+// Kept across a restart of the service (the reconnect scenario), removed at the end.
+const dataDir = mkdtempSync(join(tmpdir(), 'suara-browser-'));
 let admin: SuaraClient;
 
 async function user(username: string, role: 'official' | 'verifier' | 'operator', scope?: string[]): Promise<SuaraClient> {
@@ -38,7 +43,7 @@ const ppwp = (v1: number, v2: number, v3: number, invalid: number): CHasilForm =
 const toNumber = (s: string) => Number(s.replace(/\./g, '').trim());
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ dataDir });
   admin = new SuaraClient(server.url);
   await admin.login(server.adminUser, server.adminPassword);
   browser = await launchBrowser();
@@ -50,12 +55,14 @@ beforeAll(async () => {
     user('operator-koreksi', 'operator', [DESA_CORRECT]),
     user('operator-offline', 'operator', [DESA_OFFLINE]),
     user('operator-hp', 'operator', [DESA_PHONE]),
+    user('operator-sambung', 'operator', [DESA_RECONNECT]),
   ]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function fillPpwp(page: Page, f: { v1: number; v2: number; v3: number; invalid: number }) {
@@ -420,6 +427,31 @@ describe('dashboard in Chromium', () => {
       await operator.context.close();
     }
   });
+
+  // Last: it restarts the service.
+  it('shows a lost connection and recovers by itself: re-subscribes after the service comes back', async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      await login(page, server.url, 'pejabat', PASSWORD);
+      await page.goto(`${server.url}/#/rekap/${DESA_RECONNECT}/PPWP`);
+      await waitForText(page, '[data-testid=connection]', 'Terhubung');
+      const before = toNumber(await text(page, '[data-testid=valid-total]'));
+
+      const { port } = server;
+      await server.stop();
+      await waitForText(page, '[data-testid=connection]', 'Terputus — menyambung ulang…');
+      await screenshot(page, 'official-disconnected-1280');
+      server = await startServer({ port, dataDir });
+      await waitForText(page, '[data-testid=connection]', 'Terhubung', 90_000);
+
+      const operator = new SuaraClient(server.url);
+      await operator.login('operator-sambung', PASSWORD);
+      await operator.submit({ tpsCode: `${DESA_RECONNECT}002`, ballot: 'PPWP', clientRequestId: 'e2e-reconnect-01', form: ppwp(5, 6, 7, 1) });
+      await waitForText(page, '[data-testid=valid-total]', String(before + 18));
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });
 
 /** Reads a STORE-only zip (what the dashboard writes), checking each entry's CRC-32. */
