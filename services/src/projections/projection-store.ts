@@ -1,4 +1,5 @@
-import type { Ballot, Flag, ResultStatus } from '@suara/contracts';
+import type { Ballot, CHasilForm, Flag, ResultStatus } from '@suara/contracts';
+import type { StoredResult } from './tally-check';
 import type { SqlExecutor } from '../db/sql';
 import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDelta } from './tally.projection';
 
@@ -225,15 +226,22 @@ export interface StoredTally {
  * Every stored tally row with the checkpoint it reflects. Run it in one REPEATABLE READ
  * transaction (`readTallySnapshot`) so rows and position come from the same snapshot.
  */
-export async function readTallySnapshot(db: { transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> }, name: string): Promise<{ position: string; rows: StoredTally[] }> {
+export async function readTallySnapshot(
+  db: { transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> },
+  name: string,
+): Promise<{ position: string; rows: StoredTally[]; results: StoredResult[] }> {
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const position = await readCheckpoint(tx, name);
     const { rows } = await tx.query<StoredTallyRow>(
       'SELECT election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified FROM region_tallies',
     );
+    const results = await tx.query<{ election_id: string; tps_code: string; ballot: string; status: string; version: number; form: CHasilForm | null }>(
+      'SELECT election_id, tps_code, ballot, status, version, form FROM result_current',
+    );
     return {
       position,
+      results: results.rows.map((r) => ({ electionId: r.election_id, tpsCode: r.tps_code, ballot: r.ballot, status: r.status, version: r.version, form: r.form })),
       rows: rows.map((r) => ({
         electionId: r.election_id,
         regionCode: r.region_code,

@@ -179,6 +179,13 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
       { electionId: E, regionCode: '122201', ballot: 'PPWP', field: 'votes.02', expected: honest.totals.votes['02'], actual: honest.totals.votes['02'] - 1 },
     ]);
 
+    await f.db.query(`UPDATE result_current SET status = 'verified', form = jsonb_set(form, '{invalid}', '99') WHERE tps_code = $1 AND ballot = 'PPWP'`, [codes[5]]);
+    const tamperedTps = await checkTallies(f.db, f.store);
+    expect(tamperedTps.differences.filter((d) => d.regionCode === codes[5])).toEqual([
+      { electionId: E, regionCode: codes[5], ballot: 'PPWP', field: 'status', expected: 'submitted', actual: 'verified' },
+      { electionId: E, regionCode: codes[5], ballot: 'PPWP', field: 'invalid', expected: formFor(5).invalid, actual: 99 },
+    ]);
+
     const report = await rebuildProjections(f.db, f.store, { batchSize: 7 });
     expect(report).toMatchObject({ events: 61, position: await f.store.head() });
     expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 61 });

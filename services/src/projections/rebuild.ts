@@ -4,7 +4,7 @@ import type { SqlDatabase } from '../db/sql';
 import type { EventStore } from '../eventstore/event-store.port';
 import { applyBatch } from './projector';
 import { lockCheckpoint, notify, readTallySnapshot, releaseLease, TALLIES_PROJECTION, truncateReadModels, writeCheckpoint } from './projection-store';
-import { compareTallies, TallyRecomputation, type TallyDifference } from './tally-check';
+import { compareResults, compareTallies, TallyRecomputation, type TallyDifference } from './tally-check';
 import { encodeTallyChange, TALLIES_CHANNEL } from './tally-changes';
 
 export interface RebuildReport {
@@ -65,14 +65,17 @@ export interface CheckReport {
   position: string;
   /** Events read from the store up to `position`. */
   events: number;
-  /** Tally rows compared (stored). */
+  /** Stored tally rows compared (desa and above). */
   rows: number;
+  /** Stored current results (one per TPS and ballot) compared. */
+  results: number;
   differences: TallyDifference[];
 }
 
 /**
  * Recomputes every tally straight from the events (an independent fold, see `TallyRecomputation`)
- * and compares it with `region_tallies`. Consistent while the projector runs: the stored rows and
+ * and compares it with `region_tallies` (desa and above) and `result_current` (every TPS: status,
+ * version and the numbers of its form). Consistent while the projector runs: the stored rows and
  * their checkpoint are read in one snapshot, and only events up to that checkpoint are replayed.
  * The CLI exits non-zero when `ok` is false.
  */
@@ -91,6 +94,6 @@ export async function checkTallies(db: SqlDatabase, store: EventStore, options: 
     if (upTo.length < batch.events.length) break;
     from = batch.checkpoint;
   }
-  const differences = compareTallies(recomputation.tallies(), snapshot.rows);
-  return { ok: differences.length === 0, position: snapshot.position, events, rows: snapshot.rows.length, differences };
+  const differences = [...compareTallies(recomputation.tallies(), snapshot.rows), ...compareResults(recomputation.results(), snapshot.results)];
+  return { ok: differences.length === 0, position: snapshot.position, events, rows: snapshot.rows.length, results: snapshot.results.length, differences };
 }

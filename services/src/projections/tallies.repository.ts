@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Anomaly, Ballot, Flag, ResultStatus, Totals } from '@suara/contracts';
+import type { Anomaly, Ballot, CHasilForm, Flag, ResultStatus, Totals } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import { TALLIES_PROJECTION } from './projection-store';
@@ -12,11 +12,18 @@ export interface RegionNumbers {
   updatedAt: string | null;
 }
 
-/** Numbers of several regions and statuses of several TPS, read in one snapshot with the checkpoint they reflect. */
+/** A TPS's current result as the tally view needs it. */
+export interface TpsResult {
+  status: ResultStatus;
+  form: CHasilForm | null;
+  updatedAt: string | null;
+}
+
+/** Numbers of several regions and results of several TPS, read in one snapshot with the checkpoint they reflect. */
 export interface TallySnapshot {
   position: string;
   numbers: Map<string, RegionNumbers>;
-  statuses: Map<string, ResultStatus>;
+  results: Map<string, TpsResult>;
 }
 
 interface TallyJson {
@@ -38,8 +45,8 @@ export class TalliesRepository {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
   /**
-   * The stored numbers of `regionCodes` and statuses of `tpsCodes` for one election and ballot.
-   * One statement, so numbers, statuses and position come from the same snapshot.
+   * The stored numbers of `regionCodes` (desa and above) and current results of `tpsCodes` for one
+   * election and ballot. One statement, so numbers, results and position come from the same snapshot.
    */
   async snapshot(electionId: string, ballot: Ballot, regionCodes: string[], tpsCodes: string[]): Promise<TallySnapshot> {
     const { rows } = await this.db.query<{ position: string | null; tallies: unknown; statuses: unknown }>(
@@ -47,7 +54,7 @@ export class TalliesRepository {
               (SELECT coalesce(json_agg(json_build_object('c', region_code, 'v', votes, 'va', valid, 'iv', invalid,
                                                           'r', tps_reported, 'vf', tps_verified, 'u', updated_at)), '[]'::json)
                  FROM region_tallies WHERE election_id = $1 AND ballot = $2 AND region_code = ANY($3::text[])) AS tallies,
-              (SELECT coalesce(json_agg(json_build_object('c', tps_code, 's', status)), '[]'::json)
+              (SELECT coalesce(json_agg(json_build_object('c', tps_code, 's', status, 'f', form, 'u', updated_at)), '[]'::json)
                  FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($4::text[])) AS statuses`,
       [electionId, ballot, regionCodes, tpsCodes, TALLIES_PROJECTION],
     );
@@ -61,8 +68,13 @@ export class TalliesRepository {
         updatedAt: isoOrNull(t.u),
       });
     }
-    const statuses = new Map(parseJson<Array<{ c: string; s: ResultStatus }>>(row.statuses).map((s) => [s.c, s.s]));
-    return { position: row.position ?? '0', numbers, statuses };
+    const results = new Map(
+      parseJson<Array<{ c: string; s: ResultStatus; f: CHasilForm | null; u: string | null }>>(row.statuses).map((r) => [
+        r.c,
+        { status: r.s, form: r.f, updatedAt: isoOrNull(r.u) },
+      ]),
+    );
+    return { position: row.position ?? '0', numbers, results };
   }
 
   /** Flagged results, worst first (flag severity, then TPS code). */

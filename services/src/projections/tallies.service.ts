@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Anomaly, Ballot, Progress, RegionLevel, TallyView } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { notFound } from '../http/api-error';
-import { sortFlags } from '../tabulation/chasil.validation';
+import { flattenVotes, sortFlags } from '../tabulation/chasil.validation';
 import { TalliesRepository, type RegionNumbers, type TallySnapshot } from './tallies.repository';
 
 const EMPTY: RegionNumbers = { totals: { votes: {}, valid: 0, invalid: 0 }, tpsReported: 0, tpsVerified: 0, updatedAt: null };
@@ -45,16 +45,17 @@ export class TalliesService {
   async getTally(electionId: string, regionCode: string, ballot: Ballot): Promise<TallyView> {
     const region = this.node(regionCode);
     const children = this.childrenOf(region);
-    const tpsChildren = children.filter((c) => c.level === 'tps').map((c) => c.code);
-    const snapshot = await this.repo.snapshot(electionId, ballot, [region.code, ...children.map((c) => c.code)], tpsChildren);
-    const own = snapshot.numbers.get(region.code) ?? EMPTY;
+    const tps = [region, ...children].filter((n) => n.level === 'tps').map((n) => n.code);
+    const regions = [region, ...children].filter((n) => n.level !== 'tps').map((n) => n.code);
+    const snapshot = await this.repo.snapshot(electionId, ballot, regions, tps);
+    const own = numbersOf(region, ballot, snapshot);
     return {
       region,
       ballot,
       electionId,
       totals: own.totals,
       progress: this.progress(region.code, own),
-      children: children.map((c) => this.child(c, snapshot)),
+      children: children.map((c) => this.child(c, ballot, snapshot)),
       position: snapshot.position,
       updatedAt: own.updatedAt,
     };
@@ -87,9 +88,22 @@ export class TalliesService {
     return { tpsTotal: this.election.tpsCount(code), tpsReported: numbers.tpsReported, tpsVerified: numbers.tpsVerified };
   }
 
-  private child(node: Node, snapshot: TallySnapshot): TallyView['children'][number] {
-    const numbers = snapshot.numbers.get(node.code) ?? EMPTY;
+  private child(node: Node, ballot: Ballot, snapshot: TallySnapshot): TallyView['children'][number] {
+    const numbers = numbersOf(node, ballot, snapshot);
     const child = { ...node, totals: numbers.totals, progress: this.progress(node.code, numbers) };
-    return node.level === 'tps' ? { ...child, status: snapshot.statuses.get(node.code) ?? 'empty' } : child;
+    return node.level === 'tps' ? { ...child, status: snapshot.results.get(node.code)?.status ?? 'empty' } : child;
   }
+}
+
+/** A region's stored numbers; a TPS's come from its current result's form. */
+function numbersOf(node: Node, ballot: Ballot, snapshot: TallySnapshot): RegionNumbers {
+  if (node.level !== 'tps') return snapshot.numbers.get(node.code) ?? EMPTY;
+  const result = snapshot.results.get(node.code);
+  if (!result?.form || result.status === 'empty') return EMPTY;
+  return {
+    totals: { votes: flattenVotes(ballot, result.form), valid: result.form.valid, invalid: result.form.invalid },
+    tpsReported: 1,
+    tpsVerified: result.status === 'verified' ? 1 : 0,
+    updatedAt: result.updatedAt,
+  };
 }

@@ -1,4 +1,4 @@
-import { ancestorCodes, type Ballot } from '@suara/contracts';
+import { ancestorCodes, type Ballot, type CHasilForm } from '@suara/contracts';
 import type { RecordedEvent } from '../eventstore/event-store.port';
 import { flattenVotes } from '../tabulation/chasil.validation';
 import { evolve, initialState, toStoredResultEvent, type ResultState } from '../tabulation/result.decider';
@@ -6,7 +6,8 @@ import { evolve, initialState, toStoredResultEvent, type ResultState } from '../
 /**
  * The independent recomputation behind `checkTallies`: every stream is folded with the write side's
  * own decider (`evolve`), and every tally is summed from scratch from the final states. It shares
- * nothing with the incremental projector but `flattenVotes`, so a bug in the deltas shows up here.
+ * nothing with the incremental projector (which walks forms with its own `addFormVotes`), so a bug
+ * in the deltas, the roll-up or the vote keys shows up here.
  */
 
 const RESULT_TYPES = new Set(['ResultSubmitted', 'ResultVerified', 'ResultCorrected']);
@@ -29,12 +30,23 @@ export interface TallyRow extends TallyNumbers {
 /** One disagreement between the stored read model and the recomputation. */
 export interface TallyDifference {
   electionId: string;
+  /** A region (desa and above: `region_tallies`) or a TPS (`result_current`). */
   regionCode: string;
   ballot: string;
-  /** `valid`, `invalid`, `tpsReported`, `tpsVerified` or `votes.<option>`. */
+  /** `valid`, `invalid`, `tpsReported`, `tpsVerified`, `votes.<option>`; for a TPS also `status` and `version`. */
   field: string;
-  expected: number;
-  actual: number;
+  expected: number | string;
+  actual: number | string;
+}
+
+/** A stored current result, as the check reads it. */
+export interface StoredResult {
+  electionId: string;
+  tpsCode: string;
+  ballot: string;
+  status: string;
+  version: number;
+  form: CHasilForm | null;
 }
 
 /** Folds events one batch at a time (so a check does not hold the whole log), then sums. */
@@ -51,14 +63,23 @@ export class TallyRecomputation {
     }
   }
 
-  /** Every non-empty tally row the events imply, keyed `election|region|ballot`. */
+  /** The final state of every result stream, keyed `election|tps|ballot`. */
+  results(): Map<string, ResultState> {
+    const out = new Map<string, ResultState>();
+    for (const state of this.streams.values()) {
+      if (state.key) out.set(tallyRowKey(state.key.electionId, state.key.tpsCode, state.key.ballot), state);
+    }
+    return out;
+  }
+
+  /** Every non-empty tally row of desa and above the events imply, keyed `election|region|ballot`. */
   tallies(): Map<string, TallyRow> {
     const rows = new Map<string, TallyRow>();
     for (const state of this.streams.values()) {
       if (!state.key || !state.form) continue;
       const { electionId, tpsCode, ballot } = state.key;
       const votes = flattenVotes(ballot, state.form);
-      for (const regionCode of [tpsCode, ...ancestorCodes(tpsCode)]) {
+      for (const regionCode of ancestorCodes(tpsCode)) {
         const row = rowOf(rows, electionId, regionCode, ballot);
         for (const [option, n] of Object.entries(votes)) row.votes[option] = (row.votes[option] ?? 0) + n;
         row.valid += state.form.valid;
@@ -114,4 +135,24 @@ function diffNumbers(exp: TallyNumbers, act: TallyNumbers): Array<{ field: strin
     if (e !== a) out.push({ field: `votes.${option}`, expected: e, actual: a });
   }
   return out;
+}
+
+/** Compares the stored current result of every stream with the fold of its events. */
+export function compareResults(expected: ReadonlyMap<string, ResultState>, stored: readonly StoredResult[]): TallyDifference[] {
+  const actual = new Map(stored.map((r) => [tallyRowKey(r.electionId, r.tpsCode, r.ballot), r]));
+  const differences: TallyDifference[] = [];
+  for (const key of [...new Set([...expected.keys(), ...actual.keys()])].sort()) {
+    const exp = expected.get(key);
+    const act = actual.get(key);
+    const [electionId, regionCode, ballot] = key.split('|');
+    const at = { electionId, regionCode, ballot };
+    const expStatus = exp?.status ?? 'empty';
+    const actStatus = act?.status ?? 'empty';
+    if (expStatus !== actStatus) differences.push({ ...at, field: 'status', expected: expStatus, actual: actStatus });
+    if ((exp?.version ?? 0) !== (act?.version ?? 0)) differences.push({ ...at, field: 'version', expected: exp?.version ?? 0, actual: act?.version ?? 0 });
+    const numbers = (form: CHasilForm | null | undefined): TallyNumbers =>
+      form ? { votes: flattenVotes(ballot as Ballot, form), valid: form.valid, invalid: form.invalid, tpsReported: 0, tpsVerified: 0 } : ZERO_ROW;
+    for (const d of diffNumbers(numbers(exp?.form), numbers(act?.form))) differences.push({ ...at, ...d });
+  }
+  return differences;
 }

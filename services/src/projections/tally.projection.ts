@@ -1,14 +1,16 @@
-import { ancestorCodes, type Ballot, type CHasilForm, type Flag, type ResultStatus } from '@suara/contracts';
+import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type Flag, type PartyForm, type ResultStatus } from '@suara/contracts';
 import type { RecordedEvent } from '../eventstore/event-store.port';
-import { flagSeverity, flattenVotes } from '../tabulation/chasil.validation';
+import { flagSeverity } from '../tabulation/chasil.validation';
 
 /**
  * The pure part of the projector: from a batch of recorded events and the current results they
  * touch, the new current results, the tally deltas per (election, region, ballot), the audit rows
  * and the regions that changed. No I/O; the SQL side only loads and stores what this returns.
  *
- * Deltas are computed per result stream over the whole batch: contribution(after) − contribution(before),
- * added to the TPS and to every ancestor. A correction therefore applies (new − old) everywhere.
+ * Deltas are computed per result stream over the whole batch: contribution(after) − contribution(before).
+ * A correction therefore applies (new − old) to the TPS (its current result holds the new form) and
+ * to every ancestor. TPS numbers live in `result_current` only; `region_tallies` holds desa and
+ * above, summed desa first and then rolled up, so a batch touches each vote map a few times only.
  */
 
 export const RESULT_EVENT_TYPES = new Set(['ResultSubmitted', 'ResultVerified', 'ResultCorrected']);
@@ -31,8 +33,12 @@ export interface CurrentResult {
   position: string;
 }
 
-/** What one result adds to each of its regions' tallies. */
-export interface TallyContribution {
+/** A change to one row of `region_tallies` (desa and above). */
+export interface TallyDelta {
+  electionId: string;
+  regionCode: string;
+  ballot: Ballot;
+  /** Keyed like `Totals.votes` (see `flattenVotes`). */
   votes: Record<string, number>;
   valid: number;
   invalid: number;
@@ -40,14 +46,7 @@ export interface TallyContribution {
   tpsVerified: number;
 }
 
-/** A change to one row of `region_tallies`. */
-export interface TallyDelta extends TallyContribution {
-  electionId: string;
-  regionCode: string;
-  ballot: Ballot;
-}
-
-/** One row of `result_audit`. */
+/** One row of `result_audit`: who did what to which result, when (the forms stay in the event log). */
 export interface AuditRow {
   electionId: string;
   tpsCode: string;
@@ -57,6 +56,7 @@ export interface AuditRow {
   at: string;
   userId: string;
   role: string;
+  /** A correction's reason and operator confirmation; a submission's client request id. */
   data: Record<string, unknown>;
   hash: string | null;
   position: string;
@@ -144,45 +144,90 @@ export function evolveCurrent(current: CurrentResult | undefined, event: Recorde
   }
 }
 
-const ZERO: TallyContribution = { votes: {}, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 0 };
+/** Whether a result counts in the tallies, and as verified. */
+const counts = (r: CurrentResult | undefined): r is CurrentResult & { form: CHasilForm } => !!r && r.status !== 'empty' && !!r.form;
+const isVerified = (r: CurrentResult | undefined): boolean => counts(r) && r.status === 'verified';
 
-/** What a result counts for in every tally that contains its TPS. */
-export function contributionOf(result: CurrentResult | undefined): TallyContribution {
-  if (!result || result.status === 'empty' || !result.form) return ZERO;
-  return {
-    votes: flattenVotes(result.ballot, result.form),
-    valid: result.form.valid,
-    invalid: result.form.invalid,
-    tpsReported: 1,
-    tpsVerified: result.status === 'verified' ? 1 : 0,
-  };
+/**
+ * Adds `sign` × a form's votes into `sums`, keyed like `flattenVotes` (flat ballots `{option}`;
+ * party ballots `{party}` = party + candidates, `{party}.p`, `{party}.c{candidate}`), without
+ * building the flat object: this walk is the projector's hottest loop.
+ */
+export function addFormVotes(sums: Map<string, number>, ballot: Ballot, form: CHasilForm, sign: 1 | -1): void {
+  if (!isPartyBallot(ballot)) {
+    const votes = (form as FlatForm).votes;
+    for (const option in votes) sums.set(option, (sums.get(option) ?? 0) + sign * votes[option]);
+    return;
+  }
+  const votes = (form as PartyForm).votes;
+  for (const party in votes) {
+    const v = votes[party];
+    let total = v.party;
+    const partyOnly = `${party}.p`;
+    sums.set(partyOnly, (sums.get(partyOnly) ?? 0) + sign * v.party);
+    const candidates = v.candidates ?? {};
+    for (const c in candidates) {
+      const n = candidates[c];
+      const key = `${party}.c${c}`;
+      sums.set(key, (sums.get(key) ?? 0) + sign * n);
+      total += n;
+    }
+    sums.set(party, (sums.get(party) ?? 0) + sign * total);
+  }
 }
 
-/** after − before, key by key (keys of either side kept, so options with 0 votes still show). */
-export function subtractContribution(after: TallyContribution, before: TallyContribution): TallyContribution {
-  const votes: Record<string, number> = {};
-  for (const [k, n] of Object.entries(after.votes)) votes[k] = n;
-  for (const [k, n] of Object.entries(before.votes)) votes[k] = (votes[k] ?? 0) - n;
-  return {
-    votes,
-    valid: after.valid - before.valid,
-    invalid: after.invalid - before.invalid,
-    tpsReported: after.tpsReported - before.tpsReported,
-    tpsVerified: after.tpsVerified - before.tpsVerified,
-  };
+interface Sums {
+  electionId: string;
+  regionCode: string;
+  ballot: Ballot;
+  votes: Map<string, number>;
+  valid: number;
+  invalid: number;
+  tpsReported: number;
+  tpsVerified: number;
 }
 
-export function isZeroContribution(c: TallyContribution): boolean {
-  return c.valid === 0 && c.invalid === 0 && c.tpsReported === 0 && c.tpsVerified === 0 && Object.values(c.votes).every((n) => n === 0);
+function sumsOf(map: Map<string, Sums>, electionId: string, regionCode: string, ballot: Ballot): Sums {
+  const key = `${electionId}|${regionCode}|${ballot}`;
+  let sums = map.get(key);
+  if (!sums) {
+    sums = { electionId, regionCode, ballot, votes: new Map(), valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 0 };
+    map.set(key, sums);
+  }
+  return sums;
 }
 
-function addInto(target: TallyContribution, delta: TallyContribution): void {
-  for (const [k, n] of Object.entries(delta.votes)) target.votes[k] = (target.votes[k] ?? 0) + n;
-  target.valid += delta.valid;
-  target.invalid += delta.invalid;
-  target.tpsReported += delta.tpsReported;
-  target.tpsVerified += delta.tpsVerified;
+/** Adds what a result stream's change (before → after) does to its desa's numbers. */
+function addStreamDelta(desa: Sums, before: CurrentResult | undefined, after: CurrentResult): void {
+  desa.tpsVerified += Number(isVerified(after)) - Number(isVerified(before));
+  const beforeCounts = counts(before);
+  const afterCounts = counts(after);
+  // A verification keeps the very same form object: only tps_verified moves.
+  if (beforeCounts && afterCounts && before.form === after.form) return;
+  if (afterCounts) {
+    addFormVotes(desa.votes, after.ballot, after.form, 1);
+    desa.valid += after.form.valid;
+    desa.invalid += after.form.invalid;
+    desa.tpsReported += 1;
+  }
+  if (beforeCounts) {
+    addFormVotes(desa.votes, before.ballot, before.form, -1);
+    desa.valid -= before.form.valid;
+    desa.invalid -= before.form.invalid;
+    desa.tpsReported -= 1;
+  }
 }
+
+function addSums(target: Sums, source: Sums): void {
+  for (const [option, n] of source.votes) target.votes.set(option, (target.votes.get(option) ?? 0) + n);
+  target.valid += source.valid;
+  target.invalid += source.invalid;
+  target.tpsReported += source.tpsReported;
+  target.tpsVerified += source.tpsVerified;
+}
+
+const isZero = (s: Sums): boolean =>
+  s.valid === 0 && s.invalid === 0 && s.tpsReported === 0 && s.tpsVerified === 0 && [...s.votes.values()].every((n) => n === 0);
 
 /**
  * Projects a batch. `previous` holds the stored current result of (at least) every stream the batch
@@ -200,25 +245,25 @@ export function projectBatch(events: readonly RecordedEvent[], previous: Readonl
     after.set(key, next);
     audit.push(auditRow(next, event));
   }
-  const deltas = new Map<string, TallyDelta>();
+  const desas = new Map<string, Sums>();
   const changed = new Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>();
   for (const [key, result] of after) {
-    const delta = subtractContribution(contributionOf(result), contributionOf(before.get(key)));
     markChanged(changed, result);
-    if (isZeroContribution(delta)) continue;
-    for (const regionCode of [result.tpsCode, ...ancestorCodes(result.tpsCode)]) {
-      const rowKey = `${result.electionId}|${regionCode}|${result.ballot}`;
-      let row = deltas.get(rowKey);
-      if (!row) {
-        row = { electionId: result.electionId, regionCode, ballot: result.ballot, votes: {}, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 0 };
-        deltas.set(rowKey, row);
-      }
-      addInto(row, delta);
-    }
+    addStreamDelta(sumsOf(desas, result.electionId, result.tpsCode.slice(0, 10), result.ballot), before.get(key), result);
+  }
+  // Roll desa sums up to kecamatan, kabupaten and provinsi.
+  const all = new Map(desas);
+  for (const desa of desas.values()) {
+    for (const code of ancestorCodes(desa.regionCode)) addSums(sumsOf(all, desa.electionId, code, desa.ballot), desa);
+  }
+  const deltas: TallyDelta[] = [];
+  for (const s of all.values()) {
+    if (isZero(s)) continue;
+    deltas.push({ electionId: s.electionId, regionCode: s.regionCode, ballot: s.ballot, votes: Object.fromEntries(s.votes), valid: s.valid, invalid: s.invalid, tpsReported: s.tpsReported, tpsVerified: s.tpsVerified });
   }
   return {
     results: [...after.values()],
-    deltas: [...deltas.values()],
+    deltas,
     audit,
     changed: [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() })),
   };
@@ -234,8 +279,15 @@ function markChanged(changed: Map<string, { electionId: string; ballot: Ballot; 
   for (const code of ancestorCodes(result.tpsCode)) entry.codes.add(code);
 }
 
+function auditData(event: RecordedEvent): Record<string, unknown> {
+  const d = event.data as { clientRequestId?: string; reason?: string; operatorConfirmation?: string };
+  if (event.type === 'ResultSubmitted') return { clientRequestId: d.clientRequestId };
+  if (event.type === 'ResultCorrected') return { reason: d.reason, operatorConfirmation: d.operatorConfirmation };
+  return {};
+}
+
 function auditRow(result: CurrentResult, event: RecordedEvent): AuditRow {
-  const { electionId: _e, tpsCode: _t, ballot: _b, ...data } = event.data as Record<string, unknown>;
+  const data = auditData(event);
   return {
     electionId: result.electionId,
     tpsCode: result.tpsCode,

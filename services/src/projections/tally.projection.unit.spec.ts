@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CHasilForm } from '@suara/contracts';
-import { projectBatch, resultKey, type CurrentResult, type TallyDelta } from './tally.projection';
+import fc from 'fast-check';
+import { flattenVotes } from '../tabulation/chasil.validation';
+import { addFormVotes, projectBatch, resultKey, type CurrentResult, type TallyDelta } from './tally.projection';
 import { compareTallies, TallyRecomputation, tallyRowKey, type TallyRow } from './tally-check';
 import { corrected, flatForm, record, submitted, verified } from './test-support/result-events';
 
@@ -8,7 +10,8 @@ const E = 'labusel-2024';
 const TPS_A = '1222011001001';
 const TPS_B = '1222011001002';
 const TPS_C = '1222021002001'; // another kecamatan
-const LEVELS_A = [TPS_A, '1222011001', '122201', '1222', '12'];
+/** The tallied regions above TPS A: desa, kecamatan, kabupaten, provinsi (TPS numbers live in its current result). */
+const LEVELS_A = ['1222011001', '122201', '1222', '12'];
 
 function deltaAt(deltas: TallyDelta[], regionCode: string, ballot = 'PPWP'): TallyDelta | undefined {
   return deltas.find((d) => d.regionCode === regionCode && d.ballot === ballot && d.electionId === E);
@@ -36,7 +39,7 @@ function projectInBatches(batches: ReturnType<typeof record>[]): Map<string, Tal
 }
 
 describe('tally projection: deltas of a batch', () => {
-  it('a submission adds its votes to the TPS and every ancestor, and counts the TPS as reported', () => {
+  it('a submission adds its votes to every ancestor of the TPS, and counts the TPS as reported', () => {
     const effects = projectBatch(record([submitted(E, TPS_A, 'PPWP', flatForm({ '01': 50, '02': 120, '03': 10 }, 4))]), new Map());
     for (const code of LEVELS_A) {
       expect(deltaAt(effects.deltas, code)).toEqual({
@@ -50,23 +53,23 @@ describe('tally projection: deltas of a batch', () => {
         tpsVerified: 0,
       });
     }
-    expect(effects.deltas).toHaveLength(5);
-    expect(effects.results[0]).toMatchObject({ tpsCode: TPS_A, status: 'submitted', version: 1, submittedBy: 'op-1222011001', position: '1:1' });
+    expect(effects.deltas).toHaveLength(4);
+    expect(effects.results[0]).toMatchObject({ tpsCode: TPS_A, status: 'submitted', version: 1, submittedBy: 'op-1222011001', position: '1:1', form: flatForm({ '01': 50, '02': 120, '03': 10 }, 4) });
     expect(effects.changed).toEqual([{ electionId: E, ballot: 'PPWP', regionCodes: ['12', '1222', '122201', '1222011001'] }]);
   });
 
-  it('two TPS of one desa add up in the desa and above but stay apart at TPS level', () => {
+  it('two TPS of one desa add up in the desa and above; each keeps its own form', () => {
     const effects = projectBatch(
       record([submitted(E, TPS_A, 'PPWP', flatForm({ '01': 10, '02': 5 })), submitted(E, TPS_B, 'PPWP', flatForm({ '01': 1, '02': 2 }, 1))]),
       new Map(),
     );
-    expect(deltaAt(effects.deltas, TPS_A)?.votes).toEqual({ '01': 10, '02': 5 });
-    expect(deltaAt(effects.deltas, TPS_B)?.votes).toEqual({ '01': 1, '02': 2 });
+    expect(effects.results.map((r) => [r.tpsCode, r.form?.valid])).toEqual([[TPS_A, 15], [TPS_B, 3]]);
+    expect(deltaAt(effects.deltas, TPS_A)).toBeUndefined();
     expect(deltaAt(effects.deltas, '1222011001')).toMatchObject({ votes: { '01': 11, '02': 7 }, valid: 18, invalid: 1, tpsReported: 2 });
     expect(deltaAt(effects.deltas, '12')).toMatchObject({ votes: { '01': 11, '02': 7 }, tpsReported: 2 });
   });
 
-  it('a correction applies (new − old) to the TPS and every ancestor, leaving reported unchanged', () => {
+  it('a correction replaces the TPS form and applies (new − old) to every ancestor, leaving reported unchanged', () => {
     const before = flatForm({ '01': 50, '02': 120 });
     const after = flatForm({ '01': 60, '02': 110 }, 2);
     const [first, second] = record([submitted(E, TPS_A, 'PPWP', before), corrected(E, TPS_A, 'PPWP', before, after)]);
@@ -85,7 +88,7 @@ describe('tally projection: deltas of a batch', () => {
     const afterSubmit = projectBatch(events.slice(0, 1), new Map());
     const previous = new Map(afterSubmit.results.map((r) => [resultKey(r.electionId, r.tpsCode, r.ballot), r]));
     const verify = projectBatch(events.slice(1, 2), previous);
-    expect(deltaAt(verify.deltas, '1222')).toEqual({ electionId: E, regionCode: '1222', ballot: 'PPWP', votes: { '01': 0 }, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 1 });
+    expect(deltaAt(verify.deltas, '1222')).toEqual({ electionId: E, regionCode: '1222', ballot: 'PPWP', votes: {}, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 1 });
     expect(verify.results[0]).toMatchObject({ status: 'verified', verifiedBy: 'verifier-1' });
     const previous2 = new Map(verify.results.map((r) => [resultKey(r.electionId, r.tpsCode, r.ballot), r]));
     const correct = projectBatch(events.slice(2), previous2);
@@ -98,13 +101,13 @@ describe('tally projection: deltas of a batch', () => {
       record([submitted(E, TPS_A, 'PPWP', form), verified(E, TPS_A, 'PPWP'), corrected(E, TPS_A, 'PPWP', form, flatForm({ '01': 7 }))]),
       new Map(),
     );
-    expect(effects.deltas).toHaveLength(5);
+    expect(effects.deltas).toHaveLength(4);
     expect(deltaAt(effects.deltas, '12')).toMatchObject({ votes: { '01': 7 }, valid: 7, tpsReported: 1, tpsVerified: 0 });
     expect(effects.results).toHaveLength(1);
     expect(effects.results[0]).toMatchObject({ status: 'corrected', version: 3, position: '1:3' });
     expect(effects.audit.map((a) => [a.type, a.version])).toEqual([['ResultSubmitted', 1], ['ResultVerified', 2], ['ResultCorrected', 3]]);
-    expect(effects.audit[2].data).toMatchObject({ reason: 'salah salin', after: { votes: { '01': 7 } } });
-    expect(effects.audit[2].data).not.toHaveProperty('tpsCode');
+    expect(effects.audit[2].data).toEqual({ reason: 'salah salin', operatorConfirmation: 'dikonfirmasi lewat telepon' });
+    expect(effects.audit[0].data).toEqual({ clientRequestId: `c-${TPS_A}-PPWP` });
   });
 
   it('party ballots tally party totals, party-only votes and every candidate', () => {
@@ -131,6 +134,26 @@ describe('tally projection: deltas of a batch', () => {
   it('ignores events of other streams', () => {
     const other = { ...record([submitted(E, TPS_A, 'PPWP', flatForm({ '01': 1 }))])[0], type: 'SampleDrawn', data: { seed: 1 } };
     expect(projectBatch([other], new Map())).toEqual({ results: [], deltas: [], audit: [], changed: [] });
+  });
+});
+
+describe('addFormVotes', () => {
+  const count = fc.integer({ min: 0, max: 300 });
+  const option = fc.integer({ min: 1, max: 40 }).map(String);
+  it('keys and sums votes exactly like flattenVotes, for flat and party ballots', () => {
+    fc.assert(
+      fc.property(fc.dictionary(option, count), fc.dictionary(option, fc.record({ party: count, candidates: fc.dictionary(option, count) })), (flat, party) => {
+        const flatForm: CHasilForm = { votes: flat, valid: 0, invalid: 0 };
+        const partyForm: CHasilForm = { votes: party, valid: 0, invalid: 0 };
+        for (const [ballot, form] of [['PPWP', flatForm], ['DPD', flatForm], ['DPR', partyForm], ['DPRD_KAB', partyForm]] as const) {
+          const sums = new Map<string, number>();
+          addFormVotes(sums, ballot, form, 1);
+          addFormVotes(sums, ballot, form, 1);
+          addFormVotes(sums, ballot, form, -1);
+          expect(Object.fromEntries(sums)).toEqual(flattenVotes(ballot, form));
+        }
+      }),
+    );
   });
 });
 
