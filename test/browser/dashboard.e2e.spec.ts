@@ -278,6 +278,30 @@ describe('dashboard in Chromium', () => {
     }
   });
 
+  it('when the TPS was already submitted elsewhere, shows what is stored instead of sending twice', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    const tps = `${DESA_PHONE}003`;
+    try {
+      await login(page, server.url, 'operator-hp', PASSWORD);
+      await page.goto(`${server.url}/#/operator/${tps}/PPWP`);
+      await page.waitForSelector('input[name="votes.01"]');
+      await fillPpwp(page, { v1: 1, v2: 2, v3: 3, invalid: 0 });
+      await page.waitForSelector('[data-testid=check-ok]');
+      await page.click('[data-testid=review]');
+      // Meanwhile the same TPS arrives through another channel (the operator's own API client).
+      const api = new SuaraClient(server.url);
+      await api.login('operator-hp', PASSWORD);
+      await api.submit({ tpsCode: tps, ballot: 'PPWP', clientRequestId: 'e2e-elsewhere-01', form: ppwp(7, 8, 9, 1) });
+      await page.click('[data-testid=send]');
+      await page.waitForSelector('[data-testid=stored]');
+      await expect(text(page, '[data-testid=form-message]')).resolves.toContain('sudah pernah dikirim');
+      await expect(text(page, '[data-testid=form-view] tr[data-path="votes.02"] td')).resolves.toBe('8');
+      expect((await admin.result(tps, 'PPWP')).form?.votes).toEqual({ '01': 7, '02': 8, '03': 9 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows the server\'s issues per field and refuses to go on until the sums agree', async () => {
     const { context, page } = await newPage(browser, PHONE);
     try {
