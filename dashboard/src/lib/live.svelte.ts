@@ -33,7 +33,9 @@ export class LiveConnection {
     this.socket.on('disconnect', () => (this.connected = false));
     this.socket.on('connect_error', (err) => {
       this.connected = false;
-      if (/unauthori[sz]ed|token|401/i.test(err.message)) handlers.unauthorized();
+      // The gateway refuses a missing, expired or revoked token with the code "unauthenticated".
+      const code = (err as Error & { data?: { error?: string } }).data?.error ?? err.message;
+      if (/^unauthenticated$|unauthori[sz]ed/i.test(code)) handlers.unauthorized();
     });
     this.socket.on('tally', (t) => handlers.tally(t));
     this.socket.on('quickcount', (q) => handlers.quickcount(q, true));
