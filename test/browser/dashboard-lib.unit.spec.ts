@@ -1,0 +1,99 @@
+import { crc32 as nodeCrc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { BallotSheet, ElectionView, TallyView } from '@suara/contracts';
+import { crc32, zip } from '../../dashboard/src/lib/zip';
+import { draftToForm, formToDraft, issuesByField, localIssues, newRequestId, typedVoteSum } from '../../dashboard/src/lib/formdraft';
+import { diffForms, optionRows } from '../../dashboard/src/lib/options';
+import { recapTable, toCsv } from '../../dashboard/src/lib/export';
+
+/** The dashboard's pure helpers: what the operator typed becomes the API's form, and back. */
+
+const ppwpSheet: BallotSheet = { ballot: 'PPWP', options: [{ number: '01', name: 'A' }, { number: '02', name: 'B' }] };
+const dprSheet: BallotSheet = {
+  ballot: 'DPR',
+  options: [
+    { number: '1', name: 'PKB', candidates: [{ number: '1', name: 'X', generated: true }, { number: '2', name: 'Y', generated: true }] },
+    { number: '2', name: 'Gerindra', candidates: [{ number: '1', name: 'Z', generated: true }] },
+  ],
+};
+
+describe('C.Hasil drafts', () => {
+  it('turns typed text into the form: empty vote boxes are 0, optional groups only when filled', () => {
+    expect(draftToForm(ppwpSheet, { 'votes.01': '12', valid: '12', invalid: '0' })).toEqual({ votes: { '01': 12, '02': 0 }, valid: 12, invalid: 0 });
+    expect(draftToForm(ppwpSheet, { 'votes.01': '1', valid: '1', invalid: '0', 'voters.dpt': '200' })).toMatchObject({ voters: { dpt: 200, voted: undefined } });
+  });
+
+  it('writes party ballots as party-only votes plus non-zero candidates, and reads them back', () => {
+    const form = draftToForm(dprSheet, { 'votes.1.party': '5', 'votes.1.candidates.2': '3', 'votes.1.candidates.1': '0', valid: '8', invalid: '1' });
+    expect(form).toEqual({ votes: { '1': { party: 5, candidates: { '2': 3 } }, '2': { party: 0, candidates: {} } }, valid: 8, invalid: 1 });
+    expect(draftToForm(dprSheet, formToDraft(form))).toEqual(form);
+    expect(typedVoteSum(formToDraft(form))).toBe(8);
+  });
+
+  it('keeps text that is not a whole number so the server names the field, and flags it locally', () => {
+    const d = { 'votes.01': '1a', valid: '', invalid: '0' };
+    expect(draftToForm(ppwpSheet, d).votes).toEqual({ '01': '1a', '02': 0 });
+    expect(issuesByField(localIssues(d))).toEqual({ 'votes.01': ['harus bilangan bulat, tidak negatif'], valid: ['wajib diisi'] });
+  });
+
+  it('makes request ids the API accepts', () => {
+    const ids = new Set(Array.from({ length: 50 }, newRequestId));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+  });
+});
+
+describe('corrections', () => {
+  it('lists what changed, field by field, absent votes counting as 0', () => {
+    const before = { votes: { '1': { party: 5, candidates: { '2': 3 } } }, valid: 8, invalid: 1 };
+    const after = { votes: { '1': { party: 4, candidates: { '2': 3, '1': 2 } } }, valid: 9, invalid: 1 };
+    expect(diffForms(before, after)).toEqual([
+      { path: 'votes.1.candidates.1', before: 0, after: 2 },
+      { path: 'votes.1.party', before: 5, after: 4 },
+      { path: 'valid', before: 8, after: 9 },
+    ]);
+  });
+});
+
+describe('export', () => {
+  const election = {
+    id: 'e', activeElectionId: 'e', name: 'E', mode: 'real', kabupatenCode: '1222',
+    ballots: [{ ballot: 'PPWP', name: 'Presiden', paslon: [
+      { number: '01', name: 'A', capres: 'a', cawapres: 'b', color: '#111111' },
+      { number: '02', name: 'B, "dua"', capres: 'c', cawapres: 'd', color: '#222222' },
+    ] }],
+  } as ElectionView;
+  const progress = { tpsTotal: 2, tpsReported: 1, tpsVerified: 0 };
+  const tally: TallyView = {
+    region: { code: '1222', level: 'kabupaten', name: 'Kab' }, ballot: 'PPWP', position: '1:1',
+    totals: { votes: { '01': 3, '02': 4 }, valid: 7, invalid: 1 }, progress,
+    children: [{ code: '122201', level: 'kecamatan', name: 'Kec', totals: { votes: { '01': 3, '02': 4 }, valid: 7, invalid: 1 }, progress }],
+  };
+
+  it('has one row per child and a total row, options in printed order', () => {
+    expect(optionRows(election, 'PPWP', '1222', tally.totals).map((r) => [r.key, r.votes, r.color])).toEqual([['01', 3, '#111111'], ['02', 4, '#222222']]);
+    expect(recapTable(election, tally)).toEqual([
+      ['Kode', 'Wilayah', 'Jumlah TPS', 'TPS masuk', 'TPS terverifikasi', '01 A', '02 B, "dua"', 'Suara sah', 'Suara tidak sah'],
+      ['122201', 'Kec', 2, 1, 0, 3, 4, 7, 1],
+      ['1222', 'Jumlah Kab', 2, 1, 0, 3, 4, 7, 1],
+    ]);
+  });
+
+  it('quotes CSV cells that need it and starts with a BOM', () => {
+    expect(toCsv([['a', 'B, "dua"', 3]])).toBe('\ufeffa,"B, ""dua""",3\r\n');
+  });
+
+  it('computes CRC-32 like zlib and writes a zip whose directory points at each entry', () => {
+    const data = new TextEncoder().encode('suara '.repeat(1000));
+    expect(crc32(data)).toBe(nodeCrc32(data));
+    const bytes = Buffer.from(zip([{ name: 'a.txt', data }, { name: 'b/c.xml', data: new Uint8Array([1, 2, 3]) }]));
+    const eocd = bytes.length - 22;
+    expect(bytes.readUInt32LE(eocd)).toBe(0x06054b50);
+    expect(bytes.readUInt16LE(eocd + 10)).toBe(2);
+    const central = bytes.readUInt32LE(eocd + 16);
+    expect(bytes.readUInt32LE(central)).toBe(0x02014b50);
+    expect(bytes.readUInt32LE(central + 16)).toBe(nodeCrc32(data));
+    expect(bytes.subarray(30, 35).toString()).toBe('a.txt');
+    expect(bytes.subarray(35, 35 + data.length).equals(Buffer.from(data))).toBe(true);
+  });
+});
