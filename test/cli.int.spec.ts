@@ -23,7 +23,8 @@ async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; 
   }
 }
 
-describe('operations CLI on the embedded database', () => {
+// Each CLI run opens the embedded database afresh (a few seconds each on a busy machine).
+describe('operations CLI on the embedded database', { timeout: 240_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'suara-cli-'));
   const csv = join(dataDir, 'operators.csv');
 
@@ -54,7 +55,7 @@ describe('operations CLI on the embedded database', () => {
     expect(refused.stderr).toMatch(/line 3/);
     writeFileSync(csv, 'username,desa_code\nop.kotapinang,1222011001\nop.simatahari,12.22.01.2002\n');
     const ok = await cli(dataDir, 'users', 'import', csv);
-    expect(ok.code).toBe(0);
+    expect(ok.code, ok.stderr).toBe(0);
     const lines = ok.stdout.trim().split('\n');
     expect(lines[0]).toBe('username,desa_code,password');
     expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['op.kotapinang', 'op.simatahari']);
