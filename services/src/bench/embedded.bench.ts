@@ -12,8 +12,13 @@ import { startService } from './server-process';
 import { lanes, seededRandom } from './stats';
 
 export interface EmbeddedResult {
-  /** First submission sent → every submission accepted and counted in the kabupaten tallies. */
+  /** First submission sent → every submission accepted and counted in the kabupaten tallies (scaled to all TPS when only some were sent). */
   labuselSeconds: number;
+  /** The unscaled time for the TPS actually sent. */
+  measuredSeconds: number;
+  /** True when fewer than all TPS were sent (`--quick`) and labuselSeconds is extrapolated. */
+  extrapolated: boolean;
+  allTps: number;
   /** First submission sent → last 201. */
   acceptSeconds: number;
   submissions: number;
@@ -29,12 +34,16 @@ export interface EmbeddedResult {
  * master data; every TPS submits all five ballots over HTTP. Timed from the first request until
  * the kabupaten tally of every ballot counts all 1,025 TPS.
  */
-export async function measureEmbedded(labuselDir: string, log: (m: string) => void, concurrency = 32): Promise<EmbeddedResult> {
+export async function measureEmbedded(labuselDir: string, log: (m: string) => void, opts: { tpsLimit?: number; concurrency?: number } = {}): Promise<EmbeddedResult> {
+  const concurrency = opts.concurrency ?? 32;
   const tmp = mkdtempSync(join(tmpdir(), 'suara-bench-embedded-'));
   const service = await startService(serviceEnv({ DATA_DIR: tmp, ELECTION_DATA: labuselDir }));
   const client = new KeepAliveClient(service.url, concurrency);
   try {
-    const { config, tps } = loadMasterData(labuselDir);
+    const { config, tps: allTps } = loadMasterData(labuselDir);
+    // A spread subset (every k-th TPS) when limited, so every kecamatan and dapil still takes part.
+    const step = opts.tpsLimit && opts.tpsLimit < allTps.length ? allTps.length / opts.tpsLimit : 1;
+    const tps = step === 1 ? allTps : Array.from({ length: opts.tpsLimit! }, (_, i) => allTps[Math.floor(i * step)]);
     log(`  embedded: PGlite service up in ${(service.bootMs / 1000).toFixed(1)} s; preparing ${tps.length} × ${BALLOTS.length} forms`);
     const admin = await adminClient(service.url);
     const desa = [...new Set(tps.map((t) => t.desaCode))];
@@ -66,8 +75,12 @@ export async function measureEmbedded(labuselDir: string, log: (m: string) => vo
     const acceptSeconds = (performance.now() - started) / 1000;
     if (firstFailure) log(`  embedded: ${failures} submissions failed, first: ${firstFailure}`);
     await waitForTallies(admin, config.kabupatenCode, BALLOTS, tps.length);
+    const measuredSeconds = (performance.now() - started) / 1000;
     return {
-      labuselSeconds: (performance.now() - started) / 1000,
+      labuselSeconds: (measuredSeconds * allTps.length) / tps.length,
+      measuredSeconds,
+      extrapolated: tps.length < allTps.length,
+      allTps: allTps.length,
       acceptSeconds,
       submissions: work.length,
       tps: tps.length,

@@ -82,7 +82,9 @@ export async function measureFreshness(
     const sends: Promise<void>[] = [];
     const started = performance.now();
     let i = 0;
-    while (i < bodies.length) {
+    // Open loop for `seconds`: what the service cannot take by then is not sent (the rate shows it).
+    const stopAt = started + opts.seconds * 1000;
+    while (i < bodies.length && performance.now() < stopAt) {
       const due = Math.min(bodies.length, Math.floor(((performance.now() - started) / 1000) * opts.rate) + 1);
       while (i < due && inFlight < maxInFlight) {
         const { tps, json } = bodies[i++];
@@ -108,7 +110,7 @@ export async function measureFreshness(
       await sleep(1);
     }
     await Promise.all(sends);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (Math.max(...acks.values(), stopAt) - started) / 1000;
     if (firstFailure) log(`  freshness: ${failures} submissions failed, first: ${firstFailure}`);
 
     const checkpoints = await submissionCheckpoints(fx.db.url, new Set(acks.keys()));

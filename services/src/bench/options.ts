@@ -18,6 +18,8 @@ export interface BenchOptions {
   freshnessRate: number;
   dashboards: number;
   rebuildEvents: number;
+  /** Labusel TPS submitted in the embedded run; fewer than all (1,025) only in `--quick`, then extrapolated. */
+  embeddedTps: number | undefined;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N]`;
@@ -56,6 +58,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     freshnessSeconds: quick ? 5 : 15,
     freshnessRate: number('--rate', 1000),
     dashboards: number('--dashboards', 200),
-    rebuildEvents: quick ? 20_000 : 200_000,
+    rebuildEvents: quick ? 10_000 : 200_000,
+    embeddedTps: quick ? 205 : undefined,
   };
 }

@@ -34,7 +34,9 @@ export async function freePort(): Promise<number> {
 export async function startService(env: Record<string, string>, timeoutMs = 180_000): Promise<ServiceProcess> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN_JS], {
+  // e.g. SUARA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under load.
+  const nodeArgs = (process.env.SUARA_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: { ...baseEnv(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
