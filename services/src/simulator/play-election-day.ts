@@ -4,7 +4,7 @@ import { seededRandom } from '../quickcount/sample';
 import { clientRequestId, operatorAccounts, pickTps, runTag, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
 import { callWithRetry, describeError, fetchWithTimeout, mapLimit, sleep, StatusCounter } from './api-calls';
 import type { SimulatorOptions } from './cli-options';
-import { formatClock, planElectionDay, type PlannedSubmission, type TpsInfo } from './election-day';
+import { EVENING_SECONDS, formatClock, planElectionDay, type PlannedSubmission, type TpsInfo } from './election-day';
 import { compareTotals, expectedTotals } from './tally-expectation';
 import { resultKey, VerifierBot, type AcceptedResult } from './verifier-bot';
 
@@ -102,6 +102,7 @@ class ElectionDayPlayer {
     for (const s of day.submissions) this.queue.push({ planned: s, fix: false, offset: s.offsetSeconds });
 
     const botRun = this.bot?.run();
+    const progress = this.options.quiet ? undefined : setInterval(() => this.reporter.progress(this.progressLine()), 2_000);
     try {
       await this.play();
     } finally {
@@ -110,7 +111,9 @@ class ElectionDayPlayer {
         this.bot.stop();
         await botRun;
       }
+      if (progress) clearInterval(progress);
     }
+    this.reporter.progress(this.progressLine());
     await this.checkLateFlags();
     const tallies = await this.checkTallies(kabupatenCode);
     const quickCount = sample ? await this.checkQuickCount(sample.ballot, day.submissions) : undefined;
@@ -212,27 +215,21 @@ class ElectionDayPlayer {
   private async play(): Promise<void> {
     this.startedAt = Date.now();
     const running = new Set<Promise<void>>();
-    const progress = this.options.quiet ? undefined : setInterval(() => this.reporter.progress(this.progressLine()), 2_000);
-    try {
-      for (;;) {
-        const next = this.queue[0];
-        if (!next) {
-          if (running.size === 0) break;
-          await Promise.race(running);
-          continue;
-        }
-        const dueInMs = (next.offset / this.options.speed) * 1000 - (Date.now() - this.startedAt);
-        if (dueInMs > 0) { await sleep(Math.min(dueInMs, 250)); continue; }
-        if (running.size >= this.options.concurrency) { await Promise.race(running); continue; }
-        this.queue.shift();
-        this.latestOffset = Math.max(this.latestOffset, next.offset);
-        const task = this.submit(next).finally(() => running.delete(task));
-        running.add(task);
+    for (;;) {
+      const next = this.queue[0];
+      if (!next) {
+        if (running.size === 0) break;
+        await Promise.race(running);
+        continue;
       }
-    } finally {
-      if (progress) clearInterval(progress);
+      const dueInMs = (next.offset / this.options.speed) * 1000 - (Date.now() - this.startedAt);
+      if (dueInMs > 0) { await sleep(Math.min(dueInMs, 250)); continue; }
+      if (running.size >= this.options.concurrency) { await Promise.race(running); continue; }
+      this.queue.shift();
+      this.latestOffset = Math.max(this.latestOffset, next.offset);
+      const task = this.submit(next).finally(() => running.delete(task));
+      running.add(task);
     }
-    this.reporter.progress(this.progressLine());
   }
 
   private async submit(task: Task): Promise<void> {
@@ -402,7 +399,9 @@ class ElectionDayPlayer {
     const n = (k: string) => c[k] ?? 0;
     const fiveXX = Object.entries(c).filter(([k]) => k.startsWith('5')).reduce((a, [, v]) => a + v, 0);
     const bot = this.bot ? ` · verified ${this.bot.stats.verified} · corrected ${this.bot.stats.corrected} · to check ${this.bot.backlog}` : '';
-    return `[${formatClock(this.clock())}] sent ${this.stats.submitted} · 201 ${n('201')} · 200 ${n('200')} · 400 ${n('400')} · 409 ${n('409')} · ` +
+    const clock = this.clock();
+    const waiting = this.queue.filter((t) => t.offset <= clock).length;
+    return `[${formatClock(Math.min(clock, EVENING_SECONDS))}] sent ${this.stats.submitted}${waiting > 0 ? ` (${waiting} due, waiting for the server)` : ''} · 201 ${n('201')} · 200 ${n('200')} · 400 ${n('400')} · 409 ${n('409')} · ` +
       `429 ${n('429')} · 5xx ${fiveXX} · net ${n('network')} · flagged ${[...this.accepted.values()].filter((r) => r.flagged).length}${bot} · in flight ${this.inFlight}`;
   }
 
@@ -414,7 +413,7 @@ class ElectionDayPlayer {
 
   private speedText(): string {
     return Number.isFinite(this.options.speed)
-      ? `13:00–19:00 in ~${Math.round(21600 / this.options.speed)} s (speed ${this.options.speed})`
+      ? `13:00–19:00 in ~${Math.round(EVENING_SECONDS / this.options.speed)} s (speed ${this.options.speed})`
       : 'as fast as possible';
   }
 
