@@ -55,6 +55,7 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
     expect(other.status).toBe(409);
     expect(other.body.error).toBe('already_submitted');
     expect(other.body.message).toMatch(/versi 1/);
+    expect(other.body.details).toMatchObject({ status: 'submitted', version: 1 });
     const sameIdOtherForm = await errorOf(operator.submit({ ...body, form: ppwpForm({ '01': 51, '02': 120, '03': 10 }) }));
     expect(sameIdOtherForm.body.error).toBe('already_submitted');
     const stored = await official.result(tps(1), 'PPWP');

@@ -6,8 +6,16 @@ import type { ErrorBody, Issue } from '@suara/contracts';
  * request; the global filter answers with exactly this body and status.
  */
 export class ApiError extends HttpException {
-  constructor(status: number, readonly code: string, message: string, readonly issues?: Issue[], readonly headers?: Record<string, string>) {
-    super({ error: code, message, ...(issues ? { issues } : {}) } satisfies ErrorBody, status);
+  constructor(
+    status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: Issue[],
+    readonly headers?: Record<string, string>,
+    /** What is stored, for a conflict: lets a client explain the 409 without another request. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super({ error: code, message, ...(issues ? { issues } : {}), ...(details ? { details } : {}) } satisfies ErrorBody, status);
   }
 }
 

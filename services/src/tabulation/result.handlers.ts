@@ -37,7 +37,7 @@ function decideOrThrow(command: ResultCommand, state: ResultState) {
   try {
     return decide(command, state);
   } catch (err) {
-    if (isDomainError(err)) throw new ApiError(err.status, err.code, err.message, err.issues);
+    if (isDomainError(err)) throw new ApiError(err.status, err.code, err.message, err.issues, undefined, err.details);
     throw err;
   }
 }
