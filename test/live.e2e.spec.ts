@@ -157,6 +157,27 @@ describe.each(backends())('live tallies and tally routes on %s', (backend) => {
     if (ack2.ok) expect(ack2.tally).toEqual(truth);
   });
 
+  it('subscribeQuickcount: null before a sample is drawn, then the estimate, pushed when a sample TPS reports', async () => {
+    const socket = await live(official.token);
+    const before = await socket.timeout(30_000).emitWithAck('subscribeQuickcount', { ballot: 'DPD' });
+    expect(before).toEqual({ ok: true, view: null });
+    const sample = await t.admin.drawSample({ ballot: 'DPD', size: 20, seed: 'live-e2e' });
+    const pushes: Array<{ sample: { received: number }; position: string }> = [];
+    socket.on('quickcount', (q) => pushes.push(q));
+    const ack = await socket.timeout(30_000).emitWithAck('subscribeQuickcount', { ballot: 'DPD' });
+    if (!ack.ok || !ack.view) throw new Error('no quick count view in the ack');
+    expect(ack.view.sample).toMatchObject({ seed: 'live-e2e', size: sample.size, received: 0 });
+
+    const sampled = sample.tpsCodes[0];
+    const sheet = (await official.tpsBallots(sampled)).find((b) => b.ballot === 'DPD')!;
+    const [first, second] = sheet.options;
+    const sampleOperator = await t.userClient('operator', [sampled]);
+    const res = await sampleOperator.submit({ tpsCode: sampled, ballot: 'DPD', clientRequestId: newCrid(), form: { votes: { [first.number]: 60, [second.number]: 40 }, valid: 100, invalid: 2 } });
+    expect(res.status).toBe(201);
+    const pushed = await eventually('a quick count push', () => pushes.find((p) => p.sample.received === 1));
+    expect(comparePositions(pushed.position, ack.view.position)).toBeGreaterThan(0);
+  });
+
   it('GET /api/tallies: 404 for an unknown region, 400 for a bad ballot or code; dotted codes accepted', async () => {
     expect(await statusOf(official.tally('1299', 'PPWP'))).toBe(404);
     expect(await statusOf(official.tally('1222011001999', 'PPWP'))).toBe(404);
@@ -177,6 +198,20 @@ describe.each(backends())('live tallies and tally routes on %s', (backend) => {
     });
     expect(list.find((a) => a.tpsCode === tps(12))).toMatchObject({ ballot: 'PPWP', status: 'submitted', flags: expect.arrayContaining([expect.objectContaining({ code: 'option_over_300' })]) });
     expect(await official.anomalies('DPD')).toEqual([]);
+  });
+
+  // Last: it moves the active election id.
+  it('tells connected clients when the simulation is reset (a new election id to subscribe under)', async () => {
+    const socket = await live(official.token);
+    const notices: Array<{ mode: string; activeElectionId: string }> = [];
+    socket.on('election', (info) => notices.push(info));
+    const before = await official.election();
+    const { activeElectionId } = await t.admin.resetSimulation();
+    expect(activeElectionId).not.toBe(before.activeElectionId);
+    const notice = await eventually('the election notice', () => notices.find((n) => n.activeElectionId === activeElectionId));
+    expect(notice).toEqual({ mode: 'simulation', activeElectionId });
+    const ack = await subscribe(socket, KABUPATEN, 'PPWP');
+    expect(ack.ok && ack.tally).toMatchObject({ electionId: activeElectionId, progress: { tpsReported: 0 } });
   });
 });
 

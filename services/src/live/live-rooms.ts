@@ -1,4 +1,4 @@
-import { comparePositions, type Ballot, type TallyView } from '@suara/contracts';
+import { comparePositions, type Ballot } from '@suara/contracts';
 import type { TallyChange } from '../projections/tally-changes';
 import { Coalescer, systemClock, type Clock } from './coalescer';
 
@@ -20,11 +20,27 @@ export function affects(change: TallyChange, key: RoomKey): boolean {
   );
 }
 
-export interface TallyRoomsOptions {
-  /** Current tally of a room, read from the read models. */
-  load(key: RoomKey): Promise<TallyView>;
-  /** Sends a tally to this process's members of the room. */
-  emit(room: string, tally: TallyView): void;
+/** The quick count of a ballot, pushed to its own room. */
+export interface QuickcountRoomKey {
+  electionId: string;
+  ballot: Ballot;
+}
+
+export const quickcountRoomName = (k: QuickcountRoomKey): string => `quickcount:${k.electionId}:${k.ballot}`;
+
+/** Any committed change of the ballot may move the estimate (cheap to recompute, coalesced anyway). */
+export function affectsQuickcount(change: TallyChange, key: QuickcountRoomKey): boolean {
+  return change.regions === null || change.regions.some((r) => r.electionId === key.electionId && r.ballot === key.ballot);
+}
+
+export interface LiveRoomsOptions<K, V extends { position: string }> {
+  name(key: K): string;
+  /** Whether a committed change can alter the view of `key`. */
+  affects(change: TallyChange, key: K): boolean;
+  /** Current view of a room, read from the read models; null when there is nothing to show yet. */
+  load(key: K): Promise<V | null>;
+  /** Sends a view to this process's members of the room. */
+  emit(room: string, view: V): void;
   /** How many of this process's sockets are in the room. */
   memberCount(room: string): number;
   /** Least time between two pushes to one room; default 250 ms (at most 4 per second). */
@@ -33,44 +49,44 @@ export interface TallyRoomsOptions {
   onError?(err: unknown): void;
 }
 
-interface Room {
-  key: RoomKey;
+interface Room<K> {
+  key: K;
   name: string;
   coalescer: Coalescer;
   /** Loads, joins and pushes of a room run one after another, so what a socket sees never goes back. */
   queue: Promise<unknown>;
-  /** Position of the last tally sent to the room (or of the ack that created it). */
+  /** Position of the last view sent to the room (or of the ack that created it). */
   lastPushed: string;
   /** Subscriptions still loading: the room must not be forgotten under them. */
   joining: number;
 }
 
 /**
- * The tally rooms of this process: answers subscriptions with the current tally and pushes
- * coalesced updates when committed changes touch a room. Each room's reads, joins and pushes are
- * serialised, and a push is only sent when its position is past the last one sent, so every member
- * sees positions that never go back, the subscribe ack included.
+ * The live rooms of this process (tallies, quick counts): answers subscriptions with the current
+ * view and pushes coalesced updates when committed changes touch a room. Each room's reads, joins
+ * and pushes are serialised, and a push is only sent when its position is past the last one sent,
+ * so every member sees positions that never go back, the subscribe ack included.
  */
-export class TallyRooms {
-  private readonly rooms = new Map<string, Room>();
+export class LiveRooms<K, V extends { position: string }> {
+  private readonly rooms = new Map<string, Room<K>>();
   private readonly intervalMs: number;
 
-  constructor(private readonly options: TallyRoomsOptions) {
+  constructor(private readonly options: LiveRoomsOptions<K, V>) {
     this.intervalMs = options.intervalMs ?? 250;
   }
 
-  /** Loads the current tally and, in the same turn of the room's queue, calls `join`. */
-  async subscribe(key: RoomKey, join: () => void | Promise<void>): Promise<TallyView> {
-    const name = roomName(key);
+  /** Loads the current view and, in the same turn of the room's queue, calls `join`. */
+  async subscribe(key: K, join: () => void | Promise<void>): Promise<V | null> {
+    const name = this.options.name(key);
     const existing = this.rooms.get(name);
     const room = existing ?? this.createRoom(key, name);
     room.joining += 1;
     try {
       return await this.enqueue(room, async () => {
-        const tally = await this.options.load(key);
+        const view = await this.options.load(key);
         await join();
-        if (!existing) room.lastPushed = tally.position;
-        return tally;
+        if (!existing && view) room.lastPushed = view.position;
+        return view;
       });
     } finally {
       room.joining -= 1;
@@ -81,7 +97,7 @@ export class TallyRooms {
   /** Called for every committed change; affected rooms get a coalesced push. */
   changed(change: TallyChange): void {
     for (const room of this.rooms.values()) {
-      if (affects(change, room.key)) room.coalescer.trigger();
+      if (this.options.affects(change, room.key)) room.coalescer.trigger();
     }
   }
 
@@ -102,8 +118,8 @@ export class TallyRooms {
     this.rooms.clear();
   }
 
-  private createRoom(key: RoomKey, name: string): Room {
-    const room: Room = {
+  private createRoom(key: K, name: string): Room<K> {
+    const room: Room<K> = {
       key,
       name,
       queue: Promise.resolve(),
@@ -115,15 +131,15 @@ export class TallyRooms {
     return room;
   }
 
-  private async push(room: Room): Promise<void> {
+  private async push(room: Room<K>): Promise<void> {
     if (this.options.memberCount(room.name) === 0) return this.release(room.name);
-    const tally = await this.options.load(room.key);
-    if (comparePositions(tally.position, room.lastPushed) <= 0) return;
-    room.lastPushed = tally.position;
-    this.options.emit(room.name, tally);
+    const view = await this.options.load(room.key);
+    if (!view || comparePositions(view.position, room.lastPushed) <= 0) return;
+    room.lastPushed = view.position;
+    this.options.emit(room.name, view);
   }
 
-  private enqueue<T>(room: Room, task: () => Promise<T>): Promise<T> {
+  private enqueue<T>(room: Room<K>, task: () => Promise<T>): Promise<T> {
     const result = room.queue.then(task, task);
     room.queue = result.catch(() => undefined);
     return result;

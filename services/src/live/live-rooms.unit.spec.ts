@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TallyView } from '@suara/contracts';
 import { Coalescer, type Clock } from './coalescer';
-import { affects, roomName, TallyRooms, type RoomKey } from './tally-rooms';
+import { affects, affectsQuickcount, LiveRooms, roomName, type RoomKey } from './live-rooms';
 
 /** A clock the spec moves by hand: timers fire only in `advance`. */
 class ManualClock implements Clock {
@@ -115,9 +115,13 @@ describe('affects', () => {
     expect(affects(change('e1', 'PPWP', ['1222011001']), { ...key, regionCode: '1222011001004' })).toBe(true);
     expect(affects({ position: '1:1', regions: null }, key)).toBe(true);
   });
+  it('a quick count room follows any change of its election and ballot', () => {
+    expect(affectsQuickcount(change('e1', 'PPWP', ['122209']), { electionId: 'e1', ballot: 'PPWP' })).toBe(true);
+    expect(affectsQuickcount(change('e1', 'DPD', ['122201']), { electionId: 'e1', ballot: 'PPWP' })).toBe(false);
+  });
 });
 
-describe('TallyRooms', () => {
+describe('LiveRooms', () => {
   const key: RoomKey = { electionId: 'e1', regionCode: '1222', ballot: 'PPWP' };
   const view = (position: string): TallyView => ({
     region: { code: '1222', level: 'kabupaten', name: 'Labusel' },
@@ -133,7 +137,9 @@ describe('TallyRooms', () => {
     let stored = view('5:10');
     const members = new Map<string, number>();
     const sent: Array<{ room: string; position: string }> = [];
-    const rooms = new TallyRooms({
+    const rooms = new LiveRooms<RoomKey, TallyView>({
+      name: roomName,
+      affects,
       load: async () => stored,
       emit: (room, tally) => sent.push({ room, position: tally.position }),
       memberCount: (room) => members.get(room) ?? 0,
@@ -147,7 +153,7 @@ describe('TallyRooms', () => {
 
   it('answers a subscription with the current tally and pushes the latest state after changes, coalesced', async () => {
     const { clock, rooms, sent, join, setStored } = setup();
-    expect((await rooms.subscribe(key, join)).position).toBe('5:10');
+    expect((await rooms.subscribe(key, join))?.position).toBe('5:10');
     setStored('5:11');
     rooms.changed(changeAt('5:11'));
     await settle();
@@ -176,6 +182,23 @@ describe('TallyRooms', () => {
     rooms.changed({ position: '6:1', regions: null });
     await clock.advance(1000);
     expect(sent.map((s) => s.position)).toEqual(['6:1']);
+  });
+
+  it('a room with nothing to show yet answers null and pushes once there is', async () => {
+    const clock = new ManualClock();
+    let stored: TallyView | null = null;
+    const sent: string[] = [];
+    const rooms = new LiveRooms<RoomKey, TallyView>({
+      name: roomName, affects, load: async () => stored, emit: (_room, v) => sent.push(v.position), memberCount: () => 1, clock,
+    });
+    expect(await rooms.subscribe(key, () => undefined)).toBeNull();
+    rooms.changed(changeAt('5:1'));
+    await clock.advance(300);
+    expect(sent).toEqual([]);
+    stored = view('5:2');
+    rooms.changed(changeAt('5:2'));
+    await clock.advance(300);
+    expect(sent).toEqual(['5:2']);
   });
 
   it('forgets a room when its last member leaves', async () => {

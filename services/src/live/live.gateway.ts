@@ -1,9 +1,10 @@
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { HttpException, Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  Ballot, LIVE_NAMESPACE, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type SubscribeAck,
+  Ballot, LIVE_NAMESPACE, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type QuickCountView, type SubscribeAck,
+  type TallyView,
 } from '@suara/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
@@ -14,7 +15,8 @@ import { TokenService } from '../identity/token.service';
 import { TalliesService } from '../projections/tallies.service';
 import { TallyChangeFeed } from '../projections/tally-changes';
 import { LIVE_REDIS, type LiveRedis } from './live-redis';
-import { roomName, TallyRooms, type RoomKey } from './tally-rooms';
+import { QuickcountService } from '../quickcount/quickcount.service';
+import { affects, affectsQuickcount, LiveRooms, quickcountRoomName, roomName, type QuickcountRoomKey, type RoomKey } from './live-rooms';
 
 interface SocketData {
   user: AuthUser;
@@ -23,6 +25,9 @@ type LiveNamespace = Namespace<LiveClientToServerEvents, LiveServerToClientEvent
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
 
 const SubscribeBody = z.object({ regionCode: RegionCode, ballot: Ballot });
+const QuickcountBody = z.object({ ballot: Ballot });
+
+type QuickcountAck = { ok: true; view: QuickCountView | null } | { ok: false; error: string; message: string };
 
 /** How often the deployment (phase, active election) is looked at, to tell clients when it changes. */
 const DEPLOYMENT_POLL_MS = 2000;
@@ -49,7 +54,8 @@ function connectError(error: string, message: string): Error {
 export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() private nsp!: LiveNamespace;
   private readonly log = new Logger('live');
-  private rooms?: TallyRooms;
+  private rooms?: LiveRooms<RoomKey, TallyView>;
+  private quickcountRooms?: LiveRooms<QuickcountRoomKey, QuickCountView>;
   private unsubscribeFeed?: () => void;
   private deploymentTimer?: NodeJS.Timeout;
   private deployment?: { mode: 'simulation' | 'real'; activeElectionId: string };
@@ -61,6 +67,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly tallies: TalliesService,
     private readonly feed: TallyChangeFeed,
     private readonly election: ElectionService,
+    private readonly quickcount: QuickcountService,
   ) {}
 
   afterInit(nsp: LiveNamespace): void {
@@ -73,15 +80,37 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     nsp.use((socket, next) => {
       this.authenticate(socket as LiveSocket).then(() => next(), (err: Error) => next(err));
     });
-    const rooms = new TallyRooms({
+    const memberCount = (room: string) => this.nsp.adapter.rooms.get(room)?.size ?? 0;
+    const rooms = new LiveRooms<RoomKey, TallyView>({
+      name: roomName,
+      affects,
       load: (key) => this.tallies.getTally(key.electionId, key.regionCode, key.ballot),
       emit: (room, tally) => this.nsp.local.to(room).emit('tally', tally),
-      memberCount: (room) => this.nsp.adapter.rooms.get(room)?.size ?? 0,
+      memberCount,
       onError: (err) => this.log.warn(`tally push failed: ${String(err)}`),
     });
+    const quickcountRooms = new LiveRooms<QuickcountRoomKey, QuickCountView>({
+      name: quickcountRoomName,
+      affects: affectsQuickcount,
+      load: (key) => this.quickcountView(key.ballot),
+      emit: (room, view) => this.nsp.local.to(room).emit('quickcount', view),
+      memberCount,
+      intervalMs: 500,
+      onError: (err) => this.log.warn(`quick count push failed: ${String(err)}`),
+    });
     this.rooms = rooms;
-    this.nsp.adapter.on('leave-room', (room: string) => rooms.release(room));
-    void this.feed.onChange((change) => rooms.changed(change)).then((off) => (this.unsubscribeFeed = off));
+    this.quickcountRooms = quickcountRooms;
+    this.nsp.adapter.on('leave-room', (room: string) => {
+      rooms.release(room);
+      quickcountRooms.release(room);
+    });
+    void this.feed
+      .onChange((change) => {
+        rooms.changed(change);
+        quickcountRooms.changed(change);
+      })
+      .then((off) => (this.unsubscribeFeed = off));
+    void this.watchDeployment();
     this.deploymentTimer = setInterval(() => void this.watchDeployment(), DEPLOYMENT_POLL_MS);
     this.deploymentTimer.unref();
   }
@@ -99,10 +128,29 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     try {
       const key: RoomKey = { electionId: await this.tallies.activeElectionId(), regionCode, ballot };
       const tally = await this.rooms.subscribe(key, () => socket.join(roomName(key)));
+      if (!tally) throw new Error('no tally');
       return { ok: true, tally };
     } catch (err) {
       this.log.warn(`subscribe ${regionCode}/${ballot} failed: ${String(err)}`);
       return refuse('unavailable', 'Rekap tidak dapat dibaca sekarang; coba lagi');
+    }
+  }
+
+  /** `subscribeQuickcount {ballot}` → ack `{ok: true, view}` (null before a sample is drawn), then `quickcount` pushes. */
+  @SubscribeMessage('subscribeQuickcount')
+  async subscribeQuickcount(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<QuickcountAck> {
+    const user = socket.data.user;
+    if (!user || user.role === 'operator') return refuse('forbidden', 'Hitung cepat hanya untuk verifikator, pemantau dan admin');
+    const parsed = QuickcountBody.safeParse(body);
+    if (!parsed.success) return refuse('invalid_input', 'ballot tidak valid');
+    if (!this.quickcountRooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
+    try {
+      const key: QuickcountRoomKey = { electionId: await this.tallies.activeElectionId(), ballot: parsed.data.ballot };
+      const view = await this.quickcountRooms.subscribe(key, () => socket.join(quickcountRoomName(key)));
+      return { ok: true, view };
+    } catch (err) {
+      this.log.warn(`subscribeQuickcount ${parsed.data.ballot} failed: ${String(err)}`);
+      return refuse('unavailable', 'Hitung cepat tidak dapat dibaca sekarang; coba lagi');
     }
   }
 
@@ -119,6 +167,17 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     clearInterval(this.deploymentTimer);
     this.unsubscribeFeed?.();
     this.rooms?.close();
+    this.quickcountRooms?.close();
+  }
+
+  /** The quick count of the active election, or null before its sample is drawn. */
+  private async quickcountView(ballot: Ballot): Promise<QuickCountView | null> {
+    try {
+      return await this.quickcount.view(ballot);
+    } catch (err) {
+      if (err instanceof HttpException && err.getStatus() === 404) return null;
+      throw err;
+    }
   }
 
   private async authenticate(socket: LiveSocket): Promise<void> {

@@ -2,12 +2,13 @@ import { Inject, Module, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ElectionModule } from '../election/election.module';
 import { ProjectionsModule } from '../projections/projections.module';
+import { QuickcountModule } from '../quickcount/quickcount.module';
 import { LiveGateway } from './live.gateway';
 import { connectLiveRedis, LIVE_REDIS, type LiveRedis } from './live-redis';
 
-/** The `/live` socket.io namespace: live tallies for verifiers, officials and admins. */
+/** The `/live` socket.io namespace: live tallies and quick counts for verifiers, officials and admins. */
 @Module({
-  imports: [ProjectionsModule, ElectionModule],
+  imports: [ProjectionsModule, ElectionModule, QuickcountModule],
   providers: [
     {
       provide: LIVE_REDIS,
