@@ -56,9 +56,9 @@ const commands: Record<string, Command> = {
     console.log(report.ok ? `hash chains intact: ${report.events} events in ${report.streams} streams` : `${report.problems.length} problem(s) in the hash chains`);
     return report.ok ? 0 : 1;
   },
-  async export([file], { store }) {
+  async export([file], { db, store }) {
     if (!file) return usage();
-    console.log(`exported ${await exportEvents(store, file)} events to ${file}`);
+    console.log(`exported ${await exportEvents(store, file, db)} events to ${file}`);
     return 0;
   },
   async import([file], { db, store }) {

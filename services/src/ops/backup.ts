@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import type { EventMetadata } from '@suara/contracts';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.port';
 import { eventHash } from '../eventstore/hash-chain';
-import { allEvents } from './tamper-check';
+import type { SqlDatabase } from '../db/sql';
+import { withEventLog } from './tamper-check';
 
 /** One line of a backup file. */
 interface BackupLine {
@@ -15,17 +16,19 @@ interface BackupLine {
   metadata: EventMetadata;
 }
 
-/** Writes the whole event log to `file`, one event per line (NDJSON) in global order. */
-export async function exportEvents(store: EventStore, file: string): Promise<number> {
+/** Writes the whole event log to `file`, one event per line (NDJSON) in global order; with `db`, every committed event (see withEventLog). */
+export async function exportEvents(store: EventStore, file: string, db?: SqlDatabase): Promise<number> {
   const out = createWriteStream(file, { encoding: 'utf8' });
   let count = 0;
-  for await (const batch of allEvents(store)) {
-    for (const e of batch) {
-      const line: BackupLine = { streamId: e.streamId, streamPosition: e.streamPosition, type: e.type, data: e.data, metadata: e.metadata };
-      if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
-      count++;
+  await withEventLog(store, db, async (batches) => {
+    for await (const batch of batches) {
+      for (const e of batch) {
+        const line: BackupLine = { streamId: e.streamId, streamPosition: e.streamPosition, type: e.type, data: e.data, metadata: e.metadata };
+        if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
+        count++;
+      }
     }
-  }
+  });
   out.end();
   await once(out, 'finish');
   return count;
