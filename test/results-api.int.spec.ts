@@ -94,7 +94,8 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
 
   it('verifies and corrects with versions, reasons and a history showing before and after', async () => {
     const form = ppwpForm({ '01': 70, '02': 100, '03': 30 });
-    await operator.submit({ tpsCode: tps(5), ballot: 'PPWP', clientRequestId: newCrid(), form });
+    const original = { tpsCode: tps(5), ballot: 'PPWP' as const, clientRequestId: newCrid(), form };
+    const first = await operator.submit(original);
     const stale = await errorOf(verifier.verify(tps(5), 'PPWP', 0));
     expect(stale.status).toBe(409);
     const noReason = await errorOf(verifier.correct(tps(5), 'PPWP', { expectedVersion: 1, form, reason: '', operatorConfirmation: 'Budi, telepon' }));
@@ -110,6 +111,10 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
     expect(history[1].data).toMatchObject({ before: form, after, reason: 'Salah baca angka 71 sebagai 70' });
     expect(history[1].by.role).toBe('verifier');
     expect(history.every((h) => h.at && h.by.userId)).toBe(true);
+    // The operator's outbox may retry after the verifier acted: still the same answer.
+    const lateRetry = await operator.submit(original);
+    expect(lateRetry.status).toBe(200);
+    expect(lateRetry.body).toEqual(first.body);
     expect((await errorOf(verifier.correct(tps(6), 'PPWP', { expectedVersion: 0, form: after, reason: 'tidak ada data', operatorConfirmation: 'Budi' }))).status).toBe(409);
   });
 

@@ -79,6 +79,8 @@ export interface ResultState {
   key: ResultKey | null;
   form: CHasilForm | null;
   flags: Flag[];
+  /** The operator's submission as sent: a retry is judged against it, whatever happened since. */
+  submission: { clientRequestId: string; form: CHasilForm; flags: Flag[] } | null;
   clientRequestId: string | null;
   submittedBy: string | null;
   submittedAt: string | null;
@@ -92,6 +94,7 @@ export const initialState = (): ResultState => ({
   key: null,
   form: null,
   flags: [],
+  submission: null,
   clientRequestId: null,
   submittedBy: null,
   submittedAt: null,
@@ -116,6 +119,7 @@ export function evolve(state: ResultState, event: StoredResultEvent): ResultStat
         key: { electionId, tpsCode, ballot },
         form,
         flags,
+        submission: { clientRequestId, form, flags },
         clientRequestId,
         submittedBy: by,
         submittedAt: at,
@@ -205,7 +209,8 @@ function submit(command: SubmitResult, state: ResultState): ResultDecision {
       data: { ...keyOf(command), clientRequestId: command.clientRequestId, form: command.form, flags: command.flags },
     });
   }
-  if (state.status === 'submitted' && state.clientRequestId === command.clientRequestId && sameForm(state.form, command.form)) {
+  // An operator's outbox may retry long after a verifier acted: the same request is still a retry.
+  if (state.submission?.clientRequestId === command.clientRequestId && sameForm(state.submission.form, command.form)) {
     return { events: [], retry: true };
   }
   const when = state.submittedAt ? ` pada ${state.submittedAt}` : '';
@@ -307,5 +312,6 @@ export function toResultView(tpsCode: string, ballot: Ballot, state: ResultState
 
 /** `POST /api/results` answer: 201 after the append, and the same body (200) for a retry. */
 export function toSubmitResponse(tpsCode: string, ballot: Ballot, state: ResultState): SubmitResultResponse {
-  return { tpsCode, ballot, status: 'submitted', version: state.version, flags: state.flags };
+  // The submission is always the stream's first event, so its answer never changes.
+  return { tpsCode, ballot, status: 'submitted', version: 1, flags: state.submission?.flags ?? state.flags };
 }

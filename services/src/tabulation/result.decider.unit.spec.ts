@@ -86,8 +86,17 @@ describe('result decider: SubmitResult', () => {
     expect(error!.details).toEqual({ status: 'submitted', version: 1, submittedAt: '2024-02-14T10:00:00.000Z', submittedBy: 'op-1' });
   });
 
-  it('given verified, when the original request is retried, then already_submitted (retries only while submitted)', () => {
-    spec.given([submitted, verified]).when(submit()).then({ code: 'already_submitted', details: { status: 'verified', version: 2 } });
+  it('given verified, when the original request is retried late, then still a retry', () => {
+    spec.given([submitted, verified]).when(submit()).thenDecision({ events: [], retry: true });
+  });
+
+  it('given corrected, when the original request is retried late, then a retry answered with the submission', () => {
+    spec.given([submitted, corrected]).when(submit()).thenDecision({ events: [], retry: true });
+    expect(toSubmitResponse(key.tpsCode, 'PPWP', rebuild([submitted, corrected]))).toEqual({ tpsCode: key.tpsCode, ballot: 'PPWP', status: 'submitted', version: 1, flags: [] });
+  });
+
+  it('given verified, when the original request id comes with another form, then already_submitted', () => {
+    spec.given([submitted, verified]).when(submit({ form: fixedForm })).then({ code: 'already_submitted', details: { status: 'verified', version: 2 } });
   });
 
   it('given corrected, when submitted again, then already_submitted', () => {
