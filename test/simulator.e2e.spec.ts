@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SuaraClient } from '@suara/contracts';
+import { ROOT, startServer, type RunningServer } from './support/server';
+
+const run = promisify(execFile);
+
+describe('election-day simulator against a real server', { timeout: 400_000 }, () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => server?.stop());
+
+  it('plays a short evening with mistakes and the verifier bot, and the tallies add up', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(ROOT, 'services/dist/simulator/simulate.js'),
+        '--url', server.url, '--admin-user', server.adminUser, '--admin-password', server.adminPassword,
+        '--tps-limit', '40', '--ballots', 'PPWP,DPR', '--speed', 'max', '--mistakes', '0.2',
+        '--verifier-bot', '--draw-sample', '20', '--seed', 'uji-simulasi', '--json', '--quiet',
+      ],
+      { cwd: ROOT, timeout: 380_000 },
+    );
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(summary.problems).toEqual([]);
+    expect(summary.planned).toBe(80);
+    expect(summary.accepted).toBe(80);
+    expect(summary.mistakes.planned).toBeGreaterThan(0);
+    expect(summary.mistakes.acceptedButMustBeRejected).toBe(0);
+    expect(summary.http['500'] ?? 0).toBe(0);
+    expect(summary.tallies.every((t: { ok: boolean }) => t.ok)).toBe(true);
+    // Independently of the simulator's own verdict: the server's tallies show what was accepted.
+    const official = new SuaraClient(server.url);
+    await official.login(server.adminUser, server.adminPassword);
+    const tally = await official.tally('1222', 'PPWP');
+    expect(tally.progress.tpsReported).toBeGreaterThanOrEqual(40);
+    expect(tally.progress.tpsVerified).toBeGreaterThan(0);
+    const sum = Object.entries(tally.totals.votes).reduce((a, [, n]) => a + n, 0);
+    expect(sum).toBe(tally.totals.valid);
+    const anomalies = await official.anomalies('PPWP');
+    expect(Array.isArray(anomalies)).toBe(true);
+    expect((await official.quickcount('PPWP')).sample.received).toBeGreaterThan(0);
+  });
+});
