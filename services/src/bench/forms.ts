@@ -8,7 +8,8 @@ const int = (rnd: () => number, max: number) => Math.floor(rnd() * (max + 1));
  */
 export function validForm(sheet: BallotSheet, rnd: () => number): CHasilForm {
   const form = sheet.options.some((o) => o.candidates !== undefined) ? partyForm(sheet, rnd) : flatForm(sheet, rnd);
-  const invalid = int(rnd, 6);
+  // Under 5 % invalid: a verifier flags more than 10 %, and the bench wants plausible results.
+  const invalid = int(rnd, Math.floor(form.valid * 0.05));
   const voted = form.valid + invalid;
   return { ...form, invalid, voters: { dpt: voted + 20 + int(rnd, 60), voted } };
 }
@@ -16,7 +17,7 @@ export function validForm(sheet: BallotSheet, rnd: () => number): CHasilForm {
 function flatForm(sheet: BallotSheet, rnd: () => number): Omit<FlatForm, 'invalid'> {
   const perOption = Math.max(1, Math.floor(240 / sheet.options.length));
   const votes: Record<string, number> = {};
-  for (const o of sheet.options) votes[o.number] = int(rnd, perOption);
+  for (const o of sheet.options) votes[o.number] = Math.floor(perOption / 4) + int(rnd, perOption - Math.floor(perOption / 4));
   return { votes, valid: sum(Object.values(votes)) };
 }
 

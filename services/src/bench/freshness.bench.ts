@@ -6,6 +6,7 @@ import { createSqlEventStore } from '../eventstore';
 import { officialToken, operatorTokens } from './accounts';
 import { validForm } from './forms';
 import { KeepAliveClient } from './http-client';
+import { positionKey } from './position-key';
 import { startPostgresService } from './service-fixture';
 import { quantile, seededRandom, sleep } from './stats';
 
@@ -33,12 +34,6 @@ export interface FreshnessResult {
 interface Dashboard {
   socket: LiveSocket;
   pushes: Array<{ at: number; key: string }>;
-}
-
-/** "tx:pos" → a fixed-width string that sorts like the position ("0" sorts first). */
-export function positionKey(position: string): string {
-  const [tx, pos] = position === '0' ? ['0', '0'] : position.split(':');
-  return `${tx.padStart(20, '0')}:${(pos ?? '0').padStart(20, '0')}`;
 }
 
 /**
