@@ -7,6 +7,7 @@ import type { SqlDatabase } from './db/sql';
 import type { EventStore } from './eventstore/event-store.port';
 import { Public } from './identity/auth.decorators';
 import { ProjectionHealth } from './projections/projection-health';
+import { ProjectorService } from './projections/projector.service';
 
 /** `GET /health`: what works, what does not, and how far the projection trails the store. */
 @Controller()
@@ -16,6 +17,7 @@ export class HealthController {
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projection: ProjectionHealth,
+    private readonly projector: ProjectorService,
   ) {}
 
   @Get('health')
@@ -29,13 +31,28 @@ export class HealthController {
       .status(head.position)
       .then((p) => ({ ...p }), (e: Error) => ({ position: null, lag: null, error: e.message }));
     const ok = readModel.ok && head.ok;
+    const leadership = await this.leadership().catch(() => null);
     if (!ok) reply.status(503).header('retry-after', '5');
     return {
       status: ok ? 'ok' : 'degraded',
       roles: this.config.roles,
       eventStore: { kind: this.store.kind, ...head },
       readModel,
-      projection,
+      projection: { ...projection, ...leadership },
     };
+  }
+
+  /**
+   * Whether this process's projector holds the projection lease now (null when it runs no
+   * projector): with several projector replicas exactly one leads, the others stand by.
+   */
+  private async leadership(): Promise<{ projector: string; leader: boolean } | null> {
+    const running = this.projector.running;
+    if (!running) return null;
+    const { rows } = await this.db.query<{ leader: boolean }>(
+      `SELECT owner = $1 AND coalesce(lease_until > now(), false) AS leader FROM projection_checkpoints WHERE name = 'tallies'`,
+      [running.owner],
+    );
+    return { projector: running.owner, leader: rows[0]?.leader ?? false };
   }
 }
