@@ -14,6 +14,19 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 /**
+ * PostgreSQL refuses text it cannot hold: a NUL byte in text (22021), `\u0000` in jsonb (22P05),
+ * a lone surrogate escape in jsonb (22P02 for type json). Only request text gets there, wherever
+ * it slipped past validation (e.g. a login name recorded in the audit log): a 400, not a 500.
+ */
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+export function isUnstorableText(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code !== 'string') return false;
+  return UNSTORABLE_TEXT_CODES.has(e.code) || (e.code === '22P02' && /type json/i.test(String(e.message)));
+}
+
+/**
  * Every error leaves as `{error, message, issues?}` (API.md) and never with a stack trace.
  * Fastify's own errors (body too large, bad JSON, wrong content type) keep their 4xx status.
  */
@@ -38,6 +51,9 @@ export class ApiErrorFilter implements ExceptionFilter {
     const fastifyErr = err as { statusCode?: number; code?: string; message?: string };
     if (typeof fastifyErr?.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
       return { status: fastifyErr.statusCode, body: { error: httpCode(fastifyErr.statusCode), message: fastifyMessage(fastifyErr) } };
+    }
+    if (isUnstorableText(err)) {
+      return { status: 400, body: { error: 'invalid_input', message: 'Isi permintaan memuat karakter yang tidak dapat disimpan (mis. karakter NUL)' } };
     }
     if (isDatabaseUnavailable(err)) {
       return {
