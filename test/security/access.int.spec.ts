@@ -105,6 +105,8 @@ describe(`access control on ${backend}`, () => {
         expect(bad).toMatchObject({ ok: false, error: 'invalid_input' });
         const other = await s.timeout(10_000).emitWithAck('subscribe', { regionCode: KABUPATEN, ballot: 'NOPE' as never });
         expect(other).toMatchObject({ ok: false, error: 'invalid_input' });
+        expect(await s.timeout(10_000).emitWithAck('subscribeQuickcount', { ballot: 'PPWP' })).toMatchObject({ ok: true });
+        expect(await s.timeout(10_000).emitWithAck('unsubscribe', { regionCode: KABUPATEN, ballot: 'PPWP' })).toEqual({ ok: true });
       }
 
       const opSocket = await live(operator.token!);
@@ -112,8 +114,10 @@ describe(`access control on ${backend}`, () => {
         const ack = await subscribe(opSocket, region, 'PPWP');
         expect(ack, `operator subscribing to ${region}`).toMatchObject({ ok: false, error: 'forbidden' });
       }
+      expect(await opSocket.timeout(10_000).emitWithAck('subscribeQuickcount', { ballot: 'PPWP' })).toMatchObject({ ok: false, error: 'forbidden' });
       let operatorPushes = 0;
       opSocket.on('tally', () => operatorPushes++);
+      opSocket.on('quickcount', () => operatorPushes++);
       const watcher = await TallyWatcher.start(t.url, official.token!, KABUPATEN, 'PPWP');
       sockets.push(watcher.socket);
       const before = watcher.latest!.progress.tpsReported;
