@@ -4,8 +4,8 @@ import type { SqlExecutor } from '../db/sql';
 import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDelta } from './tally.projection';
 
 /**
- * The projector's SQL: each operation is one statement over a whole batch (jsonb_to_recordset /
- * unnest), so a batch costs the same handful of round trips whether it holds 1 event or 5,000.
+ * The projector's SQL: each operation is one statement over a whole batch (json_to_recordset), so
+ * a batch costs the same handful of round trips whether it holds 1 event or 5,000.
  */
 
 /** The projector of region tallies, current results and the audit trail. */
@@ -79,7 +79,7 @@ export async function loadCurrentResults(ex: SqlExecutor, keys: Array<{ election
   const { rows } = await ex.query<CurrentRow>(
     `SELECT c.election_id, c.tps_code, c.ballot, c.status, c.form, c.flags, c.version, c.submitted_by, c.submitted_at,
             c.verified_by, c.verified_at, c.position
-       FROM jsonb_to_recordset($1::jsonb) AS k(e text, t text, b text)
+       FROM json_to_recordset($1::json) AS k(e text, t text, b text)
        JOIN result_current c ON c.election_id = k.e AND c.tps_code = k.t AND c.ballot = k.b`,
     [JSON.stringify(keys.map((k) => ({ e: k.electionId, t: k.tpsCode, b: k.ballot })))],
   );
@@ -123,9 +123,9 @@ export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResu
   await ex.query(
     `INSERT INTO result_current AS c (election_id, tps_code, ballot, status, form, flags, flag_count, severity, version,
                                       submitted_by, submitted_at, verified_by, verified_at, position, updated_at)
-     SELECT election_id, tps_code, ballot, status, form, coalesce(flags, '[]'::jsonb), flag_count, severity, version,
+     SELECT election_id, tps_code, ballot, status, form, coalesce(flags, '[]'::json), flag_count, severity, version,
             submitted_by, submitted_at, verified_by, verified_at, position, now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(election_id text, tps_code text, ballot text, status text, form jsonb, flags jsonb,
+       FROM json_to_recordset($1::json) AS r(election_id text, tps_code text, ballot text, status text, form json, flags json,
             flag_count int, severity int, version int, submitted_by text, submitted_at timestamptz, verified_by text,
             verified_at timestamptz, position text)
      ON CONFLICT (election_id, tps_code, ballot) DO UPDATE SET
@@ -137,32 +137,54 @@ export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResu
   );
 }
 
-/** Adds the deltas to `region_tallies` (creating missing rows), all in one statement. */
+interface TallyKeyRow {
+  region_code: string;
+  election_id: string;
+  ballot: string;
+  votes: Record<string, number>;
+  valid: string | number;
+  invalid: string | number;
+  tps_reported: number;
+  tps_verified: number;
+}
+
+/**
+ * Adds the deltas to `region_tallies`: reads the rows they touch, adds in memory and writes the sums
+ * back (two statements for the whole batch). Only correct for the single writer holding the
+ * projection's checkpoint row lock, which every projector and rebuild takes first.
+ */
 export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[], position: string): Promise<void> {
   if (deltas.length === 0) return;
-  const rows = deltas.map((d) => ({
-    e: d.electionId,
-    r: d.regionCode,
-    b: d.ballot,
-    v: d.votes,
-    va: d.valid,
-    iv: d.invalid,
-    rp: d.tpsReported,
-    vf: d.tpsVerified,
-  }));
+  const { rows } = await ex.query<TallyKeyRow>(
+    `SELECT t.election_id, t.region_code, t.ballot, t.votes, t.valid, t.invalid, t.tps_reported, t.tps_verified
+       FROM json_to_recordset($1::json) AS k(e text, r text, b text)
+       JOIN region_tallies t ON t.election_id = k.e AND t.region_code = k.r AND t.ballot = k.b`,
+    [JSON.stringify(deltas.map((d) => ({ e: d.electionId, r: d.regionCode, b: d.ballot })))],
+  );
+  const stored = new Map(rows.map((r) => [`${r.election_id}|${r.region_code}|${r.ballot}`, r]));
+  const sums = deltas.map((d) => {
+    const old = stored.get(`${d.electionId}|${d.regionCode}|${d.ballot}`);
+    const votes: Record<string, number> = { ...(old?.votes ?? {}) };
+    for (const option in d.votes) votes[option] = (votes[option] ?? 0) + d.votes[option];
+    return {
+      e: d.electionId,
+      r: d.regionCode,
+      b: d.ballot,
+      v: votes,
+      va: Number(old?.valid ?? 0) + d.valid,
+      iv: Number(old?.invalid ?? 0) + d.invalid,
+      rp: (old?.tps_reported ?? 0) + d.tpsReported,
+      vf: (old?.tps_verified ?? 0) + d.tpsVerified,
+    };
+  });
   await ex.query(
-    `INSERT INTO region_tallies AS t (election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
+    `INSERT INTO region_tallies (election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
      SELECT e, r, b, v, va, iv, rp, vf, $2, now()
        FROM jsonb_to_recordset($1::jsonb) AS d(e text, r text, b text, v jsonb, va bigint, iv bigint, rp int, vf int)
      ON CONFLICT (election_id, region_code, ballot) DO UPDATE SET
-       votes = suara_add_votes(t.votes, EXCLUDED.votes),
-       valid = t.valid + EXCLUDED.valid,
-       invalid = t.invalid + EXCLUDED.invalid,
-       tps_reported = t.tps_reported + EXCLUDED.tps_reported,
-       tps_verified = t.tps_verified + EXCLUDED.tps_verified,
-       position = EXCLUDED.position,
-       updated_at = now()`,
-    [JSON.stringify(rows), position],
+       votes = EXCLUDED.votes, valid = EXCLUDED.valid, invalid = EXCLUDED.invalid, tps_reported = EXCLUDED.tps_reported,
+       tps_verified = EXCLUDED.tps_verified, position = EXCLUDED.position, updated_at = now()`,
+    [JSON.stringify(sums), position],
   );
 }
 
@@ -184,7 +206,7 @@ export async function insertAudit(ex: SqlExecutor, audit: AuditRow[]): Promise<v
   await ex.query(
     `INSERT INTO result_audit (election_id, tps_code, ballot, version, type, at, user_id, role, data, hash, position)
      SELECT e, t, b, v, ty, at, u, ro, d, h, p
-       FROM jsonb_to_recordset($1::jsonb) AS a(e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, d jsonb, h text, p text)
+       FROM json_to_recordset($1::json) AS a(e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, d json, h text, p text)
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(rows)],
   );

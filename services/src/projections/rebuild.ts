@@ -42,9 +42,13 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
   let from = '0';
   let events = 0;
   try {
+    let reading = store.readAll(from, batchSize);
     for (;;) {
-      const batch = await store.readAll(from, batchSize);
+      const batch = await reading;
       if (batch.events.length === 0) break;
+      // Read the next batch while this one is written.
+      reading = store.readAll(batch.checkpoint, batchSize);
+      reading.catch(() => undefined);
       const outcome = await applyBatch(db, target, from, batch);
       if (outcome.kind !== 'applied') throw new Error(`rebuild interrupted: ${outcome.kind === 'leased' ? `lease taken by ${outcome.owner}` : 'checkpoint reset'}`);
       from = outcome.position;

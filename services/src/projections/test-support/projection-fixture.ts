@@ -1,4 +1,4 @@
-import { resultStreamId, type Ballot } from '@suara/contracts';
+import { comparePositions, resultStreamId, type Ballot } from '@suara/contracts';
 import { loadConfig } from '../../config';
 import { migrate } from '../../db/migration';
 import { allMigrations } from '../../db/migrations';
@@ -16,8 +16,15 @@ export interface ProjectionFixture {
   store: SqlEventStore;
   election: ElectionService;
   tallies: TalliesService;
-  /** Appends result events to their streams, in order. */
-  append(events: NewEvent[]): Promise<void>;
+  /** Appends result events to their streams, in order; resolves to the last one's checkpoint. */
+  append(events: NewEvent[]): Promise<string>;
+  /** Checkpoint of the last event appended through `append`. */
+  readonly last: string;
+  /**
+   * Resolves once everything appended is visible to readers. The store only shows transactions older
+   * than every running one in the whole PostgreSQL cluster, so other sessions can hold it back a while.
+   */
+  visible(): Promise<string>;
   /** Empties the event log and the read models (between tests sharing one database). */
   reset(): Promise<void>;
 }
@@ -27,7 +34,15 @@ export async function projectionFixture(db: SqlDatabase): Promise<ProjectionFixt
   const election = new ElectionService(new ElectionRepository(db), loadConfig({}));
   await election.onModuleInit();
   const store = createSqlEventStore(db, { pollIdleMs: 20 });
+  let last = '0';
   return {
+    get last() {
+      return last;
+    },
+    async visible() {
+      while (comparePositions(await store.head(), last) < 0) await new Promise((r) => setTimeout(r, 10));
+      return last;
+    },
     db,
     store,
     election,
@@ -35,11 +50,13 @@ export async function projectionFixture(db: SqlDatabase): Promise<ProjectionFixt
     async append(events) {
       for (const e of events) {
         const d = e.data as { electionId: string; tpsCode: string; ballot: Ballot };
-        await store.append(resultStreamId(d.electionId, d.tpsCode, d.ballot), [e], 'ANY');
+        last = (await store.append(resultStreamId(d.electionId, d.tpsCode, d.ballot), [e], 'ANY')).checkpoint;
       }
+      return last;
     },
     async reset() {
       await db.exec('TRUNCATE messages, streams, result_current, region_tallies, result_audit; DELETE FROM projection_checkpoints;');
+      last = '0';
     },
   };
 }
