@@ -102,4 +102,12 @@ export const projectionsMigrations: Migration[] = [
       DROP FUNCTION IF EXISTS suara_add_votes(jsonb, jsonb);
     `,
   },
+  {
+    version: 403,
+    name: 'projections: index of the verifier queue',
+    sql: `
+      -- GET /api/results?status=…: results of given statuses, worst flags first, then oldest.
+      CREATE INDEX result_current_queue ON result_current (election_id, status, severity DESC, submitted_at);
+    `,
+  },
 ];
