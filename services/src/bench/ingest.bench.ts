@@ -19,6 +19,8 @@ export interface IngestResult {
   /** From the end of the load until the kabupaten tally counted every accepted submission. */
   catchUpSeconds: number;
   bootSeconds: number;
+  /** CPU the load generator (this process) used over the run, in % of one core: shows it was not the bottleneck. */
+  generatorCpuPercent: number;
 }
 
 /**
@@ -48,6 +50,8 @@ export async function measureIngest(
     const windowStart = performance.now() + opts.warmupSeconds * 1000;
     const windowEnd = windowStart + opts.seconds * 1000;
     let lastInWindow = windowStart;
+    const cpuBefore = process.cpuUsage();
+    const loadStarted = performance.now();
     await lanes(opts.concurrency, async () => {
       const tps = fx.election.tps[next++];
       if (!tps || performance.now() >= windowEnd) return false;
@@ -68,6 +72,8 @@ export async function measureIngest(
       }
       return true;
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    const generatorCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - loadStarted)) * 100;
     if (next > fx.election.tps.length) log(`  ingest: ran out of TPS before the window ended; rate is over ${((lastInWindow - windowStart) / 1000).toFixed(1)} s`);
     const seconds = (Math.min(windowEnd, lastInWindow) - windowStart) / 1000;
     log(`  ingest: ${accepted} accepted in ${seconds.toFixed(1)} s; waiting for the projector to count all ${acceptedTotal}`);
@@ -83,6 +89,7 @@ export async function measureIngest(
       p99Ms: quantile(latencies, 0.99),
       catchUpSeconds: catchUpMs / 1000,
       bootSeconds: fx.service.bootMs / 1000,
+      generatorCpuPercent,
     };
   } finally {
     client.close();
