@@ -158,8 +158,11 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean }> {
     const parsed = SubscribeBody.safeParse(body);
     if (!parsed.success) return { ok: false };
-    const electionId = await this.tallies.activeElectionId();
-    await socket.leave(roomName({ electionId, ...parsed.data }));
+    // Whatever election it was joined under (the active one may have changed since).
+    const suffix = `:${parsed.data.regionCode}:${parsed.data.ballot}`;
+    for (const room of [...socket.rooms]) {
+      if (room.startsWith('tally:') && room.endsWith(suffix)) await socket.leave(room);
+    }
     return { ok: true };
   }
 
