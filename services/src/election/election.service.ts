@@ -8,6 +8,8 @@ import { ElectionRepository, type Deployment } from './election.repository';
 import { loadMasterData, type TpsRecord } from './master-data';
 import { ballotSheet, ballotSheets } from './ballot-sheets';
 
+const DEPLOYMENT_TTL_MS = 1000;
+
 /**
  * Master data held in memory after start-up (it never changes while running): regions, TPS and
  * the ballots of every TPS. The deployment phase is read from the database on each call, so a
@@ -22,6 +24,7 @@ export class ElectionService implements OnModuleInit {
   private tpsByCode = new Map<string, TpsRecord>();
   private tpsByDesa = new Map<string, TpsRecord[]>();
   private tpsCountByRegion = new Map<string, number>();
+  private cachedDeployment?: { at: number; value: Promise<Deployment> };
 
   constructor(private readonly repo: ElectionRepository, @Inject(APP_CONFIG) private readonly appConfig: AppConfig) {}
 
@@ -53,11 +56,26 @@ export class ElectionService implements OnModuleInit {
   }
 
   get electionConfig(): ElectionConfig { return this.config; }
-  deployment(): Promise<Deployment> { return this.repo.deployment(); }
-  async activeElectionId(): Promise<string> { return (await this.repo.deployment()).activeElectionId; }
+  /**
+   * The phase and active election id, read at most once a second: every command needs it, and it
+   * changes a few times in a deployment's life. This process forgets it at once when it makes the
+   * change; other processes follow within a second (a submission in that second still lands, whole,
+   * in the election it was read for).
+   */
+  deployment(): Promise<Deployment> {
+    const now = Date.now();
+    if (!this.cachedDeployment || now - this.cachedDeployment.at > DEPLOYMENT_TTL_MS) {
+      const value = this.repo.deployment();
+      this.cachedDeployment = { at: now, value };
+      value.catch(() => (this.cachedDeployment = undefined));
+    }
+    return this.cachedDeployment.value;
+  }
+  forgetDeployment(): void { this.cachedDeployment = undefined; }
+  async activeElectionId(): Promise<string> { return (await this.deployment()).activeElectionId; }
 
   async view(): Promise<ElectionView> {
-    const d = await this.repo.deployment();
+    const d = await this.deployment();
     const c = this.config;
     return {
       id: c.id,

@@ -6,7 +6,7 @@ import type { AuthUser } from '../identity/auth.decorators';
 import { validateForm } from './chasil.validation';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import {
-  decide, evolve, isDomainError, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
+  decide, evolve, initialState, isDomainError, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
 } from './result.decider';
 import { ConcurrencyError, ResultRepository } from './result.repository';
 
@@ -19,7 +19,9 @@ const MAX_ATTEMPTS = 5;
  */
 async function execute(repo: ResultRepository, key: ResultKey, command: ResultCommand, user: AuthUser, requestId: string, at: () => string) {
   for (let attempt = 1; ; attempt++) {
-    const { state } = await repo.load(key);
+    // Nearly every submission is the first for its stream: try that without reading the stream; the
+    // store refuses it (NO_STREAM) when the stream exists, and the next attempt reads it.
+    const { state } = command.type === 'SubmitResult' && attempt === 1 ? { state: initialState() } : await repo.load(key);
     const decision = decideOrThrow(command, state);
     if (decision.events.length === 0) return { state, created: false };
     try {
