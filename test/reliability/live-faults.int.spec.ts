@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { comparePositions, SuaraClient, type TallyView } from '@suara/contracts';
-import { createPostgresTestDatabase, postgresTestUrl, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
+import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
 import { TallyWatcher } from '../support/live-client';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
-import { desaList, formFor, KABUPATEN, sleep, submitOnce, waitForProjection, waitUntil } from '../support/reliability';
+import { desaList, formFor, KABUPATEN, postgresSuiteGuard, sleep, submitOnce, waitForProjection, waitUntil } from '../support/reliability';
 import { startServer, type RunningServer } from '../support/server';
 
 /**
  * Live tallies under faults: two service processes on one database and one PRIVATE Redis (the
  * socket.io adapter). Redis goes away and comes back; a dashboard loses its connection for a while.
  */
-describe('live pushes under faults (two processes, private Redis)', () => {
+describeIfPostgres('live pushes under faults (two processes, private Redis)', () => {
   let redis: PrivateRedis;
   let pg: PostgresTestDatabase;
   let a: RunningServer;
@@ -23,7 +23,6 @@ describe('live pushes under faults (two processes, private Redis)', () => {
   const watchers: TallyWatcher[] = [];
 
   beforeAll(async () => {
-    if (!postgresTestUrl()) throw new Error('this suite needs TEST_DATABASE_URL');
     redis = await startPrivateRedis();
     pg = await createPostgresTestDatabase();
     const env = { DATABASE_URL: pg.url, REDIS_URL: redis.url, SUARA_SUBMIT_RATE_PER_MIN: '100000' };
@@ -165,3 +164,5 @@ describe('live pushes under faults (two processes, private Redis)', () => {
     sameNumbers(onC.latest!, await new SuaraClient(c.url, official.token).tally(KABUPATEN, 'PPWP'));
   });
 });
+
+postgresSuiteGuard();

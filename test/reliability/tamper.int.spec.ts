@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 import type { SuaraClient } from '@suara/contracts';
-import { postgresTestUrl } from '../../services/src/db/test-support/test-database';
+import { describeIfPostgres } from '../../services/src/db/test-support/test-database';
 import { bootApp, ppwpForm, type TestApp } from '../support/app';
-import { runCli, type CliResult } from '../support/reliability';
+import { postgresSuiteGuard, runCli, type CliResult } from '../support/reliability';
 import { ROOT } from '../support/server';
 
 /**
@@ -27,7 +27,7 @@ interface MessageRow {
   created_at: Date;
 }
 
-describe('tamper evidence: verify-chain on PostgreSQL', () => {
+describeIfPostgres('tamper evidence: verify-chain on PostgreSQL', () => {
   let t: TestApp;
   let sql: Client;
   let databaseUrl: string;
@@ -71,7 +71,6 @@ describe('tamper evidence: verify-chain on PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    if (!postgresTestUrl()) throw new Error('this suite needs TEST_DATABASE_URL');
     t = await bootApp('postgres');
     databaseUrl = t.config.databaseUrl!;
     const operator: SuaraClient = await t.userClient('operator', [DESA]);
@@ -202,3 +201,5 @@ describe('tamper evidence: verify-chain on PostgreSQL', () => {
     expect((await verifyChain()).code).toBe(0);
   });
 });
+
+postgresSuiteGuard();
