@@ -155,6 +155,12 @@ describe('crash without loss: PostgreSQL restarted under load (private PostgreSQ
     expect(degraded.body.status).toBe('degraded');
     expect(degraded.retryAfter).toMatch(/^\d+$/);
     expect(degraded.body.eventStore.ok && degraded.body.readModel.ok).toBe(false);
+    // It says what is wrong: the failing part carries the database's error.
+    const failing = [degraded.body.eventStore, degraded.body.readModel].filter((part) => !part.ok);
+    for (const part of failing) {
+      const error = (part as { error?: unknown }).error;
+      expect(typeof error === 'string' && error.length > 0, JSON.stringify(part)).toBe(true);
+    }
     await waitUntil('submissions refused with 503 during the outage', async () =>
       load.answers.slice(outageFrom).filter((a) => a.status === 503).length >= 10 ? true : undefined, 60_000, 50);
     // Logins and reads are refused the same way while the database is away.
