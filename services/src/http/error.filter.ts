@@ -37,7 +37,9 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = this.describe(err);
-    if (status >= 500) this.log.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    // While the database is away every request fails the same way: one line each, not a stack.
+    if (status === 503) this.log.warn(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    else if (status >= 500) this.log.error(err instanceof Error ? err.stack ?? err.message : String(err));
     for (const [k, v] of Object.entries(headers ?? {})) reply.header(k, v);
     reply.status(status).send(body);
   }
