@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, comparePositions, SuaraClient, type TallyView } from '@suara/contracts';
+import { comparePositions, SuaraClient, type TallyView } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../services/src/db/test-support/test-database';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
 import { connectLive, connectRefusal, subscribe, TallyWatcher, type LiveSocket } from './support/live-client';
 import { startServer, type RunningServer } from './support/server';
+import { eventually, statusOf } from './support/http';
 
 const DESA = '1222011001'; // Kelurahan Kotapinang
 const KECAMATAN = '122201';
@@ -12,26 +13,7 @@ const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;
 let crid = 0;
 const newCrid = () => `live-${Date.now().toString(36)}-${++crid}`;
 
-/** Waits (bounded) until `probe` returns a value. */
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (e) {
-    if (e instanceof ApiError) return e.status;
-    throw e;
-  }
-}
 
 /** Every `tally` push a socket receives, in order. */
 function recordPushes(socket: LiveSocket): TallyView[] {

@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, type SuaraClient, type TallyView } from '@suara/contracts';
+import type { SuaraClient, TallyView } from '@suara/contracts';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
+import { statusOf } from './support/http';
 
 const KABUPATEN = '1222';
 let n = 0;
 const crid = () => `phase-${Date.now().toString(36)}-${++n}`;
 
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (e) {
-    if (e instanceof ApiError) return e.status;
-    throw e;
-  }
-}
 
 /** Polls the tally until `until` holds: the projector runs asynchronously. */
 async function tallyWhen(client: SuaraClient, until: (t: TallyView) => boolean): Promise<TallyView> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, SuaraClient, type Role } from '@suara/contracts';
+import { SuaraClient, type Role } from '@suara/contracts';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
+import { errorOf, statusOf } from './support/http';
 
 const DESA = '1222011001'; // Kelurahan Kotapinang
 const OTHER_DESA = '1222012002'; // Simatahari
@@ -8,25 +9,6 @@ const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;
 let crid = 0;
 const newCrid = () => `req-${Date.now().toString(36)}-${++crid}`;
 
-/** The status of a call: the 2xx status, or the ApiError's. */
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    const r = (await p) as { status?: unknown } | undefined;
-    return typeof r?.status === 'number' ? r.status : 200;
-  } catch (e) {
-    if (e instanceof ApiError) return e.status;
-    throw e;
-  }
-}
-async function errorOf(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe.each(backends())('write side over HTTP on %s', (backend) => {
   let t: TestApp;

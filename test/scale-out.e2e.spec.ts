@@ -7,6 +7,7 @@ import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDataba
 import { ppwpForm } from './support/app';
 import { TallyWatcher } from './support/live-client';
 import { ROOT, startServer, type RunningServer } from './support/server';
+import { eventually } from './support/http';
 
 const run = promisify(execFile);
 const DESA = '1222011001';
@@ -14,15 +15,6 @@ const KABUPATEN = '1222';
 const SUBMISSIONS = 60;
 const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const health = async (s: RunningServer): Promise<HealthView & { projection: { leader?: boolean } }> => (await fetch(`${s.url}/health`)).json();
 
@@ -90,7 +82,7 @@ describeIfPostgres('six processes by role', () => {
     const [h1, h2] = await eventually('a projection leader', async () => {
       const hs = await Promise.all([health(procs.projector1), health(procs.projector2)]);
       return hs.some((h) => h.projection.leader) ? hs : undefined;
-    });
+    }, 90_000);
     expect([h1.projection.leader, h2.projection.leader].filter(Boolean)).toHaveLength(1);
     const [leader, standby] = h1.projection.leader ? [procs.projector1, procs.projector2] : [procs.projector2, procs.projector1];
     await leader.stop('SIGKILL');

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, SuaraClient, type Role } from '@suara/contracts';
+import { SuaraClient, type Role } from '@suara/contracts';
 import { signToken } from '../../services/src/identity/token';
 import { backends, bootApp, ppwpForm, type TestApp } from '../support/app';
 import { connectLive, connectRefusal, subscribe, TallyWatcher, type LiveSocket } from '../support/live-client';
 import { KABUPATEN, sleep, waitUntil } from '../support/reliability';
+import { errorOf, statusOf } from '../support/http';
 
 /**
  * Access control end to end on a booted application: the role × route matrix extended to the
@@ -21,25 +22,7 @@ const tps = (desa: string, n: number) => `${desa}${String(n).padStart(3, '0')}`;
 let seq = 0;
 const crid = () => `access-${Date.now().toString(36)}-${++seq}`;
 
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    const r = (await p) as { status?: unknown } | undefined;
-    return typeof r?.status === 'number' ? r.status : 200;
-  } catch (e) {
-    if (e instanceof ApiError) return e.status;
-    throw e;
-  }
-}
 
-async function errorOf(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
-}
 
 /** The claims inside a token (middle part, base64url JSON). */
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { sub: string; role: Role; tv: number };
