@@ -37,8 +37,8 @@ export class ElectionController {
   @HttpCode(200)
   async resetSimulation(@CurrentUser() user: AuthUser, @Ip() ip: string) {
     const d = await this.repo.nextSimulationRun();
-    this.election.forgetDeployment();
     if (!d) throw new ApiError(409, 'not_in_simulation', 'Pemilu sungguhan sudah berjalan; simulasi tidak dapat diulang');
+    this.election.deploymentChanged(d);
     await this.audit.record({ actor: user, action: 'simulation_reset', target: d.activeElectionId, ip });
     return { mode: d.phase, activeElectionId: d.activeElectionId };
   }
@@ -50,8 +50,8 @@ export class ElectionController {
   async switchPhase(@Body() body: unknown, @CurrentUser() user: AuthUser, @Ip() ip: string) {
     parseBody(PhaseBody, body);
     const d = await this.repo.switchToReal();
-    this.election.forgetDeployment();
     if (!d) throw new ApiError(409, 'already_real', 'Pemilu sungguhan sudah berjalan; tidak ada jalan kembali ke simulasi');
+    this.election.deploymentChanged(d);
     await this.audit.record({ actor: user, action: 'phase_switched', target: d.activeElectionId, detail: { phase: 'real' }, ip });
     return { mode: d.phase, activeElectionId: d.activeElectionId };
   }

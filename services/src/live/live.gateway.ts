@@ -111,6 +111,8 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       })
       .then((off) => (this.unsubscribeFeed = off));
     void this.watchDeployment();
+    // A change made through this process is told at once; one made elsewhere at the next poll.
+    this.election.onDeploymentChange((d) => this.announce({ mode: d.phase, activeElectionId: d.activeElectionId }));
     this.deploymentTimer = setInterval(() => void this.watchDeployment(), DEPLOYMENT_POLL_MS);
     this.deploymentTimer.unref();
   }
@@ -193,14 +195,19 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     }
   }
 
+  private announce(now: { mode: 'simulation' | 'real'; activeElectionId: string }): void {
+    const before = this.deployment;
+    this.deployment = now;
+    if (before?.mode !== now.mode || before?.activeElectionId !== now.activeElectionId) this.nsp.local.emit('election', now);
+  }
+
   /** Tells this process's clients when the simulation is reset or the real election starts. */
   private async watchDeployment(): Promise<void> {
     try {
       const d = await this.election.deployment();
       const now = { mode: d.phase, activeElectionId: d.activeElectionId };
-      const before = this.deployment;
-      this.deployment = now;
-      if (before && (before.mode !== now.mode || before.activeElectionId !== now.activeElectionId)) this.nsp.local.emit('election', now);
+      if (this.deployment) this.announce(now);
+      else this.deployment = now;
     } catch (err) {
       this.log.debug(`deployment poll failed: ${String(err)}`);
     }
