@@ -1,7 +1,13 @@
 import { createApp } from './app';
 import { loadConfig } from './config';
 
+/** Nest closes everything on SIGTERM/SIGINT; should that hang, the process still ends. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main() {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref());
+  }
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);

@@ -64,7 +64,10 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     output: () => out,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // A graceful stop that hangs must not hang the test: the process gets what docker stop gives.
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(force);
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
