@@ -8,10 +8,11 @@ import { ElectionRepository, type Deployment } from './election.repository';
 import { loadMasterData, type TpsRecord } from './master-data';
 import { ballotSheet, ballotSheets } from './ballot-sheets';
 
+const DEPLOYMENT_TTL_MS = 1000;
+
 /**
  * Master data held in memory after start-up (it never changes while running): regions, TPS and
- * the ballots of every TPS. The deployment phase is read from the database on each call, so a
- * switch made through one process is seen by all.
+ * the ballots of every TPS. The deployment phase is read from the database (see `deployment`).
  */
 @Injectable()
 export class ElectionService implements OnModuleInit {
@@ -22,6 +23,7 @@ export class ElectionService implements OnModuleInit {
   private tpsByCode = new Map<string, TpsRecord>();
   private tpsByDesa = new Map<string, TpsRecord[]>();
   private tpsCountByRegion = new Map<string, number>();
+  private cachedDeployment?: { at: number; value: Promise<Deployment> };
   private readonly deploymentListeners = new Set<(deployment: Deployment) => void>();
 
   constructor(private readonly repo: ElectionRepository, @Inject(APP_CONFIG) private readonly appConfig: AppConfig) {}
@@ -54,10 +56,24 @@ export class ElectionService implements OnModuleInit {
   }
 
   get electionConfig(): ElectionConfig { return this.config; }
-  /** Read on every call: a phase switch made through one process is seen by all at once. */
-  deployment(): Promise<Deployment> { return this.repo.deployment(); }
+  /**
+   * The phase and active election id, read at most once a second: every command needs it, and it
+   * changes a few times in a deployment's life. A change made through this process is known at once;
+   * other processes follow within a second (a submission in that second lands, whole, in the election
+   * it was read for).
+   */
+  deployment(): Promise<Deployment> {
+    const now = Date.now();
+    if (!this.cachedDeployment || now - this.cachedDeployment.at > DEPLOYMENT_TTL_MS) {
+      const value = this.repo.deployment();
+      this.cachedDeployment = { at: now, value };
+      value.catch(() => (this.cachedDeployment = undefined));
+    }
+    return this.cachedDeployment.value;
+  }
   /** Called by whoever changed the phase in this process: tells the listeners at once. */
   deploymentChanged(deployment: Deployment): void {
+    this.cachedDeployment = { at: Date.now(), value: Promise.resolve(deployment) };
     for (const listener of this.deploymentListeners) listener(deployment);
   }
   onDeploymentChange(listener: (deployment: Deployment) => void): void { this.deploymentListeners.add(listener); }
