@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './server';
+import { killOnExit } from './child-processes';
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -23,18 +24,6 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-/** Every private server of this process, killed on exit even when a test failed half-way. */
-const alive = new Set<ChildProcess>();
-let exitHook = false;
-function killOnExit(child: ChildProcess) {
-  alive.add(child);
-  child.once('exit', () => alive.delete(child));
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const c of alive) c.kill('SIGKILL');
-  });
-}
 
 function userIds(name: string): { uid: number; gid: number } {
   const id = (flag: string) => Number(spawnSync('id', [flag, name], { encoding: 'utf8' }).stdout.trim());

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { freePort } from './server';
+import { killOnExit } from './child-processes';
 
 export interface PrivateRedis {
   port: number;
@@ -13,17 +14,6 @@ export interface PrivateRedis {
   destroy(): Promise<void>;
 }
 
-const alive = new Set<ChildProcess>();
-let exitHook = false;
-function killOnExit(child: ChildProcess) {
-  alive.add(child);
-  child.once('exit', () => alive.delete(child));
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const c of alive) c.kill('SIGKILL');
-  });
-}
 
 /** A Redis of its own on a free port, as a child process, for tests that stop it: never the shared one. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {

@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { SuaraClient, type HealthView, type TallyView } from '@suara/contracts';
 import { ROOT } from './server';
 import { ppwpForm } from './app';
-import { describeIfPostgres, postgresTestUrl } from '../../services/src/db/test-support/test-database';
 
 export const KABUPATEN = '1222';
 export const CLI = join(ROOT, 'services/dist/cli.js');
@@ -188,26 +186,4 @@ export function expectedTotals(forms: Array<ReturnType<typeof formFor>>): Pick<T
   return { votes, valid, invalid };
 }
 
-/**
- * Registers one test that runs everywhere, so a file whose suites need PostgreSQL (registered with
- * describeIfPostgres) always has a test, and shows that those suites cannot vanish silently in CI.
- */
-export function postgresSuiteGuard(): void {
-  describe('PostgreSQL suites of this file', () => {
-    it('are registered whenever TEST_DATABASE_URL is set, and refuse to be left out in CI', () => {
-      const saved = { CI: process.env.CI, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
-      try {
-        process.env.CI = 'true';
-        delete process.env.TEST_DATABASE_URL;
-        expect(() => describeIfPostgres('never registered', () => undefined)).toThrow(/TEST_DATABASE_URL/);
-        process.env.TEST_DATABASE_URL = 'postgres://example/db';
-        expect(postgresTestUrl()).toBe('postgres://example/db');
-      } finally {
-        for (const [key, value] of Object.entries(saved)) {
-          if (value === undefined) delete process.env[key];
-          else process.env[key] = value;
-        }
-      }
-    });
-  });
-}
+export { postgresSuiteGuard } from '../../services/src/db/test-support/test-database';

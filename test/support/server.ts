@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort, waitForHealth } from '../../services/src/bench/server-process';
 
+export { freePort };
 export const ROOT = resolve(__dirname, '../..');
 export const MAIN = join(ROOT, 'services/dist/main.js');
 
@@ -17,17 +18,6 @@ export interface RunningServer {
   /** Everything the process printed so far. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-    srv.on('error', fail);
-  });
 }
 
 /**
@@ -58,7 +48,7 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
   child.stderr!.on('data', (d) => (out += d));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  await waitForHealth(url, child, () => out);
+  await waitForHealth(url, child, () => out, 90_000);
   return {
     url, port, adminUser, adminPassword, dataDir, process: child,
     output: () => out,
@@ -71,20 +61,4 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become healthy within ${timeoutMs} ms:\n${output()}`);
 }

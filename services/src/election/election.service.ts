@@ -118,13 +118,20 @@ export class ElectionService implements OnModuleInit {
     return { ...region, children };
   }
 
+  /** The TPS, or `404` when the master data has no such TPS. */
+  requireTps(tpsCode: string): TpsRecord {
+    const tps = this.tpsByCode.get(tpsCode);
+    if (!tps) throw notFound(`TPS ${tpsCode}`);
+    return tps;
+  }
+
   sheets(tpsCode: string): BallotSheet[] {
-    if (!this.tpsByCode.has(tpsCode)) throw notFound(`TPS ${tpsCode}`);
+    this.requireTps(tpsCode);
     return ballotSheets(this.config, tpsCode);
   }
 
   sheet(tpsCode: string, ballot: Ballot): BallotSheet {
-    if (!this.tpsByCode.has(tpsCode)) throw notFound(`TPS ${tpsCode}`);
+    this.requireTps(tpsCode);
     const sheet = ballotSheet(this.config, ballot, tpsCode);
     if (!sheet) throw notFound(`Surat suara ${ballot} di TPS ${tpsCode}`);
     return sheet;

@@ -89,11 +89,12 @@ export interface StreamHead {
  */
 export function verifyStreamChain(events: RecordedEvent[], heads?: ReadonlyMap<string, StreamHead>): ChainReport {
   const problems: ChainProblem[] = [];
-  for (const [streamId, streamEvents] of groupByStream(events)) {
+  const streams = groupByStream(events);
+  for (const [streamId, streamEvents] of streams) {
     problems.push(...verifyOneStream(streamId, streamEvents, heads?.get(streamId)));
   }
   for (const [streamId, head] of heads ?? []) {
-    if (head.version > 0 && !events.some((e) => e.streamId === streamId)) {
+    if (head.version > 0 && !streams.has(streamId)) {
       problems.push({ streamId, streamPosition: 1, problem: 'head', detail: `stream has version ${head.version} but no events` });
     }
   }

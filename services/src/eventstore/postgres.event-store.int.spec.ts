@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allMigrations } from '../db/migrations';
-import { createPostgresTestDatabase, describeIfPostgres, postgresTestUrl, type PostgresTestDatabase } from '../db/test-support/test-database';
+import { createPostgresTestDatabase, describeIfPostgres, postgresSuiteGuard, type PostgresTestDatabase } from '../db/test-support/test-database';
 import { runEventStoreContract } from './event-store.contract';
 import { openPostgres } from '../db/postgres.database';
 import { verifyStreamChain } from './hash-chain';
@@ -122,21 +122,4 @@ describeIfPostgres('SQL store on PostgreSQL', () => {
 });
 
 // Runs everywhere, so this file always has a test: the suites above must never vanish silently in CI.
-describe('PostgreSQL suites in CI', () => {
-  it('refuse to be left out when CI=true and TEST_DATABASE_URL is unset', () => {
-    const saved = { CI: process.env.CI, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
-    try {
-      process.env.CI = 'true';
-      delete process.env.TEST_DATABASE_URL;
-      expect(() => postgresTestUrl()).toThrow(/TEST_DATABASE_URL/);
-      expect(() => describeIfPostgres('never registered', () => undefined)).toThrow(/TEST_DATABASE_URL/);
-      process.env.TEST_DATABASE_URL = 'postgres://example/db';
-      expect(postgresTestUrl()).toBe('postgres://example/db');
-    } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    }
-  });
-});
+postgresSuiteGuard();

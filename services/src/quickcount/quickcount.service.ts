@@ -32,7 +32,7 @@ export class QuickcountService {
     const electionId = await this.election.activeElectionId();
     const sample = await this.repo.sample(electionId, ballot);
     if (!sample) throw notFound(`Sampel hitung cepat ${ballot}`);
-    const [forms, position] = [await this.repo.receivedForms(electionId, ballot, sample.tpsCodes), await this.repo.position()];
+    const [forms, position] = await Promise.all([this.repo.receivedForms(electionId, ballot, sample.tpsCodes), this.repo.position()]);
     const options = this.options(ballot);
     const received = forms.map(({ tpsCode, form }) => {
       const votes = flattenVotes(ballot, form);

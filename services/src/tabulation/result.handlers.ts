@@ -70,7 +70,6 @@ export class VerifyResultHandler implements ICommandHandler<VerifyResultCommand,
   constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
 
   async execute({ user, requestId, tpsCode, ballot, expectedVersion }: VerifyResultCommand) {
-    this.election.sheet(tpsCode, ballot);
     const key = { electionId: await this.election.activeElectionId(), tpsCode, ballot };
     const command = { type: 'VerifyResult' as const, ...key, expectedVersion, by: { userId: user.id, role: user.role } };
     const { state } = await execute(this.repo, key, command, user, requestId, now);

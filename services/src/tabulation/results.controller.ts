@@ -100,7 +100,7 @@ export class ResultsController {
 
   /** Unknown TPS → 404; outside an operator's scope → 403. */
   private checkTps(user: AuthUser, tpsCode: string) {
-    if (!this.election.tps(tpsCode)) this.election.sheets(tpsCode);
+    this.election.requireTps(tpsCode);
     assertTpsInScope(user, tpsCode);
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate, type Migration } from '../migration';
 import { openPglite } from '../pglite.database';
 import { openPostgres } from '../postgres.database';
@@ -25,6 +25,31 @@ export function postgresTestUrl(): string | undefined {
 export function describeIfPostgres(name: string, fn: (url: string) => void): void {
   const url = postgresTestUrl();
   if (url) describe(name, () => fn(url));
+}
+
+/**
+ * A test that always runs, so a file whose suites need PostgreSQL is never empty, and which proves
+ * those suites cannot silently vanish in CI (CI=true without TEST_DATABASE_URL fails).
+ */
+export function postgresSuiteGuard(): void {
+  describe('PostgreSQL suites of this file', () => {
+    it('are registered whenever TEST_DATABASE_URL is set, and refuse to be left out in CI', () => {
+      const saved = { CI: process.env.CI, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL };
+      try {
+        process.env.CI = 'true';
+        delete process.env.TEST_DATABASE_URL;
+        expect(() => postgresTestUrl()).toThrow(/TEST_DATABASE_URL/);
+        expect(() => describeIfPostgres('never registered', () => undefined)).toThrow(/TEST_DATABASE_URL/);
+        process.env.TEST_DATABASE_URL = 'postgres://example/db';
+        expect(postgresTestUrl()).toBe('postgres://example/db');
+      } finally {
+        for (const [key, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+      }
+    });
+  });
 }
 
 export interface PostgresTestDatabase {
