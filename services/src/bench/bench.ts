@@ -65,7 +65,7 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
         target: '',
         detail:
           `PPWP over HTTP, ${r.concurrency} in flight, ${r.accepted} × 201 in ${r.seconds.toFixed(1)} s; latency p50 ${fmt(r.p50Ms, 1)} ms p99 ${fmt(r.p99Ms, 1)} ms; ` +
-          `tallies caught up ${fmt(r.catchUpSeconds, 1)} s after the load; generator used ${fmt(r.generatorCpuPercent)} % of a core${failed ? `; FAILED ${failed}: ${r.firstFailure}` : ''}`,
+          `tallies caught up ${fmt(r.catchUpSeconds, 1)} s after the load; generator used ${fmt(r.generatorCpuPercent)} % of a core${r.cpu ? `, service ${fmt(r.cpu.servicePercent)} %, PostgreSQL ${fmt(r.cpu.postgresPercent)} %` : ''}${failed ? `; FAILED ${failed}: ${r.firstFailure}` : ''}`,
       });
       return;
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BallotSheet } from '@suara/contracts';
 import { operatorTokens } from './accounts';
+import { cpuMeter, type CpuShares } from './cpu-meter';
 import { validForm } from './forms';
 import { KeepAliveClient } from './http-client';
 import { startPostgresService, waitForTallies } from './service-fixture';
@@ -21,6 +22,8 @@ export interface IngestResult {
   bootSeconds: number;
   /** CPU the load generator (this process) used over the run, in % of one core: shows it was not the bottleneck. */
   generatorCpuPercent: number;
+  /** CPU of the service and of PostgreSQL over the load, when /proc can tell. */
+  cpu: CpuShares | null;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function measureIngest(
     let lastInWindow = windowStart;
     const cpuBefore = process.cpuUsage();
     const loadStarted = performance.now();
+    const meter = cpuMeter(fx.service.pid);
     await lanes(opts.concurrency, async () => {
       const tps = fx.election.tps[next++];
       if (!tps || performance.now() >= windowEnd) return false;
@@ -72,6 +76,7 @@ export async function measureIngest(
       }
       return true;
     });
+    const cpuShares = meter.stop();
     const cpu = process.cpuUsage(cpuBefore);
     const generatorCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - loadStarted)) * 100;
     if (next > fx.election.tps.length) log(`  ingest: ran out of TPS before the window ended; rate is over ${((lastInWindow - windowStart) / 1000).toFixed(1)} s`);
@@ -90,6 +95,7 @@ export async function measureIngest(
       catchUpSeconds: catchUpMs / 1000,
       bootSeconds: fx.service.bootMs / 1000,
       generatorCpuPercent,
+      cpu: cpuShares,
     };
   } finally {
     client.close();

@@ -131,6 +131,28 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
       expect(await tokenFailure(tokens.verify(fresh.token))).toBe('accepted');
     });
 
+    it('another process forgets a cached user the moment its row changes, even by hand', async () => {
+      const { id } = await admin.create({ username: 'op.b', password: 'op-password-1', role: 'operator', scope: [DESA_A] }, origin());
+      const { token } = await auth.login({ username: 'op.b', password: 'op-password-1' });
+      const otherUsers = new UserRepository(db);
+      await otherUsers.onModuleInit();
+      try {
+        const other = new TokenService(db, config, otherUsers);
+        expect(await tokenFailure(other.verify(token))).toBe('accepted'); // now cached there
+        await db.query('UPDATE users SET disabled = true WHERE id = $1', [id]);
+        // Well inside the cache's 5 s lifetime: only the trigger's notification can make it forget.
+        const deadline = Date.now() + 2_000;
+        let outcome = await tokenFailure(other.verify(token));
+        while (outcome === 'accepted' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+          outcome = await tokenFailure(other.verify(token));
+        }
+        expect(outcome).toBe('revoked');
+      } finally {
+        await otherUsers.onModuleDestroy();
+      }
+    });
+
     it('a password reset and a revoke refuse older tokens; the new password works', async () => {
       const { id } = await admin.create({ username: 'ver', password: 'ver-password-1', role: 'verifier' }, origin());
       const t1 = (await auth.login({ username: 'ver', password: 'ver-password-1' })).token;

@@ -42,4 +42,19 @@ export const identityMigrations: Migration[] = [
       CREATE INDEX audit_log_at ON audit_log (at DESC, id DESC);
     `,
   },
+  {
+    version: 302,
+    name: 'identity: notify every process when a user changes',
+    sql: `
+      -- Processes keep recently read users for authentication; any change to a user row, by the
+      -- service, the CLI or by hand, tells every process to forget it.
+      CREATE FUNCTION suara_users_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM pg_notify('users_changed', OLD.id);
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION suara_users_changed();
+    `,
+  },
 ];

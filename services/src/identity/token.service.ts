@@ -42,12 +42,13 @@ export class TokenService {
 
   /**
    * The caller behind `token`. Throws TokenError when the token is forged, expired, revoked
-   * (token_version moved on), or its user is unknown or disabled. Every call reads the user (a
-   * primary-key lookup), so disabling and revoking act at once; database errors propagate as they are.
+   * (token_version moved on), or its user is unknown or disabled. The user comes from the repository's
+   * auth cache, which forgets a user the moment it changes (see UserCache), so disabling and revoking
+   * act at once; database errors propagate as they are.
    */
   async verify(token: string, now = new Date()): Promise<AuthUser> {
     const claims = verifyToken(token, await this.getSecret(), now);
-    const user = await this.users.findById(claims.sub);
+    const user = await this.users.findForAuth(claims.sub);
     if (!user || user.disabled || user.tokenVersion !== claims.tv) throw new TokenError('revoked');
     return toAuthUser(user);
   }

@@ -1,7 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Role } from '@suara/contracts';
 import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
+import { UserCache } from './user-cache';
+
+/** NOTIFY channel of the users table's trigger (payload: the user id). */
+export const USERS_CHANNEL = 'users_changed';
 
 /** A stored user. `passwordHash` never leaves the identity context. */
 export interface UserRecord {
@@ -74,8 +78,25 @@ export async function unknownScopeCodes(ex: SqlExecutor, codes: string[]): Promi
 
 /** Users in the database. Every change to the credentials bumps token_version, revoking old tokens. */
 @Injectable()
-export class UserRepository {
+export class UserRepository implements OnModuleInit, OnModuleDestroy {
+  private readonly authCache = new UserCache((id) => this.findById(id));
+  private unlisten?: () => Promise<void>;
+
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+
+  /** Listens for changes made by other processes (or by hand) to forget cached users. */
+  async onModuleInit(): Promise<void> {
+    this.unlisten = await this.db.listen(USERS_CHANNEL, (id) => this.authCache.forget(id));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.unlisten?.().catch(() => undefined);
+  }
+
+  /** The user behind a request's token, read at most every few seconds unless it changes (UserCache). */
+  findForAuth(id: string): Promise<UserRecord | null> {
+    return this.authCache.get(id);
+  }
 
   insert(user: NewUser, ex: SqlExecutor = this.db): Promise<boolean> {
     return insertUser(ex, user);
@@ -119,6 +140,8 @@ export class UserRepository {
 
   private async update(id: string, set: string, params: unknown[]): Promise<UserRecord | null> {
     const { rows } = await this.db.query<UserRecord>(`UPDATE users SET ${set} WHERE id = $1 RETURNING ${COLUMNS}`, [id, ...params]);
+    // This process acts on the change at once; others when the trigger's notification arrives.
+    this.authCache.forget(id);
     return rows[0] ?? null;
   }
 }
