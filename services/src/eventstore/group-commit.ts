@@ -49,8 +49,10 @@ export class GroupCommitter {
   }
 
   private async drainSoon(): Promise<void> {
-    // Appends issued in the same tick join the first group.
-    await Promise.resolve();
+    // Wait one turn of the event loop, so every request already read from the sockets joins the
+    // first group. On PGlite this is what groups at all: its queries run on this thread, so while a
+    // transaction runs no request is read, and without the wait each group would hold one append.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0) await this.commitGroup(this.queue.splice(0, this.maxGroupSize));
     } finally {

@@ -9,6 +9,12 @@ export interface PollSubscriptionOptions {
   batchSize?: number;
   /** Poll interval when caught up; default 250 ms. */
   idleMs?: number;
+  /**
+   * Least time from one read's start to the next when caught up, even when notified at once; default 0.
+   * Events arriving in between are read in one batch, which is how an embedded database (whose
+   * every statement costs the one thread) keeps up: fewer, larger batches.
+   */
+  minIntervalMs?: number;
   /** Longest wait between retries after a failure; default 5 s. */
   maxBackoffMs?: number;
   logger?: EventStoreLogger;
@@ -38,6 +44,7 @@ export function pollSubscription(
 ): Subscription {
   const batchSize = options.batchSize ?? 500;
   const idleMs = options.idleMs ?? 250;
+  const minIntervalMs = options.minIntervalMs ?? 0;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const logger = options.logger ?? console;
   let stopped = false;
@@ -70,12 +77,17 @@ export function pollSubscription(
     try {
       while (!stopped) {
         notified = false;
+        const readStarted = performance.now();
         try {
           const batch = await source.readAll(checkpoint, batchSize);
           if (batch.events.length > 0) await onEvents(batch);
           checkpoint = batch.checkpoint;
           failures = 0;
-          if (batch.events.length < batchSize && !stopped) await pause(idleMs);
+          if (batch.events.length < batchSize && !stopped) {
+            const gather = readStarted + minIntervalMs - performance.now();
+            if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+            await pause(idleMs);
+          }
         } catch (err) {
           failures += 1;
           const backoff = Math.min(maxBackoffMs, idleMs * 2 ** Math.min(failures, 10));

@@ -1,5 +1,5 @@
 import type { SqlDatabase } from '../db/sql';
-import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllBatch, RecordedEvent } from './event-store.port';
+import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllBatch, RecordedEvent, SubscribeOptions } from './event-store.port';
 import { START_CHECKPOINT } from './checkpoint';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit';
 import type { StreamHead } from './hash-chain';
@@ -45,12 +45,12 @@ export class SqlEventStore implements EventStore {
     return readAll(this.db, from, limit);
   }
 
-  subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options: { batchSize?: number } = {}): Subscription {
+  subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options: SubscribeOptions = {}): Subscription {
     const source = {
       readAll: (checkpoint: string, limit: number) => this.readAll(checkpoint, limit),
       onAppended: (wake: () => void) => this.db.listen(EVENTS_CHANNEL, wake),
     };
-    const inner = pollSubscription(source, from, onEvents, { batchSize: options.batchSize, idleMs: this.options.pollIdleMs, logger: this.options.logger });
+    const inner = pollSubscription(source, from, onEvents, { ...options, idleMs: this.options.pollIdleMs, logger: this.options.logger });
     const subscription: Subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);
