@@ -1,10 +1,12 @@
 import type { Ballot, CHasilForm, Flag, ResultStatus } from '@suara/contracts';
 import type { StoredResult } from './tally-check';
+import { jsonLines } from '../db/json-lines';
 import type { SqlExecutor } from '../db/sql';
 import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDelta } from './tally.projection';
 
 /**
- * The projector's SQL: each operation is one statement over a whole batch (json_to_recordset), so
+ * The projector's SQL: each operation is one statement over a whole batch (json_to_recordset for
+ * small columns, jsonLines for forms), so
  * a batch costs the same handful of round trips whether it holds 1 event or 5,000.
  */
 
@@ -109,7 +111,6 @@ export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResu
     tps_code: r.tpsCode,
     ballot: r.ballot,
     status: r.status,
-    form: r.form,
     flags: r.flags,
     flag_count: r.flags.length,
     severity: severityOf(r.flags),
@@ -123,17 +124,21 @@ export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResu
   await ex.query(
     `INSERT INTO result_current AS c (election_id, tps_code, ballot, status, form, flags, flag_count, severity, version,
                                       submitted_by, submitted_at, verified_by, verified_at, position, updated_at)
-     SELECT election_id, tps_code, ballot, status, form, coalesce(flags, '[]'::json), flag_count, severity, version,
-            submitted_by, submitted_at, verified_by, verified_at, position, now()
-       FROM json_to_recordset($1::json) AS r(election_id text, tps_code text, ballot text, status text, form json, flags json,
-            flag_count int, severity int, version int, submitted_by text, submitted_at timestamptz, verified_by text,
-            verified_at timestamptz, position text)
+     SELECT election_id, tps_code, ballot, status, nullif(form, '')::json, coalesce(flags, '[]'::json), flag_count, severity,
+            version, submitted_by, submitted_at, verified_by, verified_at, position, now()
+       FROM ROWS FROM (
+              json_to_recordset($1::json) AS (election_id text, tps_code text, ballot text, status text, flags json,
+                flag_count int, severity int, version int, submitted_by text, submitted_at timestamptz, verified_by text,
+                verified_at timestamptz, position text),
+              string_to_table($2, E'\n')
+            ) AS r(election_id, tps_code, ballot, status, flags, flag_count, severity, version, submitted_by, submitted_at,
+                   verified_by, verified_at, position, form)
      ON CONFLICT (election_id, tps_code, ballot) DO UPDATE SET
        status = EXCLUDED.status, form = EXCLUDED.form, flags = EXCLUDED.flags, flag_count = EXCLUDED.flag_count,
        severity = EXCLUDED.severity, version = EXCLUDED.version, submitted_by = EXCLUDED.submitted_by,
        submitted_at = EXCLUDED.submitted_at, verified_by = EXCLUDED.verified_by, verified_at = EXCLUDED.verified_at,
        position = EXCLUDED.position, updated_at = now()`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(rows), jsonLines(results.map((r) => (r.form === null ? null : JSON.stringify(r.form))))],
   );
 }
 
@@ -199,16 +204,18 @@ export async function insertAudit(ex: SqlExecutor, audit: AuditRow[]): Promise<v
     at: a.at,
     u: a.userId,
     ro: a.role,
-    d: a.data,
     h: a.hash,
     p: a.position,
   }));
   await ex.query(
     `INSERT INTO result_audit (election_id, tps_code, ballot, version, type, at, user_id, role, data, hash, position)
-     SELECT e, t, b, v, ty, at, u, ro, d, h, p
-       FROM json_to_recordset($1::json) AS a(e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, d json, h text, p text)
+     SELECT e, t, b, v, ty, at, u, ro, d::json, h, p
+       FROM ROWS FROM (
+              json_to_recordset($1::json) AS (e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, h text, p text),
+              string_to_table($2, E'\n')
+            ) AS a(e, t, b, v, ty, at, u, ro, h, p, d)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(rows), jsonLines(audit.map((a) => JSON.stringify(a.data)))],
   );
 }
 

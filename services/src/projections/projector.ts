@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
-import type { EventStore, ReadAllBatch } from '../eventstore/event-store.port';
+import type { EventStore, ReadAllBatch, RecordedEvent } from '../eventstore/event-store.port';
 import {
   addTallyDeltas,
   insertAudit,
@@ -15,7 +15,7 @@ import {
   writeCheckpoint,
 } from './projection-store';
 import { encodeTallyChange, TALLIES_CHANNEL, type TallyChange } from './tally-changes';
-import { isResultEvent, projectBatch, type ChangedRegions } from './tally.projection';
+import { isResultEvent, keyOfEvent, projectBatch, type ChangedRegions } from './tally.projection';
 
 export interface BatchTarget {
   /** Projection name (row of projection_checkpoints). */
@@ -53,12 +53,7 @@ export async function applyBatch(db: SqlDatabase, target: BatchTarget, from: str
     const position = max(stored.position, batch.checkpoint);
     let changed: ChangedRegions[] = [];
     if (events.length > 0) {
-      const keys = new Map<string, { electionId: string; tpsCode: string; ballot: string }>();
-      for (const e of events) {
-        const d = e.data as { electionId: string; tpsCode: string; ballot: string };
-        keys.set(`${d.electionId}|${d.tpsCode}|${d.ballot}`, { electionId: d.electionId, tpsCode: d.tpsCode, ballot: d.ballot });
-      }
-      const previous = await loadCurrentResults(tx, [...keys.values()]);
+      const previous = await loadCurrentResults(tx, streamsProjectedBefore(events));
       const effects = projectBatch(events, previous);
       await upsertCurrentResults(tx, effects.results);
       await addTallyDeltas(tx, effects.deltas, position);
@@ -70,6 +65,22 @@ export async function applyBatch(db: SqlDatabase, target: BatchTarget, from: str
     if (change) await notify(tx, TALLIES_CHANNEL, encodeTallyChange(target.origin, change));
     return { kind: 'applied', position, change };
   });
+}
+
+/**
+ * The (election, TPS, ballot) keys whose stored state the batch needs: a stream whose first event
+ * in the batch is its very first event (position 1) has none, and on election night that is most
+ * of them, so the batch skips reading them back.
+ */
+function streamsProjectedBefore(events: readonly RecordedEvent[]): Array<{ electionId: string; tpsCode: string; ballot: string }> {
+  const keys = new Map<string, { electionId: string; tpsCode: string; ballot: string } | null>();
+  for (const e of events) {
+    const key = keyOfEvent(e);
+    if (keys.has(key)) continue;
+    const d = e.data as { electionId: string; tpsCode: string; ballot: string };
+    keys.set(key, e.streamPosition === 1 ? null : { electionId: d.electionId, tpsCode: d.tpsCode, ballot: d.ballot });
+  }
+  return [...keys.values()].filter((k) => k !== null);
 }
 
 export interface ProjectorLogger {

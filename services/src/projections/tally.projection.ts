@@ -148,6 +148,25 @@ export function evolveCurrent(current: CurrentResult | undefined, event: Recorde
 const counts = (r: CurrentResult | undefined): r is CurrentResult & { form: CHasilForm } => !!r && r.status !== 'empty' && !!r.form;
 const isVerified = (r: CurrentResult | undefined): boolean => counts(r) && r.status === 'verified';
 
+/** "{party}.p" and "{party}.c{candidate}" built once: new strings per vote (and their hashing) dominated the loop below. */
+const partyKeys = new Map<string, { partyOnly: string; candidates: Map<string, string> }>();
+function keysOfParty(party: string): { partyOnly: string; candidates: Map<string, string> } {
+  let keys = partyKeys.get(party);
+  if (!keys) {
+    keys = { partyOnly: `${party}.p`, candidates: new Map() };
+    partyKeys.set(party, keys);
+  }
+  return keys;
+}
+function candidateKey(party: { candidates: Map<string, string> }, partyCode: string, candidate: string): string {
+  let key = party.candidates.get(candidate);
+  if (key === undefined) {
+    key = `${partyCode}.c${candidate}`;
+    party.candidates.set(candidate, key);
+  }
+  return key;
+}
+
 /**
  * Adds `sign` × a form's votes into `sums`, keyed like `flattenVotes` (flat ballots `{option}`;
  * party ballots `{party}` = party + candidates, `{party}.p`, `{party}.c{candidate}`), without
@@ -163,12 +182,12 @@ export function addFormVotes(sums: Map<string, number>, ballot: Ballot, form: CH
   for (const party in votes) {
     const v = votes[party];
     let total = v.party;
-    const partyOnly = `${party}.p`;
-    sums.set(partyOnly, (sums.get(partyOnly) ?? 0) + sign * v.party);
+    const keys = keysOfParty(party);
+    sums.set(keys.partyOnly, (sums.get(keys.partyOnly) ?? 0) + sign * v.party);
     const candidates = v.candidates ?? {};
     for (const c in candidates) {
       const n = candidates[c];
-      const key = `${party}.c${c}`;
+      const key = candidateKey(keys, party, c);
       sums.set(key, (sums.get(key) ?? 0) + sign * n);
       total += n;
     }

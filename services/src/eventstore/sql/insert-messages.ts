@@ -1,3 +1,4 @@
+import { jsonLines } from '../../db/json-lines';
 import type { SqlExecutor } from '../../db/sql';
 import type { SqlPosition } from '../checkpoint';
 
@@ -18,8 +19,8 @@ export async function insertMessages(tx: SqlExecutor, messages: MessageToInsert[
   if (messages.length === 0) return new Map();
   const { rows } = await tx.query<{ stream_id: string; stream_pos: string; tx: string; global_pos: string }>(
     `INSERT INTO messages (stream_id, stream_position, type, data, metadata)
-     SELECT stream_id, stream_position, type, data, metadata
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::jsonb[])
+     SELECT stream_id, stream_position, type, data::jsonb, metadata::jsonb
+       FROM ROWS FROM (unnest($1::text[]), unnest($2::bigint[]), unnest($3::text[]), string_to_table($4, E'\n'), string_to_table($5, E'\n'))
             WITH ORDINALITY AS m(stream_id, stream_position, type, data, metadata, ord)
       ORDER BY ord
      RETURNING stream_id, stream_position::text AS stream_pos, transaction_id::text AS tx, global_position::text AS global_pos`,
@@ -27,8 +28,8 @@ export async function insertMessages(tx: SqlExecutor, messages: MessageToInsert[
       messages.map((m) => m.streamId),
       messages.map((m) => m.streamPosition),
       messages.map((m) => m.type),
-      messages.map((m) => m.dataJson),
-      messages.map((m) => m.metadataJson),
+      jsonLines(messages.map((m) => m.dataJson)),
+      jsonLines(messages.map((m) => m.metadataJson)),
     ],
   );
   return new Map(
