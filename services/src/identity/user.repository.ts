@@ -20,6 +20,9 @@ export interface UserRecord {
   createdBy: string | null;
 }
 
+/** What authenticating a request needs of a user: the cache keeps no password hash. */
+export type AuthRecord = Omit<UserRecord, 'passwordHash'>;
+
 export interface NewUser {
   id: string;
   username: string;
@@ -79,7 +82,12 @@ export async function unknownScopeCodes(ex: SqlExecutor, codes: string[]): Promi
 /** Users in the database. Every change to the credentials bumps token_version, revoking old tokens. */
 @Injectable()
 export class UserRepository implements OnModuleInit, OnModuleDestroy {
-  private readonly authCache = new UserCache((id) => this.findById(id));
+  private readonly authCache = new UserCache<AuthRecord>(async (id) => {
+    const user = await this.findById(id);
+    if (!user) return null;
+    const { passwordHash: _notKept, ...rest } = user;
+    return rest;
+  });
   private unlisten?: () => Promise<void>;
 
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
@@ -94,7 +102,7 @@ export class UserRepository implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The user behind a request's token, read at most every few seconds unless it changes (UserCache). */
-  findForAuth(id: string): Promise<UserRecord | null> {
+  findForAuth(id: string): Promise<AuthRecord | null> {
     return this.authCache.get(id);
   }
 
