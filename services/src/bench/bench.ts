@@ -4,7 +4,7 @@ import { measureEmbedded } from './embedded.bench';
 import { measureFreshness } from './freshness.bench';
 import { measureIngest } from './ingest.bench';
 import { MEASURES, parseOptions, type BenchOptions, type Measure } from './options';
-import { ensurePostgres, redact } from './postgres';
+import { ensurePostgres, redact, settlePostgres } from './postgres';
 import { measureRawInsert } from './raw-insert.bench';
 import { measureRebuild } from './rebuild.bench';
 import { emptySummary, finalize, fmt, table, type BenchSummary, type Row } from './report';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   for (const measure of MEASURES) {
     if (!options.only.has(measure)) continue;
+    if (measure !== 'embedded' && !(await settlePostgres(options.postgresUrl))) log(`bench: could not CHECKPOINT before ${measure} (not a superuser?)`);
     const t0 = Date.now();
     log(`bench: ${measure} …`);
     await run(measure, options, summary, rows, log);
