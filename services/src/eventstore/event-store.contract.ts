@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConcurrencyError, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllBatch, type RecordedEvent } from './event-store.port';
+import { ConcurrencyError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllBatch, type RecordedEvent } from './event-store.port';
 import { verifyStreamChain } from './hash-chain';
 
 export interface OpenTransactionAppend {
@@ -214,6 +214,16 @@ export function runEventStoreContract(name: string, factory: () => Promise<Event
           const results = await Promise.all(streams.map((id) => store.append(id, events(1), 'NO_STREAM')));
           const transactions = new Set(results.map((r) => r.checkpoint.split(':')[0]));
           expect(transactions.size).toBe(1);
+        });
+
+        it('commits appends issued from separate callbacks of one event-loop turn in one transaction', async () => {
+          // As requests read from different sockets are: on PGlite, whose queries run on this thread,
+          // only waiting for the turn to end lets them group at all.
+          const streams = Array.from({ length: 10 }, () => stream('turn'));
+          const results = await Promise.all(
+            streams.map((id) => new Promise<AppendResult>((resolve, reject) => setImmediate(() => store.append(id, events(1), 'NO_STREAM').then(resolve, reject)))),
+          );
+          expect(new Set(results.map((r) => r.checkpoint.split(':')[0])).size).toBe(1);
         });
 
         it('a value the database refuses fails only its own append', async () => {
