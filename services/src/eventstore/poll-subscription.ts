@@ -84,8 +84,10 @@ export function pollSubscription(
           checkpoint = batch.checkpoint;
           failures = 0;
           if (batch.events.length < batchSize && !stopped) {
-            const gather = readStarted + minIntervalMs - performance.now();
-            if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+            // A loop, because a timer may fire a little early against performance.now().
+            for (let gather = readStarted + minIntervalMs - performance.now(); gather > 0 && !stopped; gather = readStarted + minIntervalMs - performance.now()) {
+              await new Promise((resolve) => setTimeout(resolve, Math.ceil(gather)));
+            }
             await pause(idleMs);
           }
         } catch (err) {
