@@ -6,8 +6,8 @@ import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDel
 
 /**
  * The projector's SQL: each operation is one statement over a whole batch (json_to_recordset for
- * small columns, jsonLines for forms), so
- * a batch costs the same handful of round trips whether it holds 1 event or 5,000.
+ * small columns, jsonLines for forms), so a batch costs the same handful of round trips whether it
+ * holds 1 event or 5,000.
  */
 
 /** The projector of region tallies, current results and the audit trail. */
