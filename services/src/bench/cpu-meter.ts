@@ -35,7 +35,7 @@ export interface CpuShares {
 }
 
 /**
- * Measures where the CPU went between `start()` and `stop()`: the service process and the local
+ * Measures where the CPU went from this call until `stop()`: the service process and the local
  * PostgreSQL server. On two cores this tells which side is saturated. Linux only: elsewhere the
  * figures are null.
  */

@@ -49,11 +49,6 @@ export interface ReadAllBatch {
 }
 
 /** The event store port. Adapters: SQL (PGlite and PostgreSQL), KurrentDB. */
-export interface SubscribeOptions {
-  batchSize?: number;
-  minIntervalMs?: number;
-}
-
 export interface EventStore {
   readonly kind: string;
   append(streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
@@ -64,11 +59,8 @@ export interface EventStore {
    * whose transaction commits later than a later-numbered one.
    */
   readAll(from: string, limit: number): Promise<ReadAllBatch>;
-  /**
-   * Calls `onEvents` for each new batch from `from`; resolves when stopped. Returns a stop function.
-   * `minIntervalMs`: least time between two reads when caught up (larger batches; see pollSubscription).
-   */
-  subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options?: SubscribeOptions): { stop(): Promise<void> };
+  /** Calls `onEvents` for each new batch from `from`; resolves when stopped. Returns a stop function. */
+  subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options?: { batchSize?: number }): { stop(): Promise<void> };
   /** The checkpoint of the newest event visible to readers, "0" when empty. */
   head(): Promise<string>;
   close(): Promise<void>;

@@ -11,8 +11,7 @@ export interface PollSubscriptionOptions {
   idleMs?: number;
   /**
    * Least time from one read's start to the next when caught up, even when notified at once; default 0.
-   * Events arriving in between are read in one batch, which is how an embedded database (whose
-   * every statement costs the one thread) keeps up: fewer, larger batches.
+   * Events arriving in between are read in one batch: fewer, larger batches.
    */
   minIntervalMs?: number;
   /** Longest wait between retries after a failure; default 5 s. */
@@ -84,10 +83,7 @@ export function pollSubscription(
           checkpoint = batch.checkpoint;
           failures = 0;
           if (batch.events.length < batchSize && !stopped) {
-            // A loop, because a timer may fire a little early against performance.now().
-            for (let gather = readStarted + minIntervalMs - performance.now(); gather > 0 && !stopped; gather = readStarted + minIntervalMs - performance.now()) {
-              await new Promise((resolve) => setTimeout(resolve, Math.ceil(gather)));
-            }
+            await sleepUntil(readStarted + minIntervalMs, () => stopped);
             await pause(idleMs);
           }
         } catch (err) {
@@ -110,4 +106,11 @@ export function pollSubscription(
       await running;
     },
   };
+}
+
+/** Waits until `performance.now()` reaches `deadline` (a loop: a timer may fire a little early against it). */
+async function sleepUntil(deadline: number, stopped: () => boolean): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0 && !stopped(); left = deadline - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
 }

@@ -1,5 +1,5 @@
 import type { SqlDatabase } from '../db/sql';
-import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllBatch, RecordedEvent, SubscribeOptions } from './event-store.port';
+import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllBatch, RecordedEvent } from './event-store.port';
 import { START_CHECKPOINT } from './checkpoint';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit';
 import type { StreamHead } from './hash-chain';
@@ -11,6 +11,13 @@ import { readStream, readStreamHead } from './sql/read-stream';
 export interface SqlEventStoreOptions extends GroupCommitOptions {
   /** Subscription poll interval when caught up; default 250 ms. */
   pollIdleMs?: number;
+  /**
+   * Least time between two subscription reads when caught up, however soon appends notify; default
+   * 100 ms on PGlite, 0 on PostgreSQL. PGlite runs every statement on this process's one thread and
+   * a projector batch costs about ten of them whatever its size: reading what arrived within 100 ms
+   * as one batch, rather than event by event, is what lets the embedded service keep up.
+   */
+  pollMinIntervalMs?: number;
   logger?: EventStoreLogger;
 }
 
@@ -45,12 +52,17 @@ export class SqlEventStore implements EventStore {
     return readAll(this.db, from, limit);
   }
 
-  subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options: SubscribeOptions = {}): Subscription {
+  subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options: { batchSize?: number } = {}): Subscription {
     const source = {
       readAll: (checkpoint: string, limit: number) => this.readAll(checkpoint, limit),
       onAppended: (wake: () => void) => this.db.listen(EVENTS_CHANNEL, wake),
     };
-    const inner = pollSubscription(source, from, onEvents, { ...options, idleMs: this.options.pollIdleMs, logger: this.options.logger });
+    const inner = pollSubscription(source, from, onEvents, {
+      batchSize: options.batchSize,
+      idleMs: this.options.pollIdleMs,
+      minIntervalMs: this.options.pollMinIntervalMs ?? (this.kind === 'pglite' ? 100 : 0),
+      logger: this.options.logger,
+    });
     const subscription: Subscription = {
       stop: async () => {
         this.subscriptions.delete(subscription);

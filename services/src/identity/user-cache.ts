@@ -34,8 +34,4 @@ export class UserCache<U> {
   forget(id: string): void {
     this.entries.delete(id);
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

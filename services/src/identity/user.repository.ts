@@ -4,8 +4,8 @@ import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import { UserCache } from './user-cache';
 
-/** NOTIFY channel of the users table's trigger (payload: the user id). */
-export const USERS_CHANNEL = 'users_changed';
+/** NOTIFY channel of the users table's trigger (migration 302; payload: the user id). */
+const USERS_CHANNEL = 'users_changed';
 
 /** A stored user. `passwordHash` never leaves the identity context. */
 export interface UserRecord {

@@ -25,9 +25,6 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
       origin: this.feed.origin,
       onCommitted: (change) => this.feed.publish(change),
       logger: this.log,
-      // On PGlite every statement runs on this process's one thread and a batch costs about ten of
-      // them whatever its size: batch what arrives within 100 ms rather than project event by event.
-      minBatchIntervalMs: this.db.kind === 'pglite' ? 100 : 0,
     });
     await this.projector.start();
     this.log.log(`projecting tallies from ${this.projector.position}`);

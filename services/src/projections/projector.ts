@@ -95,8 +95,6 @@ export interface ProjectorOptions {
   /** NOTIFY origin (the process's TallyChangeFeed.origin); default the owner. */
   origin?: string;
   batchSize?: number;
-  /** Least time between two reads when caught up (see pollSubscription's minIntervalMs); default 0. */
-  minBatchIntervalMs?: number;
   /** How long a batch's lease lasts; a standby projector takes over after it runs out. */
   leaseSeconds?: number;
   /** Called after each committed batch that changed tallies. */
@@ -168,7 +166,7 @@ export class Projector {
     this.expectedFrom = await readCheckpoint(this.db, this.name);
     if (!this.running || generation !== this.generation) return;
     this.resolveWaiters();
-    this.subscription = this.store.subscribe(this.expectedFrom, (batch) => this.onBatch(generation, batch), { batchSize: this.batchSize, minIntervalMs: this.options.minBatchIntervalMs });
+    this.subscription = this.store.subscribe(this.expectedFrom, (batch) => this.onBatch(generation, batch), { batchSize: this.batchSize });
   }
 
   private async onBatch(generation: number, batch: ReadAllBatch): Promise<void> {
