@@ -72,5 +72,8 @@ describe('bench helpers', () => {
     expect(parseOptions([], { DATABASE_URL: 'postgres://x@h/db' }).postgresUrl).toBe('postgres://x@h/db');
     expect(() => parseOptions(['--only', 'nope'], {})).toThrow(/unknown measure/);
     expect(() => parseOptions(['--fast'], {})).toThrow(/unknown option/);
+    expect(parseOptions([], {}).ingestInstances).toBe(1);
+    expect(parseOptions(['--instances', '2'], {}).ingestInstances).toBe(2);
+    expect(() => parseOptions(['--instances', '0'], {})).toThrow(/--instances: not a positive number/);
   });
 });

@@ -57,7 +57,7 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
       return;
     }
     case 'ingest': {
-      const r = await measureIngest(o.postgresUrl, labuselDir, { seconds: o.ingestSeconds, concurrency: o.ingestConcurrency, tpsCount: o.ingestTps, warmupSeconds: o.ingestWarmupSeconds }, log);
+      const r = await measureIngest(o.postgresUrl, labuselDir, { seconds: o.ingestSeconds, concurrency: o.ingestConcurrency, tpsCount: o.ingestTps, warmupSeconds: o.ingestWarmupSeconds, instances: o.ingestInstances }, log);
       summary.ingest.acceptedPerSec = r.acceptedPerSec;
       const failed = Object.entries(r.failures).map(([s, n]) => `${n}×${s}`).join(' ');
       rows.push({
@@ -65,8 +65,16 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
         value: fmt(r.acceptedPerSec),
         target: '',
         detail:
-          `PPWP over HTTP, ${r.concurrency} in flight, ${r.accepted} × 201 in ${r.seconds.toFixed(1)} s; latency p50 ${fmt(r.p50Ms, 1)} ms p99 ${fmt(r.p99Ms, 1)} ms; ` +
+          `PPWP over HTTP to ${r.instances === 1 ? 'one service process' : `${r.instances} service processes`}, ${r.concurrency} in flight, ${r.accepted} × 201 in ${r.seconds.toFixed(1)} s; latency p50 ${fmt(r.p50Ms, 1)} ms p99 ${fmt(r.p99Ms, 1)} ms; ` +
           `tallies caught up ${fmt(r.catchUpSeconds, 1)} s after the load; generator used ${fmt(r.generatorCpuPercent)} % of a core${r.cpu ? `, service ${fmt(r.cpu.servicePercent)} %, PostgreSQL ${fmt(r.cpu.postgresPercent)} %` : ''}${failed ? `; FAILED ${failed}: ${r.firstFailure}` : ''}`,
+      });
+      rows.push({
+        measure: 'bare HTTP (answers/s)',
+        value: fmt(r.floor.answeredPerSec),
+        target: 'floor',
+        detail:
+          `the same requests to a bare Fastify route doing no work (no auth, validation or storage); generator used ${fmt(r.floor.generatorCpuPercent)} % of a core` +
+          `${r.floor.serverCpuPercent === null ? '' : `, server ${fmt(r.floor.serverCpuPercent)} %`}: ingest cannot beat it on this machine`,
       });
       return;
     }
@@ -97,6 +105,7 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
       const r = await measureRebuild(o.postgresUrl, labuselDir, o.rebuildEvents, log);
       summary.rebuild.eventsPerSec = r.eventsPerSec;
       rows.push({ measure: 'rebuild (events/s)', value: fmt(r.eventsPerSec), target: '≥ 20,000', detail: `${r.events} events (all five ballots) from position zero in ${r.rebuildSeconds.toFixed(1)} s` });
+      rows.push({ measure: 'log read alone (ev/s)', value: fmt(r.readOnlyPerSec), target: 'floor', detail: `the same log paged through with readAll in the rebuild's batches, projecting nothing: no rebuild on this machine can beat it` });
       rows.push({ measure: 'store append (events/s)', value: fmt(r.appendPerSec), target: 'info', detail: `writing that log: ${r.appendConcurrency} concurrent appends through the group commit` });
       return;
     }

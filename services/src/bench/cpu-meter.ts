@@ -28,7 +28,7 @@ function postgresTicks(): number {
 }
 
 export interface CpuShares {
-  /** % of one core used by the service process over the measured span. */
+  /** % of one core used by the service's processes together over the measured span. */
   servicePercent: number;
   /** % of one core used by every local `postgres` process together (0 when PostgreSQL is remote). */
   postgresPercent: number;
@@ -39,9 +39,13 @@ export interface CpuShares {
  * PostgreSQL server. On two cores this tells which side is saturated. Linux only: elsewhere the
  * figures are null.
  */
-export function cpuMeter(servicePid: number): { stop(): CpuShares | null } {
+export function cpuMeter(servicePids: number[]): { stop(): CpuShares | null } {
   const started = performance.now();
-  const service0 = processTicks(servicePid);
+  const serviceTicks = () => {
+    const each = servicePids.map(processTicks);
+    return each.every((p) => p !== undefined) ? each.reduce((sum, p) => sum + p!.ticks, 0) : undefined;
+  };
+  const service0 = serviceTicks();
   let postgres0: number;
   try {
     postgres0 = postgresTicks();
@@ -51,10 +55,10 @@ export function cpuMeter(servicePid: number): { stop(): CpuShares | null } {
   return {
     stop() {
       const seconds = (performance.now() - started) / 1000;
-      const service1 = processTicks(servicePid);
-      if (!service0 || !service1) return null;
+      const service1 = serviceTicks();
+      if (service0 === undefined || service1 === undefined) return null;
       const percent = (ticks: number) => (ticks / TICKS_PER_SECOND / seconds) * 100;
-      return { servicePercent: percent(service1.ticks - service0.ticks), postgresPercent: percent(postgresTicks() - postgres0) };
+      return { servicePercent: percent(service1 - service0), postgresPercent: percent(postgresTicks() - postgres0) };
     },
   };
 }

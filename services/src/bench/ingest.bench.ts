@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { BallotSheet } from '@suara/contracts';
 import { operatorTokens } from './accounts';
 import { cpuMeter, type CpuShares } from './cpu-meter';
 import { validForm } from './forms';
 import { KeepAliveClient } from './http-client';
+import { startService } from './server-process';
 import { startPostgresService, waitForTallies } from './service-fixture';
 import { lanes, quantile, seededRandom } from './stats';
 
@@ -12,6 +14,8 @@ export interface IngestResult {
   accepted: number;
   seconds: number;
   concurrency: number;
+  /** Service processes taking submissions (the first runs every role, the others the command role). */
+  instances: number;
   /** Non-201 answers by status (should be empty). */
   failures: Record<string, number>;
   firstFailure?: string;
@@ -24,49 +28,118 @@ export interface IngestResult {
   generatorCpuPercent: number;
   /** CPU of the service and of PostgreSQL over the load, when /proc can tell. */
   cpu: CpuShares | null;
+  /** The same requests against a bare Fastify route that does no work (see http-floor.server). */
+  floor: { answeredPerSec: number; generatorCpuPercent: number; serverCpuPercent: number | null };
+}
+
+interface LoadOptions {
+  seconds: number;
+  concurrency: number;
+  warmupSeconds: number;
+}
+
+/** Where the load goes: the generator spreads its connections over `urls` in turn. */
+interface Target {
+  urls: string[];
+  pids: number[];
+}
+
+interface Submission {
+  token: string;
+  json: string;
 }
 
 /**
  * Valid PPWP submissions over HTTP (auth, validation, decider, group-committed append, with the
  * projector running in the same service) from `concurrency` keep-alive connections, each a new
- * TPS. After a warm-up, counts 201s completed within the measured window.
+ * TPS. After a warm-up, counts 201s completed within the measured window. Then the same requests
+ * go to a bare Fastify route: what this machine's HTTP layer answers when nothing else is done.
  */
 export async function measureIngest(
   serverUrl: string,
   labuselDir: string,
-  opts: { seconds: number; concurrency: number; tpsCount: number; warmupSeconds: number },
+  opts: LoadOptions & { tpsCount: number; instances: number },
   log: (m: string) => void,
 ): Promise<IngestResult> {
-  const fx = await startPostgresService(serverUrl, labuselDir, 'ingest', opts.tpsCount);
-  const client = new KeepAliveClient(fx.service.url, opts.concurrency);
+  const fx = await startPostgresService(serverUrl, labuselDir, 'ingest', opts.tpsCount, opts.instances);
+  let requests: Submission[];
+  let service: Omit<IngestResult, 'floor'>;
   try {
-    log(`  ingest: service up in ${(fx.service.bootMs / 1000).toFixed(1)} s with ${opts.tpsCount} TPS; creating operators`);
+    log(`  ingest: ${opts.instances} service instance(s) up, the first in ${(fx.service.bootMs / 1000).toFixed(1)} s, with ${opts.tpsCount} TPS; creating operators`);
     const tokens = await operatorTokens(fx.service.url, fx.admin, [...fx.election.desa.keys()], 16);
     const sheet = (await fx.admin.tpsBallots(fx.election.tps[0].code)).find((s) => s.ballot === 'PPWP') as BallotSheet;
+    // Every request is built before the clock starts: the generator shares the service's two cores.
     const rnd = seededRandom(11);
-    const latencies: number[] = [];
-    const failures: Record<string, number> = {};
-    let firstFailure: string | undefined;
-    let accepted = 0;
-    let acceptedTotal = 0;
-    let next = 0;
-    const windowStart = performance.now() + opts.warmupSeconds * 1000;
-    const windowEnd = windowStart + opts.seconds * 1000;
-    let lastInWindow = windowStart;
-    const cpuBefore = process.cpuUsage();
-    const loadStarted = performance.now();
-    const meter = cpuMeter(fx.service.pid);
-    await lanes(opts.concurrency, async () => {
-      const tps = fx.election.tps[next++];
-      if (!tps || performance.now() >= windowEnd) return false;
-      const body = JSON.stringify({ tpsCode: tps.code, ballot: 'PPWP', clientRequestId: randomUUID(), form: validForm(sheet, rnd) });
+    requests = fx.election.tps.map((tps) => ({
+      token: tokens.get(tps.desaCode)!,
+      json: JSON.stringify({ tpsCode: tps.code, ballot: 'PPWP', clientRequestId: randomUUID(), form: validForm(sheet, rnd) }),
+    }));
+    const instances = [fx.service, ...fx.extra];
+    const load = await drive({ urls: instances.map((s) => s.url), pids: instances.map((s) => s.pid) }, requests, opts);
+    if (load.ranOut) log(`  ingest: ran out of TPS before the window ended; rate is over ${load.seconds.toFixed(1)} s`);
+    log(`  ingest: ${load.answered} accepted in ${load.seconds.toFixed(1)} s; waiting for the projector to count all ${load.answeredTotal}`);
+    const catchUpMs = await waitForTallies(fx.admin, fx.election.kabupatenCode, ['PPWP'], load.answeredTotal);
+    service = {
+      acceptedPerSec: load.answered / load.seconds,
+      accepted: load.answered,
+      seconds: load.seconds,
+      concurrency: opts.concurrency,
+      instances: opts.instances,
+      failures: load.failures,
+      firstFailure: load.firstFailure,
+      p50Ms: quantile(load.latencies, 0.5),
+      p99Ms: quantile(load.latencies, 0.99),
+      catchUpSeconds: catchUpMs / 1000,
+      bootSeconds: fx.service.bootMs / 1000,
+      generatorCpuPercent: load.generatorCpuPercent,
+      cpu: load.cpu,
+    };
+  } finally {
+    await fx.close();
+  }
+  const floor = await measureFloor(requests, opts);
+  log(`  ingest: a bare Fastify route answered ${Math.round(floor.answeredPerSec)} of the same requests per second`);
+  return { ...service, floor };
+}
+
+async function measureFloor(requests: Submission[], opts: LoadOptions): Promise<IngestResult['floor']> {
+  const server = await startService({}, 30_000, resolve(__dirname, 'http-floor.server.js'));
+  try {
+    const load = await drive({ urls: [server.url], pids: [server.pid] }, requests, opts);
+    if (load.answered === 0) throw new Error(`bare Fastify route answered nothing: ${load.firstFailure}`);
+    return { answeredPerSec: load.answered / load.seconds, generatorCpuPercent: load.generatorCpuPercent, serverCpuPercent: load.cpu?.servicePercent ?? null };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Sends `requests` in order from `concurrency` lanes until they run out or the window ends. */
+async function drive(target: Target, requests: Submission[], opts: LoadOptions) {
+  const clients = target.urls.map((url) => new KeepAliveClient(url, Math.ceil(opts.concurrency / target.urls.length)));
+  const latencies: number[] = [];
+  const failures: Record<string, number> = {};
+  let firstFailure: string | undefined;
+  let answered = 0;
+  let answeredTotal = 0;
+  let next = 0;
+  const windowStart = performance.now() + opts.warmupSeconds * 1000;
+  const windowEnd = windowStart + opts.seconds * 1000;
+  let lastInWindow = windowStart;
+  const cpuBefore = process.cpuUsage();
+  const loadStarted = performance.now();
+  const meter = cpuMeter(target.pids);
+  try {
+    await lanes(opts.concurrency, async (lane) => {
+      const client = clients[lane % clients.length];
+      const request = requests[next++];
+      if (!request || performance.now() >= windowEnd) return false;
       const sent = performance.now();
-      const res = await client.post('/api/results', tokens.get(tps.desaCode)!, body);
+      const res = await client.post('/api/results', request.token, request.json);
       const done = performance.now();
       if (res.status === 201) {
-        acceptedTotal++;
+        answeredTotal++;
         if (done >= windowStart && done <= windowEnd) {
-          accepted++;
+          answered++;
           lastInWindow = done;
           latencies.push(done - sent);
         }
@@ -76,29 +149,20 @@ export async function measureIngest(
       }
       return true;
     });
-    const cpuShares = meter.stop();
-    const cpu = process.cpuUsage(cpuBefore);
-    const generatorCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - loadStarted)) * 100;
-    if (next > fx.election.tps.length) log(`  ingest: ran out of TPS before the window ended; rate is over ${((lastInWindow - windowStart) / 1000).toFixed(1)} s`);
-    const seconds = (Math.min(windowEnd, lastInWindow) - windowStart) / 1000;
-    log(`  ingest: ${accepted} accepted in ${seconds.toFixed(1)} s; waiting for the projector to count all ${acceptedTotal}`);
-    const catchUpMs = await waitForTallies(fx.admin, fx.election.kabupatenCode, ['PPWP'], acceptedTotal);
-    return {
-      acceptedPerSec: accepted / seconds,
-      accepted,
-      seconds,
-      concurrency: opts.concurrency,
-      failures,
-      firstFailure,
-      p50Ms: quantile(latencies, 0.5),
-      p99Ms: quantile(latencies, 0.99),
-      catchUpSeconds: catchUpMs / 1000,
-      bootSeconds: fx.service.bootMs / 1000,
-      generatorCpuPercent,
-      cpu: cpuShares,
-    };
   } finally {
-    client.close();
-    await fx.close();
+    for (const c of clients) c.close();
   }
+  const cpu = meter.stop();
+  const used = process.cpuUsage(cpuBefore);
+  return {
+    answered,
+    answeredTotal,
+    seconds: (Math.min(windowEnd, lastInWindow) - windowStart) / 1000,
+    ranOut: next > requests.length,
+    latencies,
+    failures,
+    firstFailure,
+    cpu,
+    generatorCpuPercent: ((used.user + used.system) / 1000 / (performance.now() - loadStarted)) * 100,
+  };
 }

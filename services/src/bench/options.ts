@@ -11,6 +11,8 @@ export interface BenchOptions {
   rawSeconds: number;
   ingestSeconds: number;
   ingestConcurrency: number;
+  /** Service processes taking the ingest load (the first runs every role, the others only commands). */
+  ingestInstances: number;
   ingestWarmupSeconds: number;
   /** Generated TPS for the ingest run: enough that the window does not run out of new streams. */
   ingestTps: number;
@@ -22,7 +24,7 @@ export interface BenchOptions {
   embeddedTps: number | undefined;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N] [--instances N]`;
 
 /** Parses the command line (arguments after `npm run bench --`). */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -41,7 +43,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: not a positive number: ${v}\n${USAGE}`);
     return n;
   };
-  const known = new Set(['--quick', '--only', '--rate', '--dashboards', '--concurrency', '--help']);
+  const known = new Set(['--quick', '--only', '--rate', '--dashboards', '--concurrency', '--instances', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}\n${USAGE}`);
   if (argv.includes('--help')) throw new Error(USAGE);
   const onlyList = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -53,6 +55,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     rawSeconds: quick ? 3 : 5,
     ingestSeconds: quick ? 4 : 10,
     ingestConcurrency: number('--concurrency', 128),
+    ingestInstances: Math.max(1, Math.floor(number('--instances', 1))),
     ingestWarmupSeconds: quick ? 1 : 2,
     ingestTps: quick ? 20_000 : 60_000,
     freshnessSeconds: quick ? 5 : 15,

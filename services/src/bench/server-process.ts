@@ -30,14 +30,15 @@ export async function freePort(): Promise<number> {
  * Runs the service under test in its own process, so the load generator and the dashboards
  * (this process) do not share its event loop: on two cores the service gets one to itself while
  * PostgreSQL and the generator share the other, as operators' phones and officials' browsers are
- * other machines in production.
+ * other machines in production. `entry` is another script to run that way (the bench's bare
+ * Fastify floor).
  */
-export async function startService(env: Record<string, string>, timeoutMs = 180_000): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, timeoutMs = 180_000, entry = MAIN_JS): Promise<ServiceProcess> {
   const port = await freePort();
   const started = performance.now();
   // e.g. SUARA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under load.
   const nodeArgs = (process.env.SUARA_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { ...baseEnv(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

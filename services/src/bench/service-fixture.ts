@@ -8,37 +8,46 @@ import { createBenchDatabase, type BenchDatabase } from './postgres';
 import { startService, type ServiceProcess } from './server-process';
 import { sleep } from './stats';
 
-/** A service process on a fresh PostgreSQL database with a generated election of `tpsCount` TPS. */
+/**
+ * Service processes on a fresh PostgreSQL database with a generated election of `tpsCount` TPS:
+ * `service` runs every role; each of `extra` runs only the command role (more API instances behind
+ * a load balancer, as production scales the write side).
+ */
 export interface ServiceFixture {
   service: ServiceProcess;
+  extra: ServiceProcess[];
   db: BenchDatabase;
   election: GeneratedElection;
   admin: SuaraClient;
   close(): Promise<void>;
 }
 
-export async function startPostgresService(serverUrl: string, labuselDir: string, label: string, tpsCount: number): Promise<ServiceFixture> {
+export async function startPostgresService(serverUrl: string, labuselDir: string, label: string, tpsCount: number, instances = 1): Promise<ServiceFixture> {
   const tmp = mkdtempSync(join(tmpdir(), `suara-bench-${label}-`));
   const election = generateElectionData(labuselDir, join(tmp, 'election'), tpsCount);
   const db = await createBenchDatabase(serverUrl, label);
-  let service: ServiceProcess | undefined;
+  const started: ServiceProcess[] = [];
+  const stopAll = () => Promise.all(started.map((s) => s.stop()));
   try {
-    service = await startService(serviceEnv({ DATABASE_URL: db.url, DATA_DIR: join(tmp, 'data'), ELECTION_DATA: election.dir }));
+    const env = serviceEnv({ DATABASE_URL: db.url, DATA_DIR: join(tmp, 'data'), ELECTION_DATA: election.dir });
+    // One after another: the first migrates and loads the election, the others find it done.
+    for (let i = 0; i < instances; i++) started.push(await startService(i === 0 ? env : { ...env, ROLES: 'command' }));
+    const [service, ...extra] = started;
     const admin = await adminClient(service.url);
-    const running = service;
     return {
-      service: running,
+      service,
+      extra,
       db,
       election,
       admin,
       async close() {
-        await running.stop();
+        await stopAll();
         await db.drop();
         rmSync(tmp, { recursive: true, force: true });
       },
     };
   } catch (err) {
-    await service?.stop();
+    await stopAll();
     await db.drop();
     rmSync(tmp, { recursive: true, force: true });
     throw err;
