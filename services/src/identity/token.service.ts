@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import type { AuthUser } from './auth.decorators';
-import { signToken, TokenError, verifyToken, type SignedToken } from './token';
+import { signToken, TokenError, VerifiedTokens, type SignedToken } from './token';
 import { UserRepository, type UserRecord } from './user.repository';
 
 /**
@@ -29,6 +29,7 @@ export const toAuthUser = (u: Pick<UserRecord, 'id' | 'username' | 'role' | 'sco
 @Injectable()
 export class TokenService {
   private secret?: Promise<string>;
+  private verified?: VerifiedTokens;
 
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
@@ -47,7 +48,9 @@ export class TokenService {
    * act at once; database errors propagate as they are.
    */
   async verify(token: string, now = new Date()): Promise<AuthUser> {
-    const claims = verifyToken(token, await this.getSecret(), now);
+    const secret = await this.getSecret();
+    this.verified ??= new VerifiedTokens(secret);
+    const claims = this.verified.verify(token, now);
     const user = await this.users.findForAuth(claims.sub);
     if (!user || user.disabled || user.tokenVersion !== claims.tv) throw new TokenError('revoked');
     return toAuthUser(user);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signToken, TokenError, verifyToken } from './token';
+import { signToken, TokenError, VerifiedTokens, verifyToken } from './token';
 
 const secret = 'test-secret-of-enough-length-0123456789';
 const t0 = new Date('2024-02-14T07:00:00Z');
@@ -72,5 +72,39 @@ describe('signed tokens', () => {
     const p = Buffer.from(JSON.stringify({ sub: 'u-1', role: 'superuser', tv: 1, iat: 1, exp: 9e9 })).toString('base64url');
     const s = createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url');
     expect(reasonOf(() => verifyToken(`${h}.${p}.${s}`, secret, t0))).toBe('malformed');
+  });
+});
+
+describe('VerifiedTokens (verifyToken remembered per token)', () => {
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+
+  it('returns the same claims again and still refuses the token once it has expired', () => {
+    const tokens = new VerifiedTokens(secret);
+    const { token } = signToken(subject, secret, 60, t0);
+    expect(tokens.verify(token, at(1000))).toEqual(verifyToken(token, secret, at(1000)));
+    expect(tokens.verify(token, at(59_000)).sub).toBe('u-1');
+    expect(tokens.size).toBe(1);
+    expect(reasonOf(() => tokens.verify(token, at(60_000)))).toBe('expired');
+  });
+
+  it('never remembers a rejected token, and a remembered one does not vouch for a tampered copy', () => {
+    const tokens = new VerifiedTokens(secret);
+    const { token } = signToken(subject, secret, 60, t0);
+    tokens.verify(token, at(0));
+    const [h, p, s] = token.split('.');
+    const admin = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    const forged = `${h}.${admin}.${s}`;
+    expect(reasonOf(() => tokens.verify(forged, at(0)))).toBe('bad_signature');
+    expect(reasonOf(() => tokens.verify(forged, at(0)))).toBe('bad_signature');
+    expect(reasonOf(() => tokens.verify(signToken(subject, 'another-secret-0123456789abcdef', 60, t0).token, at(0)))).toBe('bad_signature');
+    expect(tokens.size).toBe(1);
+  });
+
+  it('keeps at most maxEntries tokens and verifies correctly past that', () => {
+    const tokens = new VerifiedTokens(secret, 3);
+    const issued = [1, 2, 3, 4, 5].map((tv) => signToken({ ...subject, tv }, secret, 60, t0).token);
+    for (const token of issued) tokens.verify(token, at(0));
+    expect(tokens.size).toBeLessThanOrEqual(3);
+    expect(issued.map((token) => tokens.verify(token, at(0)).tv)).toEqual([1, 2, 3, 4, 5]);
   });
 });
