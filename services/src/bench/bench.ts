@@ -97,7 +97,9 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
         measure: 'freshness rate (subm/s)',
         value: fmt(r.ratePerSec),
         target: `${fmt(r.targetRate)}`,
-        detail: `${r.submissions} accepted in ${r.seconds.toFixed(1)} s, ${r.failures} failed; ${r.dashboards} dashboards, ${fmt(r.pushesPerDashboard, 0)} pushes each`,
+        detail:
+          `${r.submissions} accepted in ${r.seconds.toFixed(1)} s, ${r.failures} failed; ${r.dashboards} dashboards, ${fmt(r.pushesPerDashboard, 0)} pushes each; ` +
+          `${r.cpu ? `service ${fmt(r.cpu.servicePercent)} %, PostgreSQL ${fmt(r.cpu.postgresPercent)} %, ` : ''}bench process ${fmt(r.bench.cpuPercent)} % (its event loop p99 delay ${fmt(r.bench.loopDelayP99Ms, 1)} ms)`,
       });
       return;
     }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import type { BallotSheet, LiveClientToServerEvents, LiveServerToClientEvents, SubscribeAck, TallyView } from '@suara/contracts';
 import { openPostgres } from '../db/postgres.database';
 import { createSqlEventStore } from '../eventstore';
 import { officialToken, operatorTokens } from './accounts';
+import { cpuMeter, type CpuShares } from './cpu-meter';
 import { validForm } from './forms';
 import { KeepAliveClient } from './http-client';
 import { positionKey } from './position-key';
@@ -28,6 +30,13 @@ export interface FreshnessResult {
   pushesPerDashboard: number;
   failures: number;
   seconds: number;
+  /**
+   * The bench process (generator and the 200 dashboards) over the sending window: its CPU in % of a
+   * core and its event loop's p99 delay, which a push's measured arrival includes.
+   */
+  bench: { cpuPercent: number; loopDelayP99Ms: number };
+  /** CPU of the service and of PostgreSQL over the sending window. */
+  cpu: CpuShares | null;
 }
 
 /** A dashboard's received pushes: arrival time and position key, in arrival order. */
@@ -75,6 +84,10 @@ export async function measureFreshness(
     let inFlight = 0;
     const maxInFlight = opts.maxInFlight ?? 256;
     const sends: Promise<void>[] = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    const meter = cpuMeter([fx.service.pid]);
+    const benchCpu = process.cpuUsage();
     const started = performance.now();
     let i = 0;
     // Open loop for `seconds`: what the service cannot take by then is not sent (the rate shows it).
@@ -105,6 +118,10 @@ export async function measureFreshness(
       await sleep(1);
     }
     await Promise.all(sends);
+    loopDelay.disable();
+    const cpu = meter.stop();
+    const used = process.cpuUsage(benchCpu);
+    const bench = { cpuPercent: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
     const seconds = (Math.max(...acks.values(), stopAt) - started) / 1000;
     if (firstFailure) log(`  freshness: ${failures} submissions failed, first: ${firstFailure}`);
 
@@ -145,6 +162,8 @@ export async function measureFreshness(
       pushesPerDashboard: dashboards.reduce((n, d) => n + d.pushes.length, 0) / Math.max(1, dashboards.length),
       failures,
       seconds,
+      bench,
+      cpu,
     };
   } finally {
     for (const d of dashboards) d.socket.disconnect();

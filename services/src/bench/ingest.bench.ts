@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { ALL_ROLES } from '../config';
 import type { BallotSheet } from '@suara/contracts';
 import { operatorTokens } from './accounts';
 import { cpuMeter, type CpuShares } from './cpu-meter';
@@ -61,7 +62,9 @@ export async function measureIngest(
   opts: LoadOptions & { tpsCount: number; instances: number },
   log: (m: string) => void,
 ): Promise<IngestResult> {
-  const fx = await startPostgresService(serverUrl, labuselDir, 'ingest', opts.tpsCount, opts.instances);
+  // The first process runs every role; each further one only takes commands (another API instance).
+  const roles = [ALL_ROLES.join(','), ...Array<string>(opts.instances - 1).fill('command')];
+  const fx = await startPostgresService(serverUrl, labuselDir, 'ingest', opts.tpsCount, roles);
   let requests: Submission[];
   let service: Omit<IngestResult, 'floor'>;
   try {

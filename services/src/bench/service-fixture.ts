@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuaraClient } from '@suara/contracts';
+import { ALL_ROLES } from '../config';
 import { adminClient, serviceEnv } from './accounts';
 import { generateElectionData, type GeneratedElection } from './election-data';
 import { createBenchDatabase, type BenchDatabase } from './postgres';
@@ -9,9 +10,9 @@ import { startService, type ServiceProcess } from './server-process';
 import { sleep } from './stats';
 
 /**
- * Service processes on a fresh PostgreSQL database with a generated election of `tpsCount` TPS:
- * `service` runs every role; each of `extra` runs only the command role (more API instances behind
- * a load balancer, as production scales the write side).
+ * Service processes on a fresh PostgreSQL database with a generated election of `tpsCount` TPS, one
+ * per entry of `roles` (each a ROLES value, as in docker-compose.yml): `service` is the first, which
+ * must take commands (the setup calls go to it), `extra` the others.
  */
 export interface ServiceFixture {
   service: ServiceProcess;
@@ -22,7 +23,7 @@ export interface ServiceFixture {
   close(): Promise<void>;
 }
 
-export async function startPostgresService(serverUrl: string, labuselDir: string, label: string, tpsCount: number, instances = 1): Promise<ServiceFixture> {
+export async function startPostgresService(serverUrl: string, labuselDir: string, label: string, tpsCount: number, roles = [ALL_ROLES.join(',')]): Promise<ServiceFixture> {
   const tmp = mkdtempSync(join(tmpdir(), `suara-bench-${label}-`));
   const election = generateElectionData(labuselDir, join(tmp, 'election'), tpsCount);
   const db = await createBenchDatabase(serverUrl, label);
@@ -31,7 +32,7 @@ export async function startPostgresService(serverUrl: string, labuselDir: string
   try {
     const env = serviceEnv({ DATABASE_URL: db.url, DATA_DIR: join(tmp, 'data'), ELECTION_DATA: election.dir });
     // One after another: the first migrates and loads the election, the others find it done.
-    for (let i = 0; i < instances; i++) started.push(await startService(i === 0 ? env : { ...env, ROLES: 'command' }));
+    for (const r of roles) started.push(await startService({ ...env, ROLES: r }));
     const [service, ...extra] = started;
     const admin = await adminClient(service.url);
     return {

@@ -2,6 +2,7 @@ import type { SqlExecutor } from '../db/sql';
 import type { AppendResult } from './event-store.port';
 import { planAppends, type AppendPlan, type AppendRequest } from './append-plan';
 import { formatCheckpoint, type SqlPosition } from './checkpoint';
+import { createStreams } from './sql/create-streams';
 import { insertMessages, messageKey } from './sql/insert-messages';
 import { insertStreams } from './sql/insert-streams';
 import { lockStreams } from './sql/lock-streams';
@@ -36,6 +37,25 @@ export async function appendInTransaction(tx: SqlExecutor, requests: AppendReque
   const outcomes = outcomesOf(plan, positions);
   await notifyAppended(tx, lastCheckpoint(outcomes));
   return outcomes;
+}
+
+/**
+ * The common case on election night, a group of first submissions (every append expects
+ * NO_STREAM): planned against no stream heads and written by one statement on its own, one round
+ * trip and one commit instead of a transaction of six statements. `undefined` when that statement
+ * failed (one of the streams exists, or another writer raced it) and wrote nothing: the caller then
+ * runs the group through `appendInTransaction`, which locks, sees the stream and refuses only the
+ * appends it must.
+ */
+export async function appendNewStreams(db: SqlExecutor, requests: AppendRequest[], mayFallBack: (err: unknown) => boolean): Promise<AppendOutcome[] | undefined> {
+  const plan = planAppends(requests, new Map());
+  if (plan.messages.length === 0) return outcomesOf(plan, new Map());
+  try {
+    return outcomesOf(plan, await createStreams(db, plan.newStreams, plan.messages));
+  } catch (err) {
+    if (mayFallBack(err)) return undefined;
+    throw err;
+  }
 }
 
 async function writeStreamRows(tx: SqlExecutor, plan: AppendPlan): Promise<void> {

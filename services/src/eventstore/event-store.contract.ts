@@ -226,6 +226,21 @@ export function runEventStoreContract(name: string, factory: () => Promise<Event
           expect(new Set(results.map((r) => r.checkpoint.split(':')[0])).size).toBe(1);
         });
 
+        it('of appends issued together expecting new streams, only the one whose stream exists is refused', async () => {
+          // Such a group is first written by one statement; the existing stream makes it fail whole,
+          // and the group is then sorted out by the locking transaction.
+          const existing = stream('exists');
+          await store.append(existing, events(2), 'NO_STREAM');
+          const fresh = Array.from({ length: 6 }, () => stream('new'));
+          const settled = await Promise.allSettled([...fresh, existing].map((id) => store.append(id, events(1), 'NO_STREAM')));
+          expect(settled.map((s) => s.status)).toEqual([...fresh.map(() => 'fulfilled'), 'rejected']);
+          expect((settled[6] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+          for (const id of fresh) expect(await store.read(id)).toHaveLength(1);
+          expect(await store.read(existing)).toHaveLength(2);
+          const committed = settled.slice(0, 6).map((s) => (s as PromiseFulfilledResult<AppendResult>).value.checkpoint.split(':')[0]);
+          expect(new Set(committed).size).toBe(1);
+        });
+
         it('a value the database refuses fails only its own append', async () => {
           const good = Array.from({ length: 5 }, () => stream('good'));
           const bad = stream('nul');

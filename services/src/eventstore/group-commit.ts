@@ -1,7 +1,8 @@
 import type { SqlDatabase } from '../db/sql';
 import type { AppendResult } from './event-store.port';
 import type { AppendRequest } from './append-plan';
-import { appendInTransaction, StreamsChangedError, type AppendOutcome } from './append-in-transaction';
+import { appendInTransaction, appendNewStreams, StreamsChangedError, type AppendOutcome } from './append-in-transaction';
+import { UNIQUE_VIOLATION } from './sql/create-streams';
 
 export interface GroupCommitOptions {
   /** Most appends taken into one transaction; default 500. */
@@ -78,6 +79,10 @@ export class GroupCommitter {
   }
 
   private async transactWithRetry(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    if (requests.every((r) => r.expected === 'NO_STREAM')) {
+      const outcomes = await appendNewStreams(this.db, requests, (err) => errorCode(err) === UNIQUE_VIOLATION || isRetryable(err));
+      if (outcomes) return outcomes;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction((tx) => appendInTransaction(tx, requests));
@@ -92,9 +97,11 @@ export class GroupCommitter {
 /** Deadlock, serialization failure, or a stream created by another writer since we locked. */
 function isRetryable(err: unknown): boolean {
   if (err instanceof StreamsChangedError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = errorCode(err);
   return code === '40P01' || code === '40001';
 }
+
+const errorCode = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,12 +2,13 @@ import type { Ballot, CHasilForm, Flag, ResultStatus } from '@suara/contracts';
 import type { StoredResult } from './tally-check';
 import { jsonLines } from '../db/json-lines';
 import type { SqlExecutor } from '../db/sql';
+import { runTogether, type Statement } from '../db/statements';
 import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDelta } from './tally.projection';
 
 /**
  * The projector's SQL: each operation is one statement over a whole batch (json_to_recordset for
  * small columns, jsonLines for forms), so a batch costs the same handful of round trips whether it
- * holds 1 event or 5,000.
+ * holds 1 event or 5,000. The writes of a batch are `Statement`s, sent together (`runTogether`).
  */
 
 /** The projector of region tallies, current results and the audit trail. */
@@ -26,16 +27,24 @@ export async function ensureCheckpoint(ex: SqlExecutor, name: string): Promise<v
   await ex.query(`INSERT INTO projection_checkpoints (name, position) VALUES ($1, '0') ON CONFLICT (name) DO NOTHING`, [name]);
 }
 
-/** Reads and row-locks the checkpoint (inside the batch's transaction). */
-export async function lockCheckpoint(ex: SqlExecutor, name: string): Promise<CheckpointRow> {
+/**
+ * Reads and row-locks the checkpoint (inside the batch's transaction), creating it the first time.
+ * `relaxedCommit`: the transaction also commits without waiting for its WAL flush — for read models,
+ * whose batch lost in a database crash is lost together with its checkpoint and projected again.
+ */
+export async function lockCheckpoint(ex: SqlExecutor, name: string, options: { relaxedCommit?: boolean } = {}): Promise<CheckpointRow> {
+  const relaxed = options.relaxedCommit ? `, set_config('synchronous_commit', 'off', true) AS relaxed` : '';
+  const select = () =>
+    ex.query<CheckpointRow>(
+      `SELECT position, owner, coalesce(lease_until > now(), false) AS leased,
+              greatest(0, coalesce(ceil(extract(epoch FROM lease_until - now()) * 1000), 0))::int AS lease_ms${relaxed}
+         FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
+      [name],
+    );
+  const { rows } = await select();
+  if (rows.length > 0) return rows[0];
   await ensureCheckpoint(ex, name);
-  const { rows } = await ex.query<CheckpointRow>(
-    `SELECT position, owner, coalesce(lease_until > now(), false) AS leased,
-            greatest(0, coalesce(ceil(extract(epoch FROM lease_until - now()) * 1000), 0))::int AS lease_ms
-       FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
-    [name],
-  );
-  return rows[0];
+  return (await select()).rows[0];
 }
 
 export async function readCheckpoint(ex: SqlExecutor, name: string): Promise<string> {
@@ -44,13 +53,17 @@ export async function readCheckpoint(ex: SqlExecutor, name: string): Promise<str
 }
 
 /** Moves the checkpoint and renews `owner`'s lease. */
+export function checkpointWrite(name: string, position: string, owner: string, leaseSeconds: number): Statement {
+  return {
+    sql: `UPDATE projection_checkpoints
+             SET position = $2, owner = $3, lease_until = now() + make_interval(secs => $4), updated_at = now()
+           WHERE name = $1`,
+    params: [name, position, owner, leaseSeconds],
+  };
+}
+
 export async function writeCheckpoint(ex: SqlExecutor, name: string, position: string, owner: string, leaseSeconds: number): Promise<void> {
-  await ex.query(
-    `UPDATE projection_checkpoints
-        SET position = $2, owner = $3, lease_until = now() + make_interval(secs => $4), updated_at = now()
-      WHERE name = $1`,
-    [name, position, owner, leaseSeconds],
-  );
+  await runTogether(ex, [checkpointWrite(name, position, owner, leaseSeconds)]);
 }
 
 export async function releaseLease(ex: SqlExecutor, name: string, owner: string): Promise<void> {
@@ -104,8 +117,8 @@ export async function loadCurrentResults(ex: SqlExecutor, keys: Array<{ election
   return found;
 }
 
-export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResult[]): Promise<void> {
-  if (results.length === 0) return;
+export function currentResultsWrite(results: CurrentResult[]): Statement | undefined {
+  if (results.length === 0) return undefined;
   const rows = results.map((r) => ({
     election_id: r.electionId,
     tps_code: r.tpsCode,
@@ -121,8 +134,8 @@ export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResu
     verified_at: r.verifiedAt,
     position: r.position,
   }));
-  await ex.query(
-    `INSERT INTO result_current AS c (election_id, tps_code, ballot, status, form, flags, flag_count, severity, version,
+  return {
+    sql: `INSERT INTO result_current AS c (election_id, tps_code, ballot, status, form, flags, flag_count, severity, version,
                                       submitted_by, submitted_at, verified_by, verified_at, position, updated_at)
      SELECT election_id, tps_code, ballot, status, nullif(form, '')::json, coalesce(flags, '[]'::json), flag_count, severity,
             version, submitted_by, submitted_at, verified_by, verified_at, position, now()
@@ -138,8 +151,8 @@ export async function upsertCurrentResults(ex: SqlExecutor, results: CurrentResu
        severity = EXCLUDED.severity, version = EXCLUDED.version, submitted_by = EXCLUDED.submitted_by,
        submitted_at = EXCLUDED.submitted_at, verified_by = EXCLUDED.verified_by, verified_at = EXCLUDED.verified_at,
        position = EXCLUDED.position, updated_at = now()`,
-    [JSON.stringify(rows), jsonLines(results.map((r) => (r.form === null ? null : JSON.stringify(r.form))))],
-  );
+    params: [JSON.stringify(rows), jsonLines(results.map((r) => (r.form === null ? null : JSON.stringify(r.form))))],
+  };
 }
 
 interface TallyKeyRow {
@@ -154,12 +167,12 @@ interface TallyKeyRow {
 }
 
 /**
- * Adds the deltas to `region_tallies`: reads the rows they touch, adds in memory and writes the sums
- * back (two statements for the whole batch). Only correct for the single writer holding the
- * projection's checkpoint row lock, which every projector and rebuild takes first.
+ * The new sums of the `region_tallies` rows the deltas touch: reads those rows and adds in memory;
+ * `tallySumsWrite` stores them. Only correct for the single writer holding the projection's
+ * checkpoint row lock, which every projector and rebuild takes first.
  */
-export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[], position: string): Promise<void> {
-  if (deltas.length === 0) return;
+export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[]): Promise<TallySums[]> {
+  if (deltas.length === 0) return [];
   const { rows } = await ex.query<TallyKeyRow>(
     `SELECT t.election_id, t.region_code, t.ballot, t.votes, t.valid, t.invalid, t.tps_reported, t.tps_verified
        FROM json_to_recordset($1::json) AS k(e text, r text, b text)
@@ -167,7 +180,7 @@ export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[], posi
     [JSON.stringify(deltas.map((d) => ({ e: d.electionId, r: d.regionCode, b: d.ballot })))],
   );
   const stored = new Map(rows.map((r) => [`${r.election_id}|${r.region_code}|${r.ballot}`, r]));
-  const sums = deltas.map((d) => {
+  return deltas.map((d) => {
     const old = stored.get(`${d.electionId}|${d.regionCode}|${d.ballot}`);
     const votes: Record<string, number> = { ...(old?.votes ?? {}) };
     for (const option in d.votes) votes[option] = (votes[option] ?? 0) + d.votes[option];
@@ -182,19 +195,35 @@ export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[], posi
       vf: (old?.tps_verified ?? 0) + d.tpsVerified,
     };
   });
-  await ex.query(
-    `INSERT INTO region_tallies (election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
-     SELECT e, r, b, v, va, iv, rp, vf, $2, now()
-       FROM jsonb_to_recordset($1::jsonb) AS d(e text, r text, b text, v jsonb, va bigint, iv bigint, rp int, vf int)
-     ON CONFLICT (election_id, region_code, ballot) DO UPDATE SET
-       votes = EXCLUDED.votes, valid = EXCLUDED.valid, invalid = EXCLUDED.invalid, tps_reported = EXCLUDED.tps_reported,
-       tps_verified = EXCLUDED.tps_verified, position = EXCLUDED.position, updated_at = now()`,
-    [JSON.stringify(sums), position],
-  );
 }
 
-export async function insertAudit(ex: SqlExecutor, audit: AuditRow[]): Promise<void> {
-  if (audit.length === 0) return;
+/** A `region_tallies` row's new numbers, as `tallySumsWrite` sends them. */
+export interface TallySums {
+  e: string;
+  r: string;
+  b: string;
+  v: Record<string, number>;
+  va: number;
+  iv: number;
+  rp: number;
+  vf: number;
+}
+
+export function tallySumsWrite(sums: TallySums[], position: string): Statement | undefined {
+  if (sums.length === 0) return undefined;
+  return {
+    sql: `INSERT INTO region_tallies (election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
+          SELECT e, r, b, v, va, iv, rp, vf, $2, now()
+            FROM jsonb_to_recordset($1::jsonb) AS d(e text, r text, b text, v jsonb, va bigint, iv bigint, rp int, vf int)
+          ON CONFLICT (election_id, region_code, ballot) DO UPDATE SET
+            votes = EXCLUDED.votes, valid = EXCLUDED.valid, invalid = EXCLUDED.invalid, tps_reported = EXCLUDED.tps_reported,
+            tps_verified = EXCLUDED.tps_verified, position = EXCLUDED.position, updated_at = now()`,
+    params: [JSON.stringify(sums), position],
+  };
+}
+
+export function auditWrite(audit: AuditRow[]): Statement | undefined {
+  if (audit.length === 0) return undefined;
   const rows = audit.map((a) => ({
     e: a.electionId,
     t: a.tpsCode,
@@ -207,16 +236,16 @@ export async function insertAudit(ex: SqlExecutor, audit: AuditRow[]): Promise<v
     h: a.hash,
     p: a.position,
   }));
-  await ex.query(
-    `INSERT INTO result_audit (election_id, tps_code, ballot, version, type, at, user_id, role, data, hash, position)
+  return {
+    sql: `INSERT INTO result_audit (election_id, tps_code, ballot, version, type, at, user_id, role, data, hash, position)
      SELECT e, t, b, v, ty, at, u, ro, d::json, h, p
        FROM ROWS FROM (
               json_to_recordset($1::json) AS (e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, h text, p text),
               string_to_table($2, E'\n')
             ) AS a(e, t, b, v, ty, at, u, ro, h, p, d)
      ON CONFLICT DO NOTHING`,
-    [JSON.stringify(rows), jsonLines(audit.map((a) => JSON.stringify(a.data)))],
-  );
+    params: [JSON.stringify(rows), jsonLines(audit.map((a) => JSON.stringify(a.data)))],
+  };
 }
 
 /** Empties every read model of this projection (rebuild). */
@@ -224,9 +253,14 @@ export async function truncateReadModels(ex: SqlExecutor): Promise<void> {
   await ex.exec('TRUNCATE result_current, region_tallies, result_audit');
 }
 
+export function notifyWrite(channel: string, payloads: string[]): Statement | undefined {
+  if (payloads.length === 0) return undefined;
+  return { sql: 'SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', params: [channel, payloads] };
+}
+
 export async function notify(ex: SqlExecutor, channel: string, payloads: string[]): Promise<void> {
-  if (payloads.length === 0) return;
-  await ex.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [channel, payloads]);
+  const statement = notifyWrite(channel, payloads);
+  if (statement) await runTogether(ex, [statement]);
 }
 
 interface StoredTallyRow {

@@ -98,7 +98,7 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
 
   it('exactly once: a crash inside a batch transaction, then a retry and a restart, never counts an event twice', async () => {
     await f.append(submissions(tpsCodes(100)));
-    // The checkpoint write is the batch's last statement: its read-model writes already ran in that transaction.
+    // The batch's writes (read models and checkpoint, one statement) run, then the process dies before COMMIT.
     let crash: 'third batch once' | 'from the third batch on' | 'never' = 'third batch once';
     let batches = 0;
     let crashes = 0;

@@ -62,17 +62,18 @@ export async function projectionFixture(db: SqlDatabase): Promise<ProjectionFixt
 }
 
 /**
- * The same database, but the statement matching `failOn` throws inside its transaction while
- * `armed()` says so: a process dying in the middle of a batch, after some of its writes.
+ * The same database, but while `armed()` says so the statement matching `failOn` runs and then
+ * throws inside its transaction: a process dying in the middle of a batch, after its writes and
+ * before its commit.
  */
 export function crashingDatabase(db: SqlDatabase, failOn: RegExp, armed: () => boolean, onCrash: () => void): SqlDatabase {
   const wrap = (ex: SqlExecutor): SqlExecutor => ({
     query: (sql, params) => {
-      if (failOn.test(sql) && armed()) {
+      if (!(failOn.test(sql) && armed())) return ex.query(sql, params);
+      return ex.query(sql, params).then(() => {
         onCrash();
-        return Promise.reject(new Error('injected crash in the middle of a batch'));
-      }
-      return ex.query(sql, params);
+        throw new Error('injected crash in the middle of a batch');
+      });
     },
     exec: (sql) => ex.exec(sql),
   });
