@@ -62,3 +62,15 @@ export function cpuMeter(servicePids: number[]): { stop(): CpuShares | null } {
     },
   };
 }
+
+/** CPU this process (the load generator, the dashboards) uses from now until `stop()`, in % of one core. */
+export function ownCpuMeter(): { stop(): number } {
+  const before = process.cpuUsage();
+  const started = performance.now();
+  return {
+    stop() {
+      const used = process.cpuUsage(before);
+      return ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
+    },
+  };
+}

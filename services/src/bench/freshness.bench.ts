@@ -5,7 +5,7 @@ import type { BallotSheet, LiveClientToServerEvents, LiveServerToClientEvents, S
 import { openPostgres } from '../db/postgres.database';
 import { createSqlEventStore } from '../eventstore';
 import { officialToken, operatorTokens } from './accounts';
-import { cpuMeter, type CpuShares } from './cpu-meter';
+import { cpuMeter, ownCpuMeter, type CpuShares } from './cpu-meter';
 import { validForm } from './forms';
 import { KeepAliveClient } from './http-client';
 import { positionKey } from './position-key';
@@ -87,7 +87,7 @@ export async function measureFreshness(
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
     const meter = cpuMeter([fx.service.pid]);
-    const benchCpu = process.cpuUsage();
+    const benchCpu = ownCpuMeter();
     const started = performance.now();
     let i = 0;
     // Open loop for `seconds`: what the service cannot take by then is not sent (the rate shows it).
@@ -120,8 +120,7 @@ export async function measureFreshness(
     await Promise.all(sends);
     loopDelay.disable();
     const cpu = meter.stop();
-    const used = process.cpuUsage(benchCpu);
-    const bench = { cpuPercent: ((used.user + used.system) / 1000 / (performance.now() - started)) * 100, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+    const bench = { cpuPercent: benchCpu.stop(), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
     const seconds = (Math.max(...acks.values(), stopAt) - started) / 1000;
     if (firstFailure) log(`  freshness: ${failures} submissions failed, first: ${firstFailure}`);
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ALL_ROLES } from '../config';
 import type { BallotSheet } from '@suara/contracts';
 import { operatorTokens } from './accounts';
-import { cpuMeter, type CpuShares } from './cpu-meter';
+import { cpuMeter, ownCpuMeter, type CpuShares } from './cpu-meter';
 import { validForm } from './forms';
 import { KeepAliveClient } from './http-client';
 import { startService } from './server-process';
@@ -128,8 +128,7 @@ async function drive(target: Target, requests: Submission[], opts: LoadOptions) 
   const windowStart = performance.now() + opts.warmupSeconds * 1000;
   const windowEnd = windowStart + opts.seconds * 1000;
   let lastInWindow = windowStart;
-  const cpuBefore = process.cpuUsage();
-  const loadStarted = performance.now();
+  const generatorCpu = ownCpuMeter();
   const meter = cpuMeter(target.pids);
   try {
     await lanes(opts.concurrency, async (lane) => {
@@ -156,7 +155,6 @@ async function drive(target: Target, requests: Submission[], opts: LoadOptions) 
     for (const c of clients) c.close();
   }
   const cpu = meter.stop();
-  const used = process.cpuUsage(cpuBefore);
   return {
     answered,
     answeredTotal,
@@ -166,6 +164,6 @@ async function drive(target: Target, requests: Submission[], opts: LoadOptions) 
     failures,
     firstFailure,
     cpu,
-    generatorCpuPercent: ((used.user + used.system) / 1000 / (performance.now() - loadStarted)) * 100,
+    generatorCpuPercent: generatorCpu.stop(),
   };
 }

@@ -12,11 +12,13 @@ export interface Statement {
  * round, so a transaction of many small statements is slow even when each one is quick. Each
  * statement's parameters are renumbered after those of the ones before it. The statements see the
  * same snapshot, so none may depend on another's changes; data-modifying ones always run, and
- * a SELECT (e.g. `pg_notify`) runs because the final SELECT reads it.
+ * a SELECT (e.g. `pg_notify`) runs because the final SELECT reads it. `undefined` entries (nothing
+ * to write) are skipped; a single statement is sent as it is.
  */
-export async function runTogether(ex: SqlExecutor, statements: Statement[]): Promise<void> {
-  if (statements.length === 0) return;
-  const { sql, params } = combine(statements);
+export async function runTogether(ex: SqlExecutor, statements: Array<Statement | undefined>): Promise<void> {
+  const present = statements.filter((s) => s !== undefined);
+  if (present.length === 0) return;
+  const { sql, params } = present.length === 1 ? present[0] : combine(present);
   await ex.query(sql, params);
 }
 

@@ -42,20 +42,14 @@ export async function appendInTransaction(tx: SqlExecutor, requests: AppendReque
 /**
  * The common case on election night, a group of first submissions (every append expects
  * NO_STREAM): planned against no stream heads and written by one statement on its own, one round
- * trip and one commit instead of a transaction of six statements. `undefined` when that statement
- * failed (one of the streams exists, or another writer raced it) and wrote nothing: the caller then
- * runs the group through `appendInTransaction`, which locks, sees the stream and refuses only the
- * appends it must.
+ * trip and one commit instead of a transaction of six statements. When a stream exists the
+ * statement fails with a unique violation and writes nothing: the caller then runs the group
+ * through `appendInTransaction`, which locks, sees the stream and refuses only the appends it must.
  */
-export async function appendNewStreams(db: SqlExecutor, requests: AppendRequest[], mayFallBack: (err: unknown) => boolean): Promise<AppendOutcome[] | undefined> {
+export async function appendNewStreams(db: SqlExecutor, requests: AppendRequest[]): Promise<AppendOutcome[]> {
   const plan = planAppends(requests, new Map());
   if (plan.messages.length === 0) return outcomesOf(plan, new Map());
-  try {
-    return outcomesOf(plan, await createStreams(db, plan.newStreams, plan.messages));
-  } catch (err) {
-    if (mayFallBack(err)) return undefined;
-    throw err;
-  }
+  return outcomesOf(plan, await createStreams(db, plan.newStreams, plan.messages));
 }
 
 async function writeStreamRows(tx: SqlExecutor, plan: AppendPlan): Promise<void> {

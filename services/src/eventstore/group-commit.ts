@@ -80,8 +80,12 @@ export class GroupCommitter {
 
   private async transactWithRetry(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     if (requests.every((r) => r.expected === 'NO_STREAM')) {
-      const outcomes = await appendNewStreams(this.db, requests, (err) => errorCode(err) === UNIQUE_VIOLATION || isRetryable(err));
-      if (outcomes) return outcomes;
+      try {
+        return await appendNewStreams(this.db, requests);
+      } catch (err) {
+        // Nothing was written: a stream exists, or a concurrent writer raced the statement.
+        if (errorCode(err) !== UNIQUE_VIOLATION && !isRetryable(err)) throw err;
+      }
     }
     for (let attempt = 1; ; attempt++) {
       try {

@@ -171,7 +171,7 @@ interface TallyKeyRow {
  * `tallySumsWrite` stores them. Only correct for the single writer holding the projection's
  * checkpoint row lock, which every projector and rebuild takes first.
  */
-export async function addTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[]): Promise<TallySums[]> {
+export async function sumTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[]): Promise<TallySums[]> {
   if (deltas.length === 0) return [];
   const { rows } = await ex.query<TallyKeyRow>(
     `SELECT t.election_id, t.region_code, t.ballot, t.votes, t.valid, t.invalid, t.tps_reported, t.tps_verified
@@ -259,8 +259,7 @@ export function notifyWrite(channel: string, payloads: string[]): Statement | un
 }
 
 export async function notify(ex: SqlExecutor, channel: string, payloads: string[]): Promise<void> {
-  const statement = notifyWrite(channel, payloads);
-  if (statement) await runTogether(ex, [statement]);
+  await runTogether(ex, [notifyWrite(channel, payloads)]);
 }
 
 interface StoredTallyRow {

@@ -4,7 +4,6 @@ import type { SqlDatabase } from '../db/sql';
 import type { EventStore, ReadAllBatch, RecordedEvent } from '../eventstore/event-store.port';
 import { runTogether, type Statement } from '../db/statements';
 import {
-  addTallyDeltas,
   auditWrite,
   checkpointWrite,
   currentResultsWrite,
@@ -13,6 +12,7 @@ import {
   notifyWrite,
   readCheckpoint,
   releaseLease,
+  sumTallyDeltas,
   tallySumsWrite,
   TALLIES_PROJECTION,
 } from './projection-store';
@@ -57,7 +57,7 @@ export async function applyBatch(db: SqlDatabase, target: BatchTarget, from: str
     if (events.length > 0) {
       const previous = await loadCurrentResults(tx, streamsProjectedBefore(events));
       const effects = projectBatch(events, previous);
-      const sums = await addTallyDeltas(tx, effects.deltas);
+      const sums = await sumTallyDeltas(tx, effects.deltas);
       writes.push(currentResultsWrite(effects.results), tallySumsWrite(sums, position), auditWrite(effects.audit));
       changed = effects.changed;
     }
@@ -65,7 +65,7 @@ export async function applyBatch(db: SqlDatabase, target: BatchTarget, from: str
     const change = changed.length > 0 ? { position, regions: changed } : undefined;
     if (change) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
     // One statement for every write of the batch: each round trip waits for a busy event loop.
-    await runTogether(tx, writes.filter((w) => w !== undefined));
+    await runTogether(tx, writes);
     return { kind: 'applied', position, change };
   });
 }

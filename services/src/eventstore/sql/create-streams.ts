@@ -1,8 +1,6 @@
-import { jsonLines } from '../../db/json-lines';
 import type { SqlExecutor } from '../../db/sql';
 import type { SqlPosition } from '../checkpoint';
-import type { MessageToInsert } from './insert-messages';
-import { messageKey } from './insert-messages';
+import { INSERTED_POSITION, messageParams, messageSource, positionsOf, type InsertedRow, type MessageToInsert } from './insert-messages';
 import type { NewStreamRow } from './insert-streams';
 import { EVENTS_CHANNEL } from './notify-appended';
 
@@ -18,7 +16,7 @@ export const UNIQUE_VIOLATION = '23505';
  * order — the lock order of `lockStreams`, so concurrent writers wait rather than deadlock.
  */
 export async function createStreams(db: SqlExecutor, streams: NewStreamRow[], messages: MessageToInsert[]): Promise<Map<string, SqlPosition>> {
-  const { rows } = await db.query<{ stream_id: string; stream_pos: string; tx: string; global_pos: string }>(
+  const { rows } = await db.query<InsertedRow>(
     `WITH s AS (
        INSERT INTO streams (stream_id, version, last_hash)
        SELECT stream_id, version, last_hash
@@ -28,27 +26,15 @@ export async function createStreams(db: SqlExecutor, streams: NewStreamRow[], me
      ), m AS (
        INSERT INTO messages (stream_id, stream_position, type, data, metadata)
        SELECT e.stream_id, e.stream_position, e.type, e.data::jsonb, e.metadata::jsonb
-         FROM ROWS FROM (unnest($4::text[]), unnest($5::bigint[]), unnest($6::text[]), string_to_table($7, E'\\n'), string_to_table($8, E'\\n'))
-              WITH ORDINALITY AS e(stream_id, stream_position, type, data, metadata, ord)
+         FROM ${messageSource(4)}
          JOIN s USING (stream_id)
         ORDER BY e.ord
        RETURNING stream_id, stream_position, transaction_id, global_position
      ), notified AS (
        SELECT pg_notify($9, pg_current_xact_id()::text || ':' || max(global_position)::text) FROM m
      )
-     SELECT stream_id, stream_position::text AS stream_pos, transaction_id::text AS tx, global_position::text AS global_pos
-       FROM m CROSS JOIN notified`,
-    [
-      streams.map((s) => s.streamId),
-      streams.map((s) => s.version),
-      streams.map((s) => s.lastHash),
-      messages.map((m) => m.streamId),
-      messages.map((m) => m.streamPosition),
-      messages.map((m) => m.type),
-      jsonLines(messages.map((m) => m.dataJson)),
-      jsonLines(messages.map((m) => m.metadataJson)),
-      EVENTS_CHANNEL,
-    ],
+     SELECT ${INSERTED_POSITION} FROM m CROSS JOIN notified`,
+    [streams.map((s) => s.streamId), streams.map((s) => s.version), streams.map((s) => s.lastHash), ...messageParams(messages), EVENTS_CHANNEL],
   );
-  return new Map(rows.map((r) => [messageKey(r.stream_id, Number(r.stream_pos)), { transactionId: r.tx, globalPosition: r.global_pos }]));
+  return positionsOf(rows);
 }
