@@ -139,17 +139,17 @@ class ElectionDayPlayer {
   }
 
   /** Walks the region tree from the kabupaten down to its TPS. */
-  private async findTps(kabupatenCode: string): Promise<{ code: string; desaCode: string }[]> {
-    const found: { code: string; desaCode: string }[] = [];
+  private async findTps(kabupatenCode: string): Promise<Omit<TpsInfo, 'ballots'>[]> {
+    const found: Omit<TpsInfo, 'ballots'>[] = [];
     let level: string[] = [kabupatenCode];
     while (level.length > 0) {
       const views = await mapLimit(level, this.options.concurrency, (code) => this.must(`GET /api/regions/${code}`, () => this.admin.region(code)));
       level = [];
       for (const view of views as RegionView[]) {
-        for (const child of view.children) {
-          if (child.level === 'tps') found.push({ code: child.code, desaCode: view.code });
-          else level.push(child.code);
-        }
+        const tps = view.children.filter((c) => c.level === 'tps');
+        const place = { kelurahan: view.level === 'kelurahan', desaTps: tps.length };
+        for (const t of tps) found.push({ code: t.code, desaCode: view.code, place });
+        for (const child of view.children) if (child.level !== 'tps') level.push(child.code);
       }
     }
     found.sort((a, b) => (a.code < b.code ? -1 : 1));
@@ -157,7 +157,7 @@ class ElectionDayPlayer {
     return found;
   }
 
-  private async loadBallots(chosen: { code: string; desaCode: string }[]): Promise<TpsInfo[]> {
+  private async loadBallots(chosen: Omit<TpsInfo, 'ballots'>[]): Promise<TpsInfo[]> {
     this.reporter.info(`Playing ${chosen.length} TPS; fetching their ballots…`);
     return mapLimit(chosen, this.options.concurrency, async (t) => ({
       ...t,
