@@ -236,23 +236,18 @@ export interface ShareFit {
 export class QuickCountAccumulator {
   private readonly cells = new Map<string, CellState>();
   private readonly strata: string[];
-  private readonly optionIndex: Map<string, number>;
   private received = 0;
 
   constructor(readonly options: readonly string[], cells: readonly EstimateCell[]) {
     for (const cell of cells) this.cells.set(cell.code, { cell, moments: new Moments(options.length), desa: new Map() });
     this.strata = [...new Set(cells.map((c) => c.stratum))].sort(compareCodes);
-    this.optionIndex = new Map(options.map((o, i) => [o, i]));
   }
 
   add(tps: ReceivedTps): void {
     const state = this.cells.get(tps.cell);
     if (!state) throw new RangeError(`received TPS of unknown cell ${tps.cell}`);
     const y = new Float64Array(this.options.length);
-    for (const [option, votes] of Object.entries(tps.votes)) {
-      const i = this.optionIndex.get(option);
-      if (i !== undefined) y[i] = votes;
-    }
+    for (let i = 0; i < y.length; i++) y[i] = tps.votes[this.options[i]] ?? 0;
     state.moments.addTps(tps.valid, y, tps.auxiliary ?? 0);
     const key = tps.desa ?? `tps#${this.received}`;
     const desa = state.desa.get(key);

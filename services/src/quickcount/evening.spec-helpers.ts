@@ -2,7 +2,7 @@ import type { Ballot } from '@suara/contracts';
 import { apportion } from '../simulator/election-day';
 import { arrivalOffsets, clamp, desaDelayMinutes, generateDpt, normal, turnoutShift, urbanLean } from '../simulator/evening';
 import type { SeededRandom } from './sample';
-import type { TpsPlace } from './tps-place';
+import { urbanity, type TpsPlace } from './tps-place';
 
 /**
  * Simulated evenings on a real TPS structure for the quick count's statistical specs: the simulator's
@@ -29,36 +29,65 @@ export interface Mood {
   base: readonly number[];
 }
 
-interface Lean { effects: number[]; turnout?: number; delay?: number }
-
-export function simulateEvening(tps: readonly TpsPlace[], rng: SeededRandom, seed: string, mood: Mood): EveningTps[] {
-  const k = mood.options.length;
-  const kecamatan = new Map<string, Lean>();
-  const desa = new Map<string, Lean>();
-  const leanOf = (map: Map<string, Lean>, key: string, sd: number) => {
-    let lean = map.get(key);
-    if (!lean) map.set(key, (lean = { effects: Array.from({ length: k }, () => sd * normal(rng)) }));
-    return lean;
-  };
-  const urban = new Map<string, number[]>();
-  return tps.map((t) => {
-    const kec = leanOf(kecamatan, t.kecamatan, 0.25);
-    const own = leanOf(desa, t.desa, 0.45);
-    own.turnout ??= clamp(0.8 + 0.05 * normal(rng), 0.6, 0.95);
-    own.delay ??= desaDelayMinutes(seed, t.desa, t);
-    let lean = urban.get(t.desa);
-    if (!lean) urban.set(t.desa, (lean = mood.options.map((o) => urbanLean(mood.ballot, o, t))));
-    const dpt = generateDpt(rng, t);
-    const voted = Math.round(dpt * clamp(own.turnout + turnoutShift(t) + 0.04 * normal(rng), 0.55, 0.97));
-    const valid = voted - Math.round(voted * (0.01 + 0.02 * rng.float()));
-    const logits = mood.base.map((b, i) => b + kec.effects[i] + own.effects[i] + lean[i] + 0.25 * normal(rng));
-    const counts = apportion(valid, softmax(logits));
-    const arrival = arrivalOffsets(rng, { ...t, voted, desaDelayMinutes: own.delay })[mood.ballot];
-    return { code: t.code, stratum: t.kecamatan, desa: t.desa, valid, votes: Object.fromEntries(mood.options.map((o, i) => [o, counts[i]])), arrival };
-  });
+export interface Evening {
+  /** The full count's share of each option (every TPS). */
+  truth: number[];
+  /** The TPS asked for (the sample), with their C.Hasil numbers and arrival. */
+  tps: Map<string, EveningTps>;
 }
 
-export function trueShares(results: readonly EveningTps[], options: readonly string[]): number[] {
+interface Desa { effects: number[]; urbanity: number; turnout: number; delay: number; lean: number[] }
+
+/**
+ * One evening over every TPS (for the full count), with the numbers and arrival time of the TPS in
+ * `detailed` only: a TPS outside the sample adds its expected votes to the truth, which is all the
+ * spec needs of it, and costs a fifth of one in it.
+ */
+export function simulateEvening(tps: readonly TpsPlace[], rng: SeededRandom, seed: string, mood: Mood, detailed: ReadonlySet<string>): Evening {
+  const k = mood.options.length;
+  const effects = (sd: number) => Array.from({ length: k }, () => sd * normal(rng));
+  const kecamatan = new Map<string, number[]>();
+  const desa = new Map<string, Desa>();
+  const logits = new Array<number>(k);
+  const totals = new Array<number>(k).fill(0);
+  let validTotal = 0;
+  const out = new Map<string, EveningTps>();
+  for (const t of tps) {
+    let kec = kecamatan.get(t.kecamatan);
+    if (!kec) kecamatan.set(t.kecamatan, (kec = effects(0.25)));
+    let own = desa.get(t.desa);
+    if (!own) {
+      const u = urbanity(t);
+      own = {
+        effects: effects(0.45), urbanity: u, turnout: clamp(0.8 + 0.05 * normal(rng), 0.6, 0.95),
+        delay: desaDelayMinutes(seed, t.desa, u), lean: mood.options.map((o) => urbanLean(mood.ballot, o, u)),
+      };
+      desa.set(t.desa, own);
+    }
+    const dpt = generateDpt(rng, own.urbanity);
+    const voted = Math.round(dpt * clamp(own.turnout + turnoutShift(own.urbanity) + 0.04 * normal(rng), 0.55, 0.97));
+    const valid = voted - Math.round(voted * (0.01 + 0.02 * rng.float()));
+    for (let i = 0; i < k; i++) logits[i] = mood.base[i] + kec[i] + own.effects[i] + own.lean[i] + 0.25 * normal(rng);
+    const shares = softmax(logits);
+    validTotal += valid;
+    if (!detailed.has(t.code)) {
+      for (let i = 0; i < k; i++) totals[i] += valid * shares[i];
+      continue;
+    }
+    const counts = apportion(valid, shares);
+    const votes: Record<string, number> = {};
+    for (let i = 0; i < k; i++) {
+      votes[mood.options[i]] = counts[i];
+      totals[i] += counts[i];
+    }
+    const arrival = arrivalOffsets(rng, { urbanity: own.urbanity, voted, desaDelayMinutes: own.delay })[mood.ballot];
+    out.set(t.code, { code: t.code, stratum: t.kecamatan, desa: t.desa, valid, votes, arrival });
+  }
+  return { truth: totals.map((x) => x / validTotal), tps: out };
+}
+
+/** The plain share of each option over some TPS. */
+export function sharesOf(results: readonly EveningTps[], options: readonly string[]): number[] {
   const valid = results.reduce((a, r) => a + r.valid, 0);
   return options.map((o) => results.reduce((a, r) => a + r.votes[o], 0) / valid);
 }

@@ -1,8 +1,8 @@
 import { isPartyBallot, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
-import type { PlaceTraits } from '../quickcount/tps-place';
+import { urbanity, type PlaceTraits } from '../quickcount/tps-place';
 import {
-  arrivalOffsets, clamp, COUNTING_ORDER, desaDelayMinutes, EVENING_SECONDS, generateDpt, normal, turnoutShift, urbanLean,
+  arrivalOffsets, clamp, COUNTING_ORDER, desaDelayMinutes, EVENING_SECONDS, generateDpt, MAX_DPT, normal, turnoutShift, urbanLean,
 } from './evening';
 
 export { arrivalOffsets, COUNTING_ORDER, EVENING_SECONDS, MAX_DPT, MIN_DPT, normal } from './evening';
@@ -83,16 +83,17 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function planTps(tps: TpsInfo, options: ElectionDayOptions): TpsDay {
   const rng = seededRandom(`${options.seed}/tps/${tps.code}`);
   const desa = desaProfile(options.seed, tps.desaCode);
-  const dpt = generateDpt(rng, tps.place);
-  const turnout = clamp(desa.turnout + turnoutShift(tps.place) + 0.04 * normal(rng), 0.55, 0.97);
+  const u = urbanity(tps.place);
+  const dpt = generateDpt(rng, u);
+  const turnout = clamp(desa.turnout + turnoutShift(u) + 0.04 * normal(rng), 0.55, 0.97);
   const voted = Math.round(dpt * turnout);
   const wanted = options.ballots ?? COUNTING_ORDER;
   const sheets = COUNTING_ORDER.filter((b) => wanted.includes(b))
     .map((b) => tps.ballots.find((s) => s.ballot === b))
     .filter((s): s is BallotSheet => s !== undefined);
-  const offsets = arrivalOffsets(rng, { ...tps.place, voted, desaDelayMinutes: desaDelayMinutes(options.seed, tps.desaCode, tps.place) });
+  const offsets = arrivalOffsets(rng, { urbanity: u, voted, desaDelayMinutes: desaDelayMinutes(options.seed, tps.desaCode, u) });
   const submissions = sheets.map((sheet) => {
-    const lean = (key: string) => desa.effect(`${sheet.ballot}/${key}`) + urbanLean(sheet.ballot, key, tps.place);
+    const lean = (key: string) => desa.effect(`${sheet.ballot}/${key}`) + urbanLean(sheet.ballot, key, u);
     const trueForm = generateForm(sheet, { dpt, voted }, rng, lean);
     const planned: PlannedSubmission = { tpsCode: tps.code, desaCode: tps.desaCode, ballot: sheet.ballot, offsetSeconds: offsets[sheet.ballot], trueForm, form: trueForm };
     if (rng.float() < options.mistakeShare) {

@@ -1,6 +1,5 @@
 import type { Ballot } from '@suara/contracts';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
-import { urbanity, type PlaceTraits } from '../quickcount/tps-place';
 
 /**
  * A real evening, not a random one: how a TPS's place (kelurahan or desa, how many TPS its desa has —
@@ -18,15 +17,17 @@ export const MIN_DPT = 150;
 /** Pemilu 2024: at most 300 voters per TPS. */
 export const MAX_DPT = 300;
 
-/** Generated, not real (the real DPT per TPS is not public): towns fill their TPS, villages less. */
-export function generateDpt(rng: SeededRandom, place: PlaceTraits): number {
-  const u = urbanity(place);
+/**
+ * Generated, not real (the real DPT per TPS is not public): towns fill their TPS, villages less.
+ * `u` is the place's `urbanity` (0 = remote village … 1 = town), as in every function here.
+ */
+export function generateDpt(rng: SeededRandom, u: number): number {
   return Math.round(clamp(190 + 80 * u + 30 * normal(rng), MIN_DPT, MAX_DPT));
 }
 
 /** Town turnout is a little lower than the village's. */
-export function turnoutShift(place: PlaceTraits): number {
-  return -0.04 * (urbanity(place) - 0.5);
+export function turnoutShift(u: number): number {
+  return -0.04 * (u - 0.5);
 }
 
 /** Town vs village lean of PPWP (logit difference between a town and a remote village). */
@@ -37,8 +38,8 @@ const PPWP_URBAN_LEAN: Record<string, number> = { '01': 0.9, '02': -0.35, '03': 
  * is from the middle. Paslon have the lean above; every other option (parties, DPD candidates) a
  * seeded one of the same size.
  */
-export function urbanLean(ballot: Ballot, key: string, place: PlaceTraits): number {
-  return urbanLeanOf(ballot, key) * (urbanity(place) - 0.5);
+export function urbanLean(ballot: Ballot, key: string, u: number): number {
+  return urbanLeanOf(ballot, key) * (u - 0.5);
 }
 
 const leans = new Map<string, number>();
@@ -54,9 +55,9 @@ function urbanLeanOf(ballot: Ballot, key: string): number {
  * A desa's own delay in minutes, shared by all its TPS: the road to the PPK, the one spot with signal.
  * Remote villages have more of it; it does not depend on how the desa votes.
  */
-export function desaDelayMinutes(seed: string, desaCode: string, place: PlaceTraits): number {
+export function desaDelayMinutes(seed: string, desaCode: string, u: number): number {
   const rng = seededRandom(`${seed}/desa-delay/${desaCode}`);
-  return 35 * (1 - urbanity(place)) * Math.exp(0.6 * normal(rng));
+  return 35 * (1 - u) * Math.exp(0.6 * normal(rng));
 }
 
 /** Order in which a KPPS counts the five ballots (PKPU 25/2023). */
@@ -66,7 +67,9 @@ const COUNT_MINUTES: Record<Ballot, number> = { PPWP: 35, DPR: 40, DPD: 30, DPRD
 /** The evening the simulator plays: 13:00–19:00. Every arrival falls inside it. */
 export const EVENING_SECONDS = 6 * 3600;
 
-export interface ArrivalTraits extends PlaceTraits {
+export interface ArrivalTraits {
+  /** The place's `urbanity`. */
+  urbanity: number;
   /** Voters at the TPS: more ballots take longer to count. */
   voted: number;
   /** The desa's shared delay (`desaDelayMinutes`). */
@@ -82,7 +85,7 @@ export interface ArrivalTraits extends PlaceTraits {
  * first; a TPS that would finish after 19:00 is redrawn, so the whole evening fits the window.
  */
 export function arrivalOffsets(rng: SeededRandom, tps: ArrivalTraits): Record<Ballot, number> {
-  const remote = 1 - urbanity(tps);
+  const remote = 1 - tps.urbanity;
   const size = Math.pow(Math.max(50, tps.voted) / 200, 0.8);
   for (let attempt = 0; ; attempt++) {
     const speed = Math.exp(0.3 * normal(rng));
@@ -101,9 +104,24 @@ export function arrivalOffsets(rng: SeededRandom, tps: ArrivalTraits): Record<Ba
   }
 }
 
+let spareOf: SeededRandom | undefined;
+let spare = 0;
+
+/**
+ * A standard normal draw (Box–Muller). Each pair of uniforms gives two normals; the second is kept
+ * for the next call on the same generator (a call on another generator drops it), so a sequence of
+ * calls stays a pure function of the seeds.
+ */
 export function normal(rng: SeededRandom): number {
-  const u = 1 - rng.float();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float());
+  if (spareOf === rng) {
+    spareOf = undefined;
+    return spare;
+  }
+  const radius = Math.sqrt(-2 * Math.log(1 - rng.float()));
+  const angle = 2 * Math.PI * rng.float();
+  spareOf = rng;
+  spare = radius * Math.sin(angle);
+  return radius * Math.cos(angle);
 }
 
 export function clamp(x: number, lo: number, hi: number): number {
