@@ -28,11 +28,6 @@ export interface CallMoment {
   lower: number;
 }
 
-export interface CallState extends CallMoment {
-  /** Whether the rule still holds on everything in now (it may not, rarely, after a call). */
-  holdsNow: boolean;
-}
-
 export interface Arrival extends ReceivedTps {
   /** Arrival time (any unit, e.g. epoch milliseconds); arrivals are replayed in this order. */
   at: number;
@@ -55,22 +50,19 @@ export function callsNow(fit: ShareFit): { kind: CallKind; option: string; lower
 }
 
 /**
- * Replays the arrivals in time order (TPS arriving at the same time together) and returns the first
- * moment of each call, with whether it still holds on all arrivals.
+ * Replays the arrivals in time order (TPS arriving at the same moment together) and returns the first
+ * moment of each call; it stops once both calls are made.
  */
-export function replayCalls(options: readonly string[], cells: readonly EstimateCell[], arrivals: readonly Arrival[]): CallState[] {
+export function firstCalls(options: readonly string[], cells: readonly EstimateCell[], arrivals: readonly Arrival[]): CallMoment[] {
   const acc = new QuickCountAccumulator(options, cells);
   const drawn = cells.reduce((a, c) => a + c.sampleSize, 0);
   const sorted = [...arrivals].sort((a, b) => a.at - b.at);
   const first = new Map<CallKind, CallMoment>();
-  let last: ReturnType<typeof callsNow> = [];
-  for (let i = 0; i < sorted.length; i++) {
+  for (let i = 0; i < sorted.length && first.size < 2; i++) {
     acc.add(sorted[i]);
     if (i + 1 < sorted.length && sorted[i + 1].at === sorted[i].at) continue;
     if (acc.count < MIN_RECEIVED_SHARE * drawn) continue;
-    const now = callsNow(acc.fit());
-    for (const c of now) if (!first.has(c.kind)) first.set(c.kind, { ...c, at: sorted[i].at, received: acc.count });
-    last = now;
+    for (const c of callsNow(acc.fit())) if (!first.has(c.kind)) first.set(c.kind, { ...c, at: sorted[i].at, received: acc.count });
   }
-  return [...first.values()].map((c) => ({ ...c, holdsNow: last.some((n) => n.kind === c.kind && n.option === c.option) }));
+  return [...first.values()];
 }

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normal } from '../simulator/evening';
-import { estimateShares, type ReceivedTps } from './estimator';
-import { sharesOf, simulateEvening, type EveningTps } from './evening.spec-helpers';
+import { QuickCountAccumulator, type ReceivedTps } from './estimator';
+import { ppwpMood, sharesOf, simulateEvening, type EveningTps } from './evening.spec-helpers';
 import { loadLabusel } from './labusel.spec-helpers';
 import { postStrata, sampleCells } from './post-strata';
 import { drawStratifiedSample, seededRandom, type SeededRandom } from './sample';
@@ -26,11 +25,6 @@ const DRAWS_PER_EVENING = 3;
 const SAMPLE_SIZE = 200;
 const POINTS = [0.2, 0.4, 0.6, 1] as const;
 
-/** The evening's national mood: Prabowo–Gibran ahead as in 2024, by more or less. */
-export function ppwpMood(rng: SeededRandom): number[] {
-  return [Math.log(0.3), Math.log(0.58), Math.log(0.12)].map((b) => b + 0.3 * normal(rng));
-}
-
 interface Run { point: number; truth: number[]; raw: number[]; share: number[]; lower: number[]; upper: number[]; moe: number[]; preliminary: boolean }
 
 describe('quick count estimator on a real evening (Labusel, town TPS first)', () => {
@@ -52,14 +46,22 @@ describe('quick count estimator on a real evening (Labusel, town TPS first)', ()
         const sample = drawn.tpsCodes.map((c) => evening.tps.get(c)!);
         const cells = sampleCells(strata, sample.map((t) => ({ code: t.code, desa: t.desa, auxiliary: urbanityOf.get(t.code) })));
         const inOrder = [...sample].sort((a, b) => a.arrival - b.arrival);
-        const run = (point: number, arrived: EveningTps[]): Run => {
-          const est = estimateShares({ options: PASLON, cells, received: arrived.map(received) });
+        const run = (point: number, arrived: EveningTps[], acc = new QuickCountAccumulator(PASLON, cells)): Run => {
+          for (const t of arrived) acc.add(received(t));
+          const est = acc.estimation(0.95);
           return {
-            point, truth, preliminary: est.preliminary, raw: sharesOf(arrived, PASLON),
+            point, truth, preliminary: est.preliminary, raw: sharesOf(inOrder.slice(0, acc.count), PASLON),
             share: est.estimates.map((x) => x.share), lower: est.estimates.map((x) => x.lower), upper: est.estimates.map((x) => x.upper), moe: est.estimates.map((x) => x.moe),
           };
         };
-        for (const point of POINTS) runs.push(run(point, inOrder.slice(0, Math.round(point * inOrder.length))));
+        // one accumulator per draw, fed in arrival order and read at each point
+        const acc = new QuickCountAccumulator(PASLON, cells);
+        let fed = 0;
+        for (const point of POINTS) {
+          const upTo = Math.round(point * inOrder.length);
+          runs.push(run(point, inOrder.slice(fed, upTo), acc));
+          fed = upTo;
+        }
         if (d === 0) six.push(run(0, shuffled(sample, rng).slice(0, 6)));
       });
     }

@@ -34,8 +34,8 @@ import { compareCodes } from './sample';
  * strata too). Classes are bands, so the TPS in can still be more town-like than the drawn ones within
  * a band: the possible shift (`placeDrift`) widens the interval until the sample is complete.
  *
- * TPS-level sums are kept per cell and desa totals per desa, so a TPS is added in O(k²) and an estimate
- * costs O(desa · k²): the evening can be replayed arrival by arrival (`call.ts`).
+ * Everything is kept as additive sums per cell (TPS-level and desa-level), so a TPS is added in O(k²)
+ * and an estimate costs O(cells · k²): the evening can be replayed arrival by arrival (`call.ts`).
  */
 
 /** A post-stratum: the TPS of one stratum (kecamatan) that share a place class. */
@@ -122,7 +122,11 @@ export function stratumCells(strata: readonly { code: string; population: number
   return strata.map((s) => ({ code: s.code, stratum: s.code, rank: 0, population: s.population, sampleSize: s.sampleSize }));
 }
 
-/** Additive TPS-level sums of a set of received TPS for k options; sums of disjoint sets add up. */
+/**
+ * Additive sums over a set of received TPS for k options — TPS-level (x = valid, y = votes, u = the
+ * covariate) and desa-level (m_j TPS in, n_j drawn, X_j, Y_j of desa j) — so that sets of disjoint
+ * desa add up, which is how cells are collapsed, and a TPS is added in O(k²).
+ */
 class Moments {
   r = 0;
   x = 0;
@@ -130,19 +134,33 @@ class Moments {
   u = 0;
   uu = 0;
   ux = 0;
+  /** Desa in (a), Σ m_j², Σ m_j n_j, Σ n_j² over the sample's desa, Σ X_j²/m_j. */
+  a = 0;
+  mm = 0;
+  mn = 0;
+  nn = 0;
+  xxByDesa = 0;
+  /** Drawn TPS and Σ of the covariate over them (the cell's sample). */
+  n = 0;
+  sampleU = 0;
   readonly y: Float64Array;
   readonly xy: Float64Array;
   readonly yy: Float64Array;
   readonly uy: Float64Array;
+  /** Σ_j X_j·Y_j/m_j and Σ_j Y_j·Y_jᵀ/m_j. */
+  readonly xyByDesa: Float64Array;
+  readonly yyByDesa: Float64Array;
 
   constructor(readonly k: number) {
     this.y = new Float64Array(k);
     this.xy = new Float64Array(k);
     this.yy = new Float64Array(k * k);
     this.uy = new Float64Array(k);
+    this.xyByDesa = new Float64Array(k);
+    this.yyByDesa = new Float64Array(k * k);
   }
 
-  addTps(x: number, y: ArrayLike<number>, u = 0): void {
+  addTps(x: number, y: ArrayLike<number>, u: number): void {
     const k = this.k;
     this.r += 1;
     this.x += x;
@@ -150,58 +168,78 @@ class Moments {
     this.u += u;
     this.uu += u * u;
     this.ux += u * x;
-    for (let i = 0; i < k; i++) this.uy[i] += u * y[i];
     for (let i = 0; i < k; i++) {
       this.y[i] += y[i];
       this.xy[i] += x * y[i];
+      this.uy[i] += u * y[i];
       for (let j = 0; j < k; j++) this.yy[i * k + j] += y[i] * y[j];
     }
   }
 
+  /**
+   * Moves desa j from (m, X, Y) to (m + 1, X + x, Y + y). `drawn` is its n_j from the sample's list;
+   * without one, the desa counts as drawn exactly as far as it has come in (n_j = m_j) — and where the
+   * cell has no list at all, that TPS was counted as a desa of its own in Σn_j² until now.
+   */
+  growDesa(before: DesaTotals, x: number, y: ArrayLike<number>, drawn: number | undefined, listed: boolean): void {
+    const k = this.k;
+    const m = before.m;
+    if (m === 0) this.a += 1;
+    this.mm += 2 * m + 1;
+    if (drawn !== undefined) {
+      this.mn += drawn;
+    } else {
+      this.mn += 2 * m + 1;
+      this.nn += listed ? 2 * m + 1 : 2 * m;
+    }
+    const X = before.x + x;
+    this.xxByDesa += X * X / (m + 1) - (m > 0 ? (before.x * before.x) / m : 0);
+    for (let i = 0; i < k; i++) {
+      const Yi = before.y[i] + y[i];
+      this.xyByDesa[i] += (X * Yi) / (m + 1) - (m > 0 ? (before.x * before.y[i]) / m : 0);
+      for (let j = 0; j < k; j++) {
+        this.yyByDesa[i * k + j] += (Yi * (before.y[j] + y[j])) / (m + 1) - (m > 0 ? (before.y[i] * before.y[j]) / m : 0);
+      }
+    }
+  }
+
   addAll(other: Moments): void {
-    this.r += other.r;
-    this.x += other.x;
-    this.xx += other.xx;
-    this.u += other.u;
-    this.uu += other.uu;
-    this.ux += other.ux;
-    for (const key of ['y', 'xy', 'yy', 'uy'] as const) {
+    for (const key of ['r', 'x', 'xx', 'u', 'uu', 'ux', 'a', 'mm', 'mn', 'nn', 'xxByDesa', 'n', 'sampleU'] as const) this[key] += other[key];
+    for (const key of ['y', 'xy', 'yy', 'uy', 'xyByDesa', 'yyByDesa'] as const) {
       const a = this[key];
       const b = other[key];
       for (let i = 0; i < a.length; i++) a[i] += b[i];
     }
   }
-
-  /** Σ_i d_i d_iᵀ and the mean residual d̄ for d_k = y_k − p_k·x. */
-  residuals(p: ArrayLike<number>): { cross: Float64Array; mean: Float64Array } {
-    const k = this.k;
-    const cross = new Float64Array(k * k);
-    const mean = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
-      mean[i] = (this.y[i] - p[i] * this.x) / this.r;
-      for (let j = 0; j < k; j++) cross[i * k + j] = this.yy[i * k + j] - p[j] * this.xy[i] - p[i] * this.xy[j] + p[i] * p[j] * this.xx;
-    }
-    return { cross, mean };
-  }
 }
 
 interface DesaTotals { m: number; x: number; y: Float64Array }
 
-interface CellState { cell: EstimateCell; moments: Moments; desa: Map<string, DesaTotals> }
+interface CellState {
+  cell: EstimateCell;
+  /** Index of the cell's stratum in code order (neighbouring strata are collapsed first). */
+  position: number;
+  moments: Moments;
+  desa: Map<string, DesaTotals>;
+}
 
 /** A group of cells estimated together (one cell, or cells collapsed because some were thin). */
-interface Group { cells: CellState[]; population: number; sampleSize: number; moments: Moments }
+interface Group {
+  cells: CellState[];
+  population: number;
+  /** The cell's own sums while the group is that one cell; a copy once cells are merged into it. */
+  moments: Moments;
+  merged: boolean;
+}
 
 /**
- * One group's share of the variance at the shares p̂: s² of the residuals (matrix over the options) and
- * the factors (already divided by X̂²) of the design, desa and within-desa parts, plus the one-way
- * ANOVA sums of squares that share the intra-desa correlation between the two last parts.
+ * One group's share of the variance at the shares p̂: its sums (from which the residuals' quadratic
+ * forms are taken for each combination λ, see `residualSquares`) and the factors (already divided by
+ * X̂²) of the design, desa and within-desa parts.
  */
 interface VarianceTerm {
-  s2: Float64Array;
-  /** Σ_j D_j D_jᵀ/m_j − r·d̄d̄ᵀ (between desa) and Σ_i d_i d_iᵀ − Σ_j D_j D_jᵀ/m_j (within). */
-  ssBetween: Float64Array;
-  ssWithin: Float64Array;
+  moments: Moments;
+  shares: readonly number[];
   /** r − Σ_j m_j²/r: (a − 1)·m₀ of the ANOVA; the same over the drawn sample, n − Σ_j n_j²/n. */
   m0Total: number;
   sampleM0Total: number;
@@ -236,11 +274,23 @@ export interface ShareFit {
 export class QuickCountAccumulator {
   private readonly cells = new Map<string, CellState>();
   private readonly strata: string[];
+  private readonly ordered: CellState[];
+  private readonly withAuxiliary: boolean;
   private received = 0;
 
   constructor(readonly options: readonly string[], cells: readonly EstimateCell[]) {
-    for (const cell of cells) this.cells.set(cell.code, { cell, moments: new Moments(options.length), desa: new Map() });
+    for (const cell of cells) {
+      const moments = new Moments(options.length);
+      moments.n = cell.sampleSize;
+      moments.sampleU = cell.sampleAuxiliary ?? 0;
+      // without the sample's desa, every drawn TPS not yet in is its own desa
+      moments.nn = cell.sampleByDesa ? [...cell.sampleByDesa.values()].reduce((a, d) => a + d * d, 0) : cell.sampleSize;
+      this.cells.set(cell.code, { cell, position: 0, moments, desa: new Map() });
+    }
     this.strata = [...new Set(cells.map((c) => c.stratum))].sort(compareCodes);
+    for (const c of this.cells.values()) c.position = this.strata.indexOf(c.cell.stratum);
+    this.ordered = [...this.cells.values()].sort((a, b) => a.cell.rank - b.cell.rank || compareCodes(a.cell.stratum, b.cell.stratum));
+    this.withAuxiliary = cells.length > 0 && cells.every((c) => c.sampleAuxiliary !== undefined);
   }
 
   add(tps: ReceivedTps): void {
@@ -250,14 +300,12 @@ export class QuickCountAccumulator {
     for (let i = 0; i < y.length; i++) y[i] = tps.votes[this.options[i]] ?? 0;
     state.moments.addTps(tps.valid, y, tps.auxiliary ?? 0);
     const key = tps.desa ?? `tps#${this.received}`;
-    const desa = state.desa.get(key);
-    if (desa) {
-      desa.m += 1;
-      desa.x += tps.valid;
-      for (let i = 0; i < y.length; i++) desa.y[i] += y[i];
-    } else {
-      state.desa.set(key, { m: 1, x: tps.valid, y });
-    }
+    let desa = state.desa.get(key);
+    if (!desa) state.desa.set(key, (desa = { m: 0, x: 0, y: new Float64Array(y.length) }));
+    state.moments.growDesa(desa, tps.valid, y, state.cell.sampleByDesa?.get(key), state.cell.sampleByDesa !== undefined);
+    desa.m += 1;
+    desa.x += tps.valid;
+    for (let i = 0; i < y.length; i++) desa.y[i] += y[i];
     this.received += 1;
   }
 
@@ -269,17 +317,19 @@ export class QuickCountAccumulator {
   fit(): ShareFit {
     const { groups, strataCollapsed, classesCollapsed } = this.groups();
     const k = this.options.length;
-    const strata = this.strata.map((code) => {
-      const own = [...this.cells.values()].filter((c) => c.cell.stratum === code);
-      const total = (f: (c: CellState) => number) => sum(own.map(f));
-      return { code, population: total((c) => c.cell.population), sampleSize: total((c) => c.cell.sampleSize), received: total((c) => c.moments.r) };
-    });
+    const strata = this.strata.map((code) => ({ code, population: 0, sampleSize: 0, received: 0 }));
+    for (const c of this.cells.values()) {
+      const s = strata[c.position];
+      s.population += c.cell.population;
+      s.sampleSize += c.cell.sampleSize;
+      s.received += c.moments.r;
+    }
     const base = { options: this.options, received: this.received, drawn: sum(strata.map((s) => s.sampleSize)), strataCollapsed, classesCollapsed, strata };
     const xHat = groups.reduce((a, g) => a + weight(g) * g.moments.x, 0);
     if (!(xHat > 0)) return { ...base, terms: [], drift: [], maxDf: 0 };
     const shares = Array.from({ length: k }, (_, i) => groups.reduce((a, g) => a + weight(g) * g.moments.y[i], 0) / xHat);
     const terms = groups.map((g) => varianceTerm(g, shares, xHat));
-    return { ...base, shares, terms, drift: placeDrift(groups, shares), maxDf: Math.max(0, this.received - groups.length) };
+    return { ...base, shares, terms, drift: placeDrift(groups, shares, this.withAuxiliary), maxDf: Math.max(0, this.received - groups.length) };
   }
 
   estimation(confidence: number): ShareEstimation {
@@ -300,17 +350,11 @@ export class QuickCountAccumulator {
    * neighbouring class (then the arrival correction is incomplete: `classesCollapsed`).
    */
   private groups(): { groups: Group[]; strataCollapsed: boolean; classesCollapsed: boolean } {
-    const k = this.options.length;
-    const stratumIndex = new Map(this.strata.map((s, i) => [s, i]));
-    const ordered = [...this.cells.values()].sort((a, b) => a.cell.rank - b.cell.rank || compareCodes(a.cell.stratum, b.cell.stratum));
-    const groups = ordered.map((c) => singleGroup(c, k));
+    const groups: Group[] = this.ordered.map((c) => ({ cells: [c], population: c.cell.population, moments: c.moments, merged: false }));
     const distance = (a: Group, b: Group) => {
       let best = Infinity;
       for (const x of a.cells) {
-        for (const y of b.cells) {
-          const d = Math.abs(x.cell.rank - y.cell.rank) * 1e6 + Math.abs(stratumIndex.get(x.cell.stratum)! - stratumIndex.get(y.cell.stratum)!);
-          if (d < best) best = d;
-        }
+        for (const y of b.cells) best = Math.min(best, Math.abs(x.cell.rank - y.cell.rank) * 1e6 + Math.abs(x.position - y.position));
       }
       return best;
     };
@@ -327,40 +371,36 @@ export class QuickCountAccumulator {
       mergeInto(groups[nearest], groups[thin]);
       groups.splice(thin, 1);
     }
-    const spans = (g: Group, key: (c: CellState) => string | number) => new Set(g.cells.map(key)).size > 1;
+    const spans = (g: Group, key: (c: CellState) => string | number) => g.cells.some((c) => key(c) !== key(g.cells[0]));
     return {
       groups,
       strataCollapsed: groups.some((g) => spans(g, (c) => c.cell.stratum)),
       // a class merged with another while its sample is incomplete: arrivals, not the draw, left it thin
-      classesCollapsed: groups.some((g) => spans(g, (c) => c.cell.rank) && g.moments.r < g.sampleSize),
+      classesCollapsed: groups.some((g) => spans(g, (c) => c.cell.rank) && g.moments.r < g.moments.n),
     };
   }
 }
 
-function singleGroup(c: CellState, k: number): Group {
-  const g = emptyGroup(k);
-  g.cells.push(c);
-  g.population = c.cell.population;
-  g.sampleSize = c.cell.sampleSize;
-  g.moments.addAll(c.moments);
-  return g;
-}
-
-function emptyGroup(k: number): Group {
-  return { cells: [], population: 0, sampleSize: 0, moments: new Moments(k) };
-}
-
 function mergeInto(target: Group, g: Group): void {
+  if (!target.merged) {
+    const copy = new Moments(target.moments.k);
+    copy.addAll(target.moments);
+    target.moments = copy;
+    target.merged = true;
+  }
   target.cells.push(...g.cells);
   target.population += g.population;
-  target.sampleSize += g.sampleSize;
   target.moments.addAll(g.moments);
 }
 
 /** A group can carry its own variance: two TPS in, and two desa unless the group's whole sample is in. */
 function ready(g: Group): boolean {
   const m = g.moments;
-  return m.r >= MIN_TPS && (desaIn(g) >= MIN_DESA || m.r >= g.sampleSize);
+  return m.r >= MIN_TPS && (m.a >= MIN_DESA || m.r >= m.n);
+}
+
+function weight(g: Group): number {
+  return g.moments.r > 0 ? g.population / g.moments.r : 0;
 }
 
 /**
@@ -372,10 +412,10 @@ function ready(g: Group): boolean {
  * as a correction — with few TPS in the slope is too noisy to trust — but widens the interval (see
  * `linearInterval`). It vanishes when the whole sample is in, and is zero without a covariate.
  */
-function placeDrift(groups: readonly Group[], shares: readonly number[]): number[] {
+function placeDrift(groups: readonly Group[], shares: readonly number[], withAuxiliary: boolean): number[] {
   const k = shares.length;
   const none = shares.map(() => 0);
-  if (!groups.every((g) => g.cells.every((c) => c.cell.sampleAuxiliary !== undefined))) return none;
+  if (!withAuxiliary) return none;
   let suu = 0;
   let sux = 0;
   const suy = new Float64Array(k);
@@ -393,79 +433,62 @@ function placeDrift(groups: readonly Group[], shares: readonly number[]): number
   for (const g of groups) {
     const m = g.moments;
     if (m.r === 0) continue;
-    const shift = sum(g.cells.map((c) => c.cell.sampleAuxiliary!)) / g.sampleSize - m.u / m.r;
+    const shift = m.sampleU / m.n - m.u / m.r;
     x += g.population * (m.x / m.r + (sux / suu) * shift);
     for (let i = 0; i < k; i++) y[i] += g.population * (m.y[i] / m.r + (suy[i] / suu) * shift);
   }
   return x > 0 ? shares.map((p, i) => y[i] / x - p) : none;
 }
 
-function weight(g: Group): number {
-  return g.moments.r > 0 ? g.population / g.moments.r : 0;
-}
-
-function desaIn(g: Group): number {
-  return sum(g.cells.map((c) => c.desa.size));
-}
-
 /** The group's variance term at the shares p. */
 function varianceTerm(g: Group, p: readonly number[], xHat: number): VarianceTerm {
-  const k = p.length;
   const m = g.moments;
   const r = m.r;
-  const n = Math.max(g.sampleSize, r);
+  const n = Math.max(m.n, r);
   const N = g.population;
   const scale = (N * N) / (xHat * xHat);
-  const term: VarianceTerm = {
-    s2: new Float64Array(k * k), ssBetween: new Float64Array(k * k), ssWithin: new Float64Array(k * k),
-    m0Total: 0, sampleM0Total: n - 1, design: 0, desa: 0, within: 0, r, a: 0, n,
+  return {
+    moments: m, shares: p, r, a: m.a, n,
+    m0Total: r > 0 ? r - m.mm / r : 0,
+    sampleM0Total: n > 0 ? n - m.nn / n : 0,
+    design: scale * Math.max(0, 1 / n - 1 / N),
+    // Σ_j (m_j/r − n_j/n)² over the sample's desa
+    desa: r > 0 ? scale * Math.max(0, m.mm / (r * r) - (2 * m.mn) / (r * n) + m.nn / (n * n)) : 0,
+    within: r > 0 ? scale * Math.max(0, 1 / r - 1 / n) : 0,
   };
-  if (r < 2) return term;
-  const { cross, mean } = m.residuals(p);
-  // Σ_j D_j D_jᵀ / m_j over the desa in, and the imbalance Σ_j (m_j/r − n_j/n)² over the sample's desa
-  const byDesa = new Float64Array(k * k);
-  const d = new Float64Array(k);
-  let mm = 0;
-  let imbalance = 0;
-  let sampleNn = 0;
-  for (const c of g.cells) {
-    for (const drawn of c.cell.sampleByDesa?.values() ?? []) sampleNn += drawn * drawn;
-    for (const [key, t] of c.desa) {
-      term.a += 1;
-      mm += t.m * t.m;
-      for (let i = 0; i < k; i++) d[i] = t.y[i] - p[i] * t.x;
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) byDesa[i * k + j] += (d[i] * d[j]) / t.m;
-      imbalance += (t.m / r - (c.cell.sampleByDesa?.get(key) ?? t.m) / n) ** 2;
-    }
-    if (c.cell.sampleByDesa) {
-      for (const [key, drawn] of c.cell.sampleByDesa) if (!c.desa.has(key)) imbalance += (drawn / n) ** 2;
-    } else {
-      imbalance += (c.cell.sampleSize - c.moments.r) / (n * n); // unknown desa: each missing TPS its own
-    }
-  }
-  for (let i = 0; i < k * k; i++) {
-    const centre = r * mean[Math.floor(i / k)] * mean[i % k];
-    term.s2[i] = (cross[i] - centre) / (r - 1);
-    term.ssBetween[i] = byDesa[i] - centre;
-    term.ssWithin[i] = cross[i] - byDesa[i];
-  }
-  term.m0Total = r - mm / r;
-  if (g.cells.every((c) => c.cell.sampleByDesa)) term.sampleM0Total = n - sampleNn / n;
-  term.design = scale * Math.max(0, 1 / n - 1 / N);
-  term.desa = scale * imbalance;
-  term.within = scale * Math.max(0, 1 / r - 1 / n);
-  return term;
 }
 
-/** λᵀ M λ for a k×k matrix stored row by row. */
-function quadratic(m: Float64Array, lambda: readonly number[]): number {
+/**
+ * For the residual e = λ·(y − p·x) of a group's TPS: s² (divisor r − 1) and the one-way ANOVA sums of
+ * squares between desa (Σ_j E_j²/m_j − r·ē²) and within (Σ_i e_i² − Σ_j E_j²/m_j), straight from the sums.
+ */
+function residualSquares(t: VarianceTerm, lambda: readonly number[]): { s2: number; between: number; within: number } {
+  const m = t.moments;
   const k = lambda.length;
-  let total = 0;
+  let lp = 0;
+  let ly = 0;
+  let lxy = 0;
+  let lxyByDesa = 0;
+  let lyy = 0;
+  let lyyByDesa = 0;
   for (let i = 0; i < k; i++) {
-    if (lambda[i] === 0) continue;
-    for (let j = 0; j < k; j++) total += lambda[i] * lambda[j] * m[i * k + j];
+    const li = lambda[i];
+    if (li === 0) continue;
+    lp += li * t.shares[i];
+    ly += li * m.y[i];
+    lxy += li * m.xy[i];
+    lxyByDesa += li * m.xyByDesa[i];
+    for (let j = 0; j < k; j++) {
+      if (lambda[j] === 0) continue;
+      lyy += li * lambda[j] * m.yy[i * k + j];
+      lyyByDesa += li * lambda[j] * m.yyByDesa[i * k + j];
+    }
   }
-  return total;
+  const r = m.r;
+  const mean = (ly - lp * m.x) / r;
+  const cross = lyy - 2 * lp * lxy + lp * lp * m.xx;
+  const byDesa = lyyByDesa - 2 * lp * lxyByDesa + lp * lp * m.xxByDesa;
+  return { s2: Math.max(0, (cross - r * mean * mean) / (r - 1)), between: byDesa - r * mean * mean, within: cross - byDesa };
 }
 
 /**
@@ -481,8 +504,9 @@ function intraDesaCorrelation(terms: readonly VarianceTerm[], lambda: readonly n
   let m0Total = 0;
   for (const t of terms) {
     if (t.r < 2 || t.a < 1) continue;
-    ssb += quadratic(t.ssBetween, lambda);
-    ssw += quadratic(t.ssWithin, lambda);
+    const squares = residualSquares(t, lambda);
+    ssb += squares.between;
+    ssw += squares.within;
     dfb += t.a - 1;
     dfw += t.r - t.a;
     m0Total += t.m0Total;
@@ -510,7 +534,7 @@ function varianceOf(terms: readonly VarianceTerm[], lambda: readonly number[]): 
   };
   for (const t of terms) {
     if (t.r < 2) continue;
-    const s2 = Math.max(0, quadratic(t.s2, lambda));
+    const { s2 } = residualSquares(t, lambda);
     if (rho === undefined) {
       add(s2 * (t.design + t.desa + (t.a < t.r ? t.within : 0)), t.r - 1);
     } else {

@@ -36,6 +36,11 @@ export interface Evening {
   tps: Map<string, EveningTps>;
 }
 
+/** An evening's national PPWP mood: Prabowo–Gibran ahead as in 2024, by more or less, sometimes barely. */
+export function ppwpMood(rng: SeededRandom): number[] {
+  return [Math.log(0.3), Math.log(0.58), Math.log(0.12)].map((b) => b + 0.3 * normal(rng));
+}
+
 interface Desa { effects: number[]; urbanity: number; turnout: number; delay: number; lean: number[] }
 
 /**
