@@ -30,14 +30,14 @@ const tQuantiles = new Map<string, number>();
 /**
  * Student t quantile by bisection on the CDF (accurate to ~1e-10); falls back to the normal for huge df.
  * Welch–Satterthwaite degrees of freedom are fractional and every estimate asks for a few: answers are
- * kept for df rounded to 4 significant digits below 10, 3 below 300, 2 above (the quantile moves by
- * under 0.1% within such a step).
+ * kept for df from 10 on, rounded to 3 significant digits below 300 and 2 above (the quantile moves by
+ * under 0.1% within such a step); below 10, where it moves fast, it is computed exactly.
  */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile needs 0 < p < 1, got ${p}`);
   if (!(df > 0)) throw new RangeError(`studentTQuantile needs df > 0, got ${df}`);
   if (df > 1e7) return normalQuantile(p);
-  const rounded = Number(df.toPrecision(df < 10 ? 4 : df < 300 ? 3 : 2));
+  const rounded = df < 10 ? df : Number(df.toPrecision(df < 300 ? 3 : 2));
   if (rounded !== df) {
     const key = `${p}/${rounded}`;
     let q = tQuantiles.get(key);
