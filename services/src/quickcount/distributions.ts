@@ -1,4 +1,6 @@
-/** Quantiles the estimator's intervals need (normal and Student t); pure numerics, no dependencies. */
+/** Quantiles the estimator's intervals need (normal and Student t) and normal draws; pure numerics. */
+import type { SeededRandom } from './sample';
+
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
@@ -102,4 +104,24 @@ export function logGamma(x: number): number {
   for (let i = 1; i < g + 2; i++) s += coef[i] / (xx + i);
   const t = xx + g + 0.5;
   return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+let spareOf: SeededRandom | undefined;
+let spare = 0;
+
+/**
+ * A standard normal draw (Box–Muller). Each pair of uniforms gives two normals; the second is kept
+ * for the next call on the same generator (a call on another generator drops it), so a sequence of
+ * calls stays a pure function of the seeds.
+ */
+export function standardNormal(rng: SeededRandom): number {
+  if (spareOf === rng) {
+    spareOf = undefined;
+    return spare;
+  }
+  const radius = Math.sqrt(-2 * Math.log(1 - rng.float()));
+  const angle = 2 * Math.PI * rng.float();
+  spareOf = rng;
+  spare = radius * Math.sin(angle);
+  return radius * Math.cos(angle);
 }

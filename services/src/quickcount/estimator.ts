@@ -493,24 +493,32 @@ function residualSquares(t: VarianceTerm, lambda: readonly number[]): { s2: numb
 
 /**
  * The intra-desa correlation of λ·d (σ²_a / (σ²_a + σ²_e)), by one-way ANOVA pooled over all groups
+ * (and over all options when λ is undefined)
  * (Searle, Casella & McCulloch, Variance Components, §3.5); undefined while fewer than
  * `MIN_WITHIN_DF` TPS share a desa with another one in.
  */
-function intraDesaCorrelation(terms: readonly VarianceTerm[], lambda: readonly number[]): number | undefined {
+function intraDesaCorrelation(terms: readonly VarianceTerm[], lambda: readonly number[] | undefined): number | undefined {
   let ssb = 0;
   let ssw = 0;
   let dfb = 0;
   let dfw = 0;
   let m0Total = 0;
+  const k = terms[0]?.shares.length ?? 0;
+  // one λ, or (undefined) pooled over every option's share
+  const combinations = lambda ? [lambda] : Array.from({ length: k }, (_, i) => unit(k, i));
   for (const t of terms) {
     if (t.r < 2 || t.a < 1) continue;
-    const squares = residualSquares(t, lambda);
-    ssb += squares.between;
-    ssw += squares.within;
+    for (const l of combinations) {
+      const squares = residualSquares(t, l);
+      ssb += squares.between;
+      ssw += squares.within;
+    }
     dfb += t.a - 1;
     dfw += t.r - t.a;
     m0Total += t.m0Total;
   }
+  ssb /= combinations.length;
+  ssw /= combinations.length;
   if (dfw < MIN_WITHIN_DF || dfb < 1) return undefined;
   const msw = Math.max(0, ssw / dfw);
   const sigmaA = Math.max(0, (ssb / dfb - msw) / (m0Total / dfb));
@@ -535,19 +543,49 @@ function varianceOf(terms: readonly VarianceTerm[], lambda: readonly number[]): 
   for (const t of terms) {
     if (t.r < 2) continue;
     const { s2 } = residualSquares(t, lambda);
-    if (rho === undefined) {
-      add(s2 * (t.design + t.desa + (t.a < t.r ? t.within : 0)), t.r - 1);
-    } else {
-      // TPS from few desa spread less than the population: E[s²] = S²·(1 − ρ·(1 − m₀(a − 1)/(r − 1))),
-      // for the TPS in (the arrival parts need S²) as for the whole drawn sample (the design part)
-      const clustering = (m0Total: number, count: number) => Math.max(1 - rho, 1 - rho * (1 - m0Total / Math.max(1, count - 1)));
-      const spread = s2 / clustering(t.m0Total, t.r);
-      add(spread * (t.design * clustering(t.sampleM0Total, t.n) + (1 - rho) * t.within), t.r - 1);
-      // the desa part rests on the desa in, not on the TPS
-      add(spread * rho * t.desa, t.a - 1);
-    }
+    const f = termFactors(t, rho);
+    add(s2 * f.perTps, t.r - 1);
+    add(s2 * f.desa, t.a - 1);
   }
   return { v, df: denominator > 0 ? (v * v) / denominator : Infinity };
+}
+
+/** What multiplies a group's s² in the variance: the part resting on its TPS (r − 1 df) and on its desa (desa − 1 df). */
+function termFactors(t: VarianceTerm, rho: number | undefined): { perTps: number; desa: number } {
+  if (rho === undefined) return { perTps: t.design + t.desa + (t.a < t.r ? t.within : 0), desa: 0 };
+  // TPS from few desa spread less than the population: E[s²] = S²·(1 − ρ·(1 − m₀(a − 1)/(r − 1))),
+  // for the TPS in (the arrival parts need S²) as for the whole drawn sample (the design part)
+  const clustering = (m0Total: number, count: number) => Math.max(1 - rho, 1 - rho * (1 - m0Total / Math.max(1, count - 1)));
+  const spread = 1 / clustering(t.m0Total, t.r);
+  return { perTps: spread * (t.design * clustering(t.sampleM0Total, t.n) + (1 - rho) * t.within), desa: spread * rho * t.desa };
+}
+
+/**
+ * The covariance matrix of the shares (k×k, row by row), for draws from their joint sampling
+ * distribution (seat ranges): each group's residual covariance times its factors, with one intra-desa
+ * correlation pooled over all options, plus the place drift's outer product. Positive semi-definite.
+ */
+export function shareCovariance(fit: ShareFit): Float64Array {
+  const k = fit.options.length;
+  const cov = new Float64Array(k * k);
+  if (!fit.shares) return cov;
+  const rho = intraDesaCorrelation(fit.terms, undefined);
+  for (const t of fit.terms) {
+    if (t.r < 2) continue;
+    const f = termFactors(t, rho);
+    const factor = f.perTps + f.desa;
+    const m = t.moments;
+    for (let i = 0; i < k; i++) {
+      const meanI = (m.y[i] - t.shares[i] * m.x) / t.r;
+      for (let j = 0; j < k; j++) {
+        const meanJ = (m.y[j] - t.shares[j] * m.x) / t.r;
+        const cross = m.yy[i * k + j] - t.shares[j] * m.xy[i] - t.shares[i] * m.xy[j] + t.shares[i] * t.shares[j] * m.xx;
+        cov[i * k + j] += (factor * (cross - t.r * meanI * meanJ)) / (t.r - 1);
+      }
+    }
+  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) cov[i * k + j] += fit.drift[i] * fit.drift[j];
+  return cov;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface Mood {
 export interface Evening {
   /** The full count's share of each option (every TPS). */
   truth: number[];
+  /** The full count per kecamatan: votes of each option (expected votes outside `detailed`) and valid votes. */
+  byKecamatan: Map<string, { votes: number[]; valid: number }>;
   /** The TPS asked for (the sample), with their C.Hasil numbers and arrival. */
   tps: Map<string, EveningTps>;
 }
@@ -54,8 +56,7 @@ export function simulateEvening(tps: readonly TpsPlace[], rng: SeededRandom, see
   const kecamatan = new Map<string, number[]>();
   const desa = new Map<string, Desa>();
   const logits = new Array<number>(k);
-  const totals = new Array<number>(k).fill(0);
-  let validTotal = 0;
+  const byKecamatan = new Map<string, { votes: number[]; valid: number }>();
   const out = new Map<string, EveningTps>();
   for (const t of tps) {
     let kec = kecamatan.get(t.kecamatan);
@@ -74,21 +75,25 @@ export function simulateEvening(tps: readonly TpsPlace[], rng: SeededRandom, see
     const valid = voted - Math.round(voted * (0.01 + 0.02 * rng.float()));
     for (let i = 0; i < k; i++) logits[i] = mood.base[i] + kec[i] + own.effects[i] + own.lean[i] + 0.25 * normal(rng);
     const shares = softmax(logits);
-    validTotal += valid;
+    let full = byKecamatan.get(t.kecamatan);
+    if (!full) byKecamatan.set(t.kecamatan, (full = { votes: new Array<number>(k).fill(0), valid: 0 }));
+    full.valid += valid;
     if (!detailed.has(t.code)) {
-      for (let i = 0; i < k; i++) totals[i] += valid * shares[i];
+      for (let i = 0; i < k; i++) full.votes[i] += valid * shares[i];
       continue;
     }
     const counts = apportion(valid, shares);
     const votes: Record<string, number> = {};
     for (let i = 0; i < k; i++) {
       votes[mood.options[i]] = counts[i];
-      totals[i] += counts[i];
+      full.votes[i] += counts[i];
     }
     const arrival = arrivalOffsets(rng, { urbanity: own.urbanity, voted, desaDelayMinutes: own.delay })[mood.ballot];
     out.set(t.code, { code: t.code, stratum: t.kecamatan, desa: t.desa, valid, votes, arrival });
   }
-  return { truth: totals.map((x) => x / validTotal), tps: out };
+  const all = [...byKecamatan.values()];
+  const valid = all.reduce((a, x) => a + x.valid, 0);
+  return { truth: mood.options.map((_, i) => all.reduce((a, x) => a + x.votes[i], 0) / valid), byKecamatan, tps: out };
 }
 
 /** The plain share of each option over some TPS. */
