@@ -6,7 +6,7 @@ import type {
   Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, ResultView,
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
-import type { DrawSampleBody, QuickCountView, Sample } from './quickcount';
+import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
 import type { AdminUserView, AuditEntryView } from './identity';
 
 /** An HTTP answer that was not 2xx; `body` is the API's error shape. */
@@ -90,6 +90,10 @@ export class SuaraClient {
   anomalies(ballot?: Ballot) { return this.get<Anomaly[]>(`/api/anomalies${ballot ? `?ballot=${ballot}` : ''}`); }
   quickcount(ballot: Ballot) { return this.get<QuickCountView>(`/api/quickcount?ballot=${ballot}`); }
   drawSample(body: DrawSampleBody) { return this.post<Sample>('/api/admin/quickcount/sample', body); }
+  samplePlan(query: SamplePlanQuery) {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return this.get<SamplePlan>(`/api/admin/quickcount/plan?${params}`);
+  }
   resetSimulation() { return this.post<{ activeElectionId: string }>('/api/admin/simulation/reset', {}); }
   switchToReal() { return this.post<{ activeElectionId: string }>('/api/admin/election/phase', { phase: 'real' }); }
 

@@ -78,4 +78,26 @@ export const QuickCountView = z.object({
 });
 export type QuickCountView = z.infer<typeof QuickCountView>;
 
+/** `GET /api/admin/quickcount/plan?size=&spread=&share=`: the margin a sample size buys, before drawing. */
+export const SamplePlanQuery = z.strictObject({
+  size: z.coerce.number().int().min(2).max(1_000_000),
+  /** SD of a TPS's share around its kecamatan's: the last election's, or the default. */
+  spread: z.coerce.number().gt(0).max(0.5).optional(),
+  share: z.coerce.number().gt(0).lt(1).optional(),
+});
+export type SamplePlanQuery = z.infer<typeof SamplePlanQuery>;
+
+export const SamplePlan = z.object({
+  size: z.number().int(),
+  strata: z.array(z.object({ code: z.string(), name: z.string(), population: z.number().int(), size: z.number().int() })),
+  assumptions: z.object({ spread: z.number(), share: z.number(), validPerTps: z.number(), confidence: z.number() }),
+  /** Half-width at 95% with the whole sample in, and with half of it in. */
+  moe: z.number(),
+  moeHalfIn: z.number(),
+  /** How far above 50% the leader must be for a call at 99% with half the sample in. */
+  callMargin: z.number(),
+  curve: z.array(z.object({ size: z.number().int(), moe: z.number() })),
+});
+export type SamplePlan = z.infer<typeof SamplePlan>;
+
 export const PhaseBody = z.strictObject({ phase: z.literal('real') });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QuickCountAccumulator, type ReceivedTps } from './estimator';
 import { ppwpMood, sharesOf, simulateEvening, type EveningTps } from './evening.spec-helpers';
 import { loadLabusel } from './labusel.spec-helpers';
+import { DEFAULT_SPREAD, DEFAULT_VALID_PER_TPS, planSample } from './planner';
 import { postStrata, sampleCells } from './post-strata';
 import { drawStratifiedSample, seededRandom, type SeededRandom } from './sample';
 import { urbanity } from './tps-place';
@@ -119,6 +120,17 @@ describe('quick count estimator on a real evening (Labusel, town TPS first)', ()
         expect(Math.abs(mean)).toBeLessThan(0.25 * sd);
       }
     }
+  });
+
+  it('matches the sample planner: its margin for 200 TPS at the evenings\' spread is what the evenings show', () => {
+    // the simulated evenings' within-kecamatan SD of a paslon's TPS share is ~0.14 (DEFAULT_SPREAD);
+    // the planner (plain stratified, random arrival) must land within 20% of the realised 95% margin
+    const strataSizes = labusel.kecamatan.map((k) => ({ ...k, population: labusel.tps.filter((t) => t.kecamatan === k.code).length }));
+    const plan = planSample({ strata: strataSizes, size: SAMPLE_SIZE, spread: DEFAULT_SPREAD, share: 0.5, validPerTps: DEFAULT_VALID_PER_TPS });
+    const realised = 1.96 * errors(at(1), 1).sd;
+    console.info(`planner: margin ${plan.moe.toFixed(4)} for ${SAMPLE_SIZE} TPS; realised with the whole sample in: ${realised.toFixed(4)}`);
+    expect(plan.moe / realised).toBeGreaterThan(0.8);
+    expect(plan.moe / realised).toBeLessThan(1.2);
   });
 
   it('says preliminary while fewer than half of the sample is in, and not once it is all in', () => {

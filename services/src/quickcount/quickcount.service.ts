@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   isPartyBallot, type Ballot, type DapilEstimate, type ElectionConfig, type QuickCountCall, type QuickCountView, type Sample,
+  type SamplePlan, type SamplePlanQuery,
 } from '@suara/contracts';
 import { dapilFor } from '../election/ballot-sheets';
 import { ElectionService } from '../election/election.service';
@@ -9,6 +10,7 @@ import { flattenVotes } from '../tabulation/chasil.validation';
 import { CALL_CONFIDENCE, callsNow, firstCalls, type Arrival } from './call';
 import { QuickCountAccumulator, type EstimateCell, type ShareEstimation } from './estimator';
 import { postStrata, sampleCells, type PostStrata } from './post-strata';
+import { DEFAULT_SPREAD, DEFAULT_VALID_PER_TPS, planSample } from './planner';
 import { drawStratifiedSample, SampleDrawError } from './sample';
 import { seatRanges } from './seats';
 import { tpsPlaces, urbanity, type TpsPlace } from './tps-place';
@@ -48,6 +50,26 @@ export class QuickcountService {
     const saved = await this.repo.saveSample(d.activeElectionId, ballot, sample, drawnBy, d.phase === 'real');
     if (!saved) throw new ApiError(409, 'results_arrived', `Hasil ${ballot} sudah mulai masuk; sampel tidak boleh ditarik ulang`);
     return this.sampleView({ ...sample, drawnBy, drawnAt: new Date().toISOString() }, new Set());
+  }
+
+  /** The margin of error a sample of `size` would give, from the master data's strata and the prior spread. */
+  plan(query: SamplePlanQuery): SamplePlan {
+    const strata = this.strata();
+    try {
+      return planSample({
+        strata, size: query.size, spread: query.spread ?? DEFAULT_SPREAD, share: query.share ?? 0.5, validPerTps: DEFAULT_VALID_PER_TPS,
+      });
+    } catch (err) {
+      if (err instanceof SampleDrawError) throw new ApiError(400, err.code, err.message, [{ path: 'size', message: err.message }]);
+      throw err;
+    }
+  }
+
+  /** The strata of the draw: every kecamatan with its TPS. */
+  private strata(): { code: string; name: string; population: number }[] {
+    const count = new Map<string, number>();
+    for (const t of this.election.allTps()) count.set(t.kecamatanCode, (count.get(t.kecamatanCode) ?? 0) + 1);
+    return [...count].map(([code, population]) => ({ code, name: this.election.region(code)?.name ?? code, population }));
   }
 
   /** The ballot's own sample, or for another ballot without one the PPWP sample (the same TPS report every ballot). */
