@@ -1,4 +1,5 @@
 import type { Ballot } from '@suara/contracts';
+import { standardNormal as normal } from '../quickcount/distributions';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
 
 /**
@@ -104,25 +105,7 @@ export function arrivalOffsets(rng: SeededRandom, tps: ArrivalTraits): Record<Ba
   }
 }
 
-let spareOf: SeededRandom | undefined;
-let spare = 0;
-
-/**
- * A standard normal draw (Box–Muller). Each pair of uniforms gives two normals; the second is kept
- * for the next call on the same generator (a call on another generator drops it), so a sequence of
- * calls stays a pure function of the seeds.
- */
-export function normal(rng: SeededRandom): number {
-  if (spareOf === rng) {
-    spareOf = undefined;
-    return spare;
-  }
-  const radius = Math.sqrt(-2 * Math.log(1 - rng.float()));
-  const angle = 2 * Math.PI * rng.float();
-  spareOf = rng;
-  spare = radius * Math.sin(angle);
-  return radius * Math.cos(angle);
-}
+export { standardNormal as normal } from '../quickcount/distributions';
 
 export function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
