@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ballot, QuickCountView, SuaraClient } from '@suara/contracts';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
-import { errorOf, statusOf } from './support/http';
+import { errorOf, eventually, statusOf } from './support/http';
+import { connectLive } from './support/live-client';
 
 let n = 0;
 const crid = () => `qc-${Date.now().toString(36)}-${++n}`;
@@ -58,8 +59,13 @@ describe.each(backends())('quick count on a real evening on %s: planner, call, P
     expect(spread.body.issues?.map((i) => i.path)).toEqual(['spread']);
   });
 
-  it('says what it covers and calls the PPWP leader once the sample is in, at the arrival that decided it', async () => {
+  it('says what it covers and calls the PPWP leader once the sample is in, at the arrival that decided it, pushed live', async () => {
     const before = Date.now();
+    const socket = await connectLive(t.url, official.token);
+    const pushes: QuickCountView[] = [];
+    socket.on('quickcount', (q) => pushes.push(q));
+    const ack = await socket.timeout(30_000).emitWithAck('subscribeQuickcount', { ballot: 'PPWP' });
+    expect(ack.ok && ack.view?.calls).toEqual([]);
     const early = await official.quickcount('PPWP');
     expect(early.coverage).toEqual({ regionCode: '1222', name: 'Kabupaten Labuhanbatu Selatan' });
     expect(early.sampleBallot).toBe('PPWP');
@@ -77,6 +83,9 @@ describe.each(backends())('quick count on a real evening on %s: planner, call, P
       expect(Date.parse(c.since)).toBeLessThanOrEqual(Date.now());
       expect(c.received).toBeGreaterThanOrEqual(sampleTps.length / 2);
     }
+    const pushed = await eventually('the call pushed on the quickcount socket', () => pushes.find((p) => (p.calls?.length ?? 0) === 2));
+    expect(pushed.calls).toEqual(view.calls);
+    socket.close();
   });
 
   it('estimates Pileg party shares per dapil from the same sample, with seat ranges for the dapils wholly here', async () => {
