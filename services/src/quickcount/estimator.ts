@@ -21,12 +21,14 @@ import { compareCodes } from './sample';
  * The first term is the usual stratified-sampling variance (Cochran, Sampling Techniques, §6.11; NDI,
  * The Quick Count and Election Observation, ch. 5). The other two are what is still unknown about the
  * sample TPS that have not come in. Arrivals come by desa (a desa's TPS share a road and a patch of
- * signal), so a residual is split into a desa part (σ²_a, between desa) and a TPS part (σ²_e, within
- * desa), estimated by one-way ANOVA among the TPS in (Searle, Casella & McCulloch, Variance Components,
- * §3.5); desa j has n_j TPS in the sample and m_j in so far. A desa under-represented so far (m_j/r below
- * n_j/n) leaves its lean unknown: while few desa are in the interval is wide, and both terms vanish when
- * the whole sample is in. Intervals use Student's t at the Welch–Satterthwaite degrees of freedom of the
- * three terms (r − 1, desa − 1, r − desa).
+ * signal), so the spread of a TPS's residual is split into a desa part σ²_a = ρS² and a within-desa
+ * part σ²_e = (1 − ρ)S², ρ the intra-desa correlation by one-way ANOVA pooled over the cells (Searle,
+ * Casella & McCulloch, Variance Components, §3.5); desa j has n_j TPS in the sample and m_j in so far, so
+ * a desa under-represented so far (m_j/r below n_j/n) leaves its lean unknown. TPS that came in from few
+ * desa spread less than the population, E[s²] = S²·(1 − ρ(1 − m₀(a − 1)/(r − 1))), which S² undoes.
+ * While few desa are in the interval is wide; both arrival terms vanish when the whole sample is in.
+ * Intervals use Student's t at the Welch–Satterthwaite degrees of freedom (r − 1 for the parts resting
+ * on the TPS, desa − 1 for the desa part).
  *
  * A cell with fewer than two TPS or (while incomplete) two desa in has no variance estimate: it joins
  * the same place class of the nearest stratum (code order), and if that class has too few TPS in
@@ -49,7 +51,7 @@ export interface EstimateCell {
   population: number;
   /** n_c: sample TPS drawn in the cell. */
   sampleSize: number;
-  /** Sample TPS per desa of the cell; absent: every TPS not yet in counts as in an unseen desa. */
+  /** Sample TPS per desa of the cell; absent: each drawn TPS not yet in counts as a desa of its own. */
   sampleByDesa?: ReadonlyMap<string, number>;
   /** Σ of the covariate over the cell's drawn TPS. */
   sampleAuxiliary?: number;
@@ -263,8 +265,6 @@ export interface ShareFit {
   maxDf: number;
   received: number;
   drawn: number;
-  /** A group spans strata: some kecamatan has too few TPS in of some class. */
-  strataCollapsed: boolean;
   /** A group spans place classes while TPS of it are missing: the arrival correction is incomplete. */
   classesCollapsed: boolean;
   strata: StratumReceipt[];
@@ -315,7 +315,7 @@ export class QuickCountAccumulator {
 
   /** The estimate now; `shares` is undefined while no valid vote is in. */
   fit(): ShareFit {
-    const { groups, strataCollapsed, classesCollapsed } = this.groups();
+    const { groups, classesCollapsed } = this.groups();
     const k = this.options.length;
     const strata = this.strata.map((code) => ({ code, population: 0, sampleSize: 0, received: 0 }));
     for (const c of this.cells.values()) {
@@ -324,7 +324,7 @@ export class QuickCountAccumulator {
       s.sampleSize += c.cell.sampleSize;
       s.received += c.moments.r;
     }
-    const base = { options: this.options, received: this.received, drawn: sum(strata.map((s) => s.sampleSize)), strataCollapsed, classesCollapsed, strata };
+    const base = { options: this.options, received: this.received, drawn: sum(strata.map((s) => s.sampleSize)), classesCollapsed, strata };
     const xHat = groups.reduce((a, g) => a + weight(g) * g.moments.x, 0);
     if (!(xHat > 0)) return { ...base, terms: [], drift: [], maxDf: 0 };
     const shares = Array.from({ length: k }, (_, i) => groups.reduce((a, g) => a + weight(g) * g.moments.y[i], 0) / xHat);
@@ -349,7 +349,7 @@ export class QuickCountAccumulator {
    * arrive like towns; only when a class has too few TPS in across all strata does it join the
    * neighbouring class (then the arrival correction is incomplete: `classesCollapsed`).
    */
-  private groups(): { groups: Group[]; strataCollapsed: boolean; classesCollapsed: boolean } {
+  private groups(): { groups: Group[]; classesCollapsed: boolean } {
     const groups: Group[] = this.ordered.map((c) => ({ cells: [c], population: c.cell.population, moments: c.moments, merged: false }));
     const distance = (a: Group, b: Group) => {
       let best = Infinity;
@@ -371,13 +371,9 @@ export class QuickCountAccumulator {
       mergeInto(groups[nearest], groups[thin]);
       groups.splice(thin, 1);
     }
-    const spans = (g: Group, key: (c: CellState) => string | number) => g.cells.some((c) => key(c) !== key(g.cells[0]));
-    return {
-      groups,
-      strataCollapsed: groups.some((g) => spans(g, (c) => c.cell.stratum)),
-      // a class merged with another while its sample is incomplete: arrivals, not the draw, left it thin
-      classesCollapsed: groups.some((g) => spans(g, (c) => c.cell.rank) && g.moments.r < g.moments.n),
-    };
+    // a class merged with another while its sample is incomplete: arrivals, not the draw, left it thin
+    const classesCollapsed = groups.some((g) => g.cells.some((c) => c.cell.rank !== g.cells[0].cell.rank) && g.moments.r < g.moments.n);
+    return { groups, classesCollapsed };
   }
 }
 
