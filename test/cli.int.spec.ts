@@ -34,9 +34,9 @@ describe('operations CLI on the embedded database', { timeout: 240_000 }, () => 
     try {
       const admin = new SuaraClient(server.url);
       await admin.login(server.adminUser, server.adminPassword);
-      await admin.createUser({ username: 'op-seed', password: 'password-seed', role: 'operator', scope: ['1222011001'] });
+      await admin.createUser({ username: 'op-seed', password: 'Uji-Sandi-seed-2024', role: 'operator', scope: ['1222011001'] });
       const op = new SuaraClient(server.url);
-      await op.login('op-seed', 'password-seed');
+      await op.login('op-seed', 'Uji-Sandi-seed-2024');
       for (let i = 1; i <= 3; i++) {
         await op.submit({ tpsCode: `1222011001${String(i).padStart(3, '0')}`, ballot: 'PPWP', clientRequestId: `cli-seed-${i}`, form: ppwpForm({ '01': i, '02': 10, '03': 5 }) });
       }

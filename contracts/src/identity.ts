@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { UserView } from './readmodels';
+import { MIN_PASSWORD_LENGTH, UserView } from './readmodels';
 
 /** `POST /api/admin/users/:id/password`: the new password (revokes the user's tokens). */
 export const ResetPasswordBody = z.strictObject({
-  password: z.string().min(8, 'kata sandi minimal 8 karakter').max(256),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `kata sandi minimal ${MIN_PASSWORD_LENGTH} karakter`).max(256),
 });
 export type ResetPasswordBody = z.infer<typeof ResetPasswordBody>;
 

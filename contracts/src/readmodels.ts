@@ -100,13 +100,16 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
+/** Shortest password accepted for any role; the server also refuses common and guessable ones. */
+export const MIN_PASSWORD_LENGTH = 10;
+
 export const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string().optional(), user: UserView });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 export const CreateUserBody = z.strictObject({
   username: z.string().min(3).max(64).regex(/^[a-zA-Z0-9._-]+$/, 'hanya huruf, angka, titik, - dan _'),
-  password: z.string().min(8, 'kata sandi minimal 8 karakter').max(256),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `kata sandi minimal ${MIN_PASSWORD_LENGTH} karakter`).max(256),
   role: Role,
   scope: z.array(z.string().max(20).regex(/^[0-9.]+$/)).max(2000).optional(),
 });

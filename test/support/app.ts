@@ -47,7 +47,7 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
   return {
     app, url, config, admin,
     async userClient(role, scope, username = `${role}${++n}x${Date.now().toString(36)}`) {
-      const password = 'password-' + username;
+      const password = `Uji-Sandi-Kuat-${username}`;
       await admin.createUser({ username, password, role, scope });
       const client = new SuaraClient(url);
       await client.login(username, password);
