@@ -9,3 +9,4 @@ export * from './socket';
 export * from './client';
 export * from './identity';
 export * from './text';
+export * from './integrity';

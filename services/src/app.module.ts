@@ -9,6 +9,7 @@ import { ProjectionsModule } from './projections/projections.module';
 import { LiveModule } from './live/live.module';
 import { QuickcountModule } from './quickcount/quickcount.module';
 import { HealthController } from './health.controller';
+import { IntegrityModule } from './integrity/integrity.module';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         ProjectionsModule,
         QuickcountModule,
         LiveModule,
+        IntegrityModule,
       ],
       controllers: [HealthController],
     };

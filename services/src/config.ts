@@ -28,6 +28,12 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   /** Submissions one operator may make per minute (a burst of as many). */
   submitRatePerMinute: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs seals; absent → DATA_DIR/seal-key.pem, generated once. */
+  sealKeyFile?: string;
+  /** Seconds between two seals of the log (when it grew). */
+  sealIntervalSeconds: number;
+  /** The append-only file every seal is also written to. */
+  sealsFile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -55,7 +61,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((s) => s.trim()) : false,
     submitRatePerMinute: Number(env.SUARA_SUBMIT_RATE_PER_MIN ?? 60),
+    sealKeyFile: env.SUARA_SEAL_KEY_FILE ? resolve(env.SUARA_SEAL_KEY_FILE) : undefined,
+    sealIntervalSeconds: positiveNumber(env.SUARA_SEAL_INTERVAL, 30, 'SUARA_SEAL_INTERVAL'),
+    sealsFile: resolve(env.SUARA_SEALS_FILE ?? resolve(env.DATA_DIR ?? './data', 'seals/seals.ndjson')),
   };
+}
+
+function positiveNumber(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number, got "${raw}"`);
+  return n;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
