@@ -106,11 +106,11 @@ export class LogSealCheck {
       const root = this.frontier.root().toString('hex');
       if (root !== seal.root) {
         const prev = this.seals[this.next - 1];
-        const since = prev ? `, sealed between ${prev.at} and ${seal.at} (events ${prev.treeSize + 1}–${seal.treeSize})` : '';
+        const where = prev ? `in events ${prev.treeSize + 1}–${seal.treeSize} (sealed between ${prev.at} and ${seal.at}) or earlier` : 'in them';
         this.problems.push({
           seal: this.next + 1,
           problem: 'root',
-          detail: `${ordinal(this.next, seal)}: the log's first ${seal.treeSize} events give root ${root}, not the sealed ${seal.root}: sealed history was changed${since} or before`,
+          detail: `${ordinal(this.next, seal)}: the log's first ${seal.treeSize} events give root ${root}, not the sealed ${seal.root}: sealed history was changed ${where}`,
         });
       } else if (seal.treeSize > 0 && last && last.checkpoint !== seal.position) {
         this.problems.push({ seal: this.next + 1, problem: 'position', detail: `${ordinal(this.next, seal)}: sealed at position ${seal.position}, the log has its event at ${last.checkpoint}` });
