@@ -63,9 +63,11 @@ export class SealerService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.sealer !== undefined;
   }
 
+  /** A last seal on the way out (what was appended since the last tick), then the lease goes to a standby. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.unlisten?.().catch(() => undefined);
+    await this.tick(false);
     await this.sealer?.release().catch(() => undefined);
   }
 
