@@ -17,7 +17,7 @@ export type AdminUserView = z.infer<typeof AdminUserView>;
 
 /** Known audit actions; other contexts may record their own admin actions too. */
 export const AUDIT_ACTIONS = [
-  'login_ok', 'login_failed', 'login_throttled',
+  'login_ok', 'login_failed', 'login_throttled', 'logout',
   'user_created', 'user_disabled', 'user_enabled', 'password_reset', 'tokens_revoked',
   'simulation_reset', 'phase_switched', 'sample_drawn', 'seal_requested',
 ] as const;

@@ -16,9 +16,12 @@ export interface AppConfig {
   roles: ProcessRole[];
   adminUser?: string;
   adminPassword?: string;
-  /** HMAC secret for tokens; absent → generated once and kept in the database. */
+  /** HMAC secret for tokens (SUARA_TOKEN_SECRET); else the file tokenSecretFile, else DATA_DIR/token-secret (generated). Never in the database. */
   tokenSecret?: string;
+  tokenSecretFile?: string;
   tokenTtlSeconds: number;
+  /** Longest any token may live, whatever its expiry says. */
+  tokenMaxLifetimeSeconds: number;
   /** Folder of the election's master data (regions, TPS, paslon, parties, dapils). */
   electionDataDir: string;
   /** Serve the built dashboard from this folder when it exists. */
@@ -44,6 +47,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const r of roles) {
     if (!ALL_ROLES.includes(r as ProcessRole)) throw new Error(`ROLES: unknown role "${r}" (use ${ALL_ROLES.join(', ')})`);
   }
+  const tokenTtlSeconds = positiveNumber(env.SUARA_TOKEN_TTL, 12 * 3600, 'SUARA_TOKEN_TTL');
+  const tokenMaxLifetimeSeconds = positiveNumber(env.SUARA_TOKEN_MAX_LIFETIME, 24 * 3600, 'SUARA_TOKEN_MAX_LIFETIME');
+  if (tokenTtlSeconds > tokenMaxLifetimeSeconds) {
+    throw new Error(`SUARA_TOKEN_TTL (${tokenTtlSeconds} s) is longer than SUARA_TOKEN_MAX_LIFETIME (${tokenMaxLifetimeSeconds} s)`);
+  }
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '0.0.0.0',
@@ -55,7 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminUser: env.SUARA_ADMIN_USER || undefined,
     adminPassword: env.SUARA_ADMIN_PASSWORD || undefined,
     tokenSecret: env.SUARA_TOKEN_SECRET || undefined,
-    tokenTtlSeconds: Number(env.SUARA_TOKEN_TTL ?? 12 * 3600),
+    tokenSecretFile: env.SUARA_TOKEN_SECRET_FILE ? resolve(env.SUARA_TOKEN_SECRET_FILE) : undefined,
+    tokenTtlSeconds,
+    tokenMaxLifetimeSeconds,
     electionDataDir: resolve(env.ELECTION_DATA ?? resolve(__dirname, '../election-data/labusel-2024')),
     dashboardDir: resolve(env.DASHBOARD_DIR ?? resolve(__dirname, '../../dashboard/dist')),
     logLevel: env.LOG_LEVEL ?? 'info',

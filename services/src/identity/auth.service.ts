@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LoginResponse, UserView } from '@suara/contracts';
 import { ApiError } from '../http/api-error';
 import { AuditLog } from './audit-log';
+import type { AuthUser } from './auth.decorators';
 import { LoginThrottle, type LoginAttempt } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { TokenService } from './token.service';
@@ -52,8 +53,13 @@ export class AuthService {
       throw invalidCredentials();
     }
     attempt.succeeded();
-    const { token, expiresAt } = await this.tokens.issue(user);
+    const { token, expiresAt } = this.tokens.issue(user);
     await this.audit.record({ actor: { id: user.id, username: user.username }, action: 'login_ok', target: user.id, ip });
     return { token, expiresAt: expiresAt.toISOString(), user: toUserView(user) };
+  }
+
+  async logout(user: AuthUser, token: string, ip?: string): Promise<void> {
+    await this.tokens.revoke(token);
+    await this.audit.record({ actor: { id: user.id, username: user.username }, action: 'logout', target: user.id, ip });
   }
 }
