@@ -45,6 +45,8 @@ export const ValidateResponse = z.object({
   ok: z.boolean(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })),
   warnings: z.array(Flag),
+  /** Issues or warnings left out of the lists (each lists at most MAX_LISTED_ISSUES). */
+  moreIssues: z.number().int().optional(),
 });
 export type ValidateResponse = z.infer<typeof ValidateResponse>;
 
@@ -115,10 +117,15 @@ export const CreateUserBody = z.strictObject({
 });
 export type CreateUserBody = z.input<typeof CreateUserBody>;
 
+/** Most issues an answer lists: an answer never grows with a hostile request (a body of 5,000 unknown keys). */
+export const MAX_LISTED_ISSUES = 50;
+
 export const ErrorBody = z.object({
   error: z.string(),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** How many more issues there were than the MAX_LISTED_ISSUES listed. */
+  moreIssues: z.number().int().optional(),
   /** For a 409: what is stored (status, version, who, when). */
   details: z.record(z.string(), z.unknown()).optional(),
 });

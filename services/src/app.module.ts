@@ -10,6 +10,7 @@ import { LiveModule } from './live/live.module';
 import { QuickcountModule } from './quickcount/quickcount.module';
 import { HealthController } from './health.controller';
 import { IntegrityModule } from './integrity/integrity.module';
+import { LimitsModule } from './limits/limits.module';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(config),
         CqrsModule.forRoot(),
+        LimitsModule,
         ElectionModule,
         IdentityModule,
         TabulationModule,

@@ -31,6 +31,14 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   /** Submissions one operator may make per minute (a burst of as many). */
   submitRatePerMinute: number;
+  /** Requests one user may make per minute to read (GET), across replicas when Redis is set. */
+  readRatePerMinute: number;
+  /** Dry runs of the C.Hasil check (`POST /api/results/validate`) one user may make per minute. */
+  validateRatePerMinute: number;
+  /** Prefix of this deployment's keys in a shared Redis (default derived from its database). */
+  redisPrefix?: string;
+  /** Token that also shows /health's details (and /metrics) to a monitor without a login. */
+  metricsToken?: string;
   /** Ed25519 private key (PKCS#8 PEM) that signs seals; absent → DATA_DIR/seal-key.pem, generated once. */
   sealKeyFile?: string;
   /** Seconds between two seals of the log (when it grew). */
@@ -71,6 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((s) => s.trim()) : false,
     submitRatePerMinute: Number(env.SUARA_SUBMIT_RATE_PER_MIN ?? 60),
+    readRatePerMinute: positiveNumber(env.SUARA_READ_RATE_PER_MIN, 600, 'SUARA_READ_RATE_PER_MIN'),
+    validateRatePerMinute: positiveNumber(env.SUARA_VALIDATE_RATE_PER_MIN, 120, 'SUARA_VALIDATE_RATE_PER_MIN'),
+    redisPrefix: env.SUARA_REDIS_PREFIX || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
     sealKeyFile: env.SUARA_SEAL_KEY_FILE ? resolve(env.SUARA_SEAL_KEY_FILE) : undefined,
     sealIntervalSeconds: positiveNumber(env.SUARA_SEAL_INTERVAL, 30, 'SUARA_SEAL_INTERVAL'),
     sealsFile: resolve(env.SUARA_SEALS_FILE ?? resolve(env.DATA_DIR ?? './data', 'seals/seals.ndjson')),

@@ -34,6 +34,9 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
     SUARA_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'warn',
     SUARA_SUBMIT_RATE_PER_MIN: '100000',
+    // Suites fire thousands of requests from one token; the limits themselves are tested in limits.int.spec.ts.
+    SUARA_READ_RATE_PER_MIN: '100000',
+    SUARA_VALIDATE_RATE_PER_MIN: '100000',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     ...env,
   });

@@ -47,6 +47,8 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
       SUARA_ADMIN_PASSWORD: adminPassword,
       LOG_LEVEL: 'warn',
       SUARA_TOKEN_SECRET: TEST_TOKEN_SECRET,
+      SUARA_READ_RATE_PER_MIN: '100000',
+      SUARA_VALIDATE_RATE_PER_MIN: '100000',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,7 +31,7 @@ export class AuthService {
     const { username, password } = credentials;
     let attempt: LoginAttempt;
     try {
-      attempt = this.throttle.begin(username, ip);
+      attempt = await this.throttle.begin(username, ip);
     } catch (err) {
       await this.audit.record({ actor: null, action: 'login_throttled', target: username, ip });
       throw err;
@@ -43,16 +43,16 @@ export class AuthService {
       // Unknown users cost the same scrypt work, so timing does not tell which usernames exist.
       passwordOk = user ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password);
     } catch (err) {
-      attempt.failed();
+      await attempt.failed();
       throw err;
     }
     if (!user || !passwordOk || user.disabled) {
-      attempt.failed();
+      await attempt.failed();
       const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
       await this.audit.record({ actor: null, action: 'login_failed', target: user?.id ?? username, detail: { username, reason }, ip });
       throw invalidCredentials();
     }
-    attempt.succeeded();
+    await attempt.succeeded();
     const { token, expiresAt } = this.tokens.issue(user);
     await this.audit.record({ actor: { id: user.id, username: user.username }, action: 'login_ok', target: user.id, ip });
     return { token, expiresAt: expiresAt.toISOString(), user: toUserView(user) };
