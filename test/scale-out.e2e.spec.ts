@@ -6,7 +6,7 @@ import { comparePositions, SuaraClient, type HealthView } from '@suara/contracts
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../services/src/db/test-support/test-database';
 import { ppwpForm } from './support/app';
 import { TallyWatcher } from './support/live-client';
-import { ROOT, startServer, type RunningServer } from './support/server';
+import { ROOT, startServer, TEST_METRICS_TOKEN, type RunningServer } from './support/server';
 import { eventually } from './support/http';
 
 const run = promisify(execFile);
@@ -16,7 +16,8 @@ const SUBMISSIONS = 60;
 const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;
 
 
-const health = async (s: RunningServer): Promise<HealthView & { projection: { leader?: boolean } }> => (await fetch(`${s.url}/health`)).json();
+const health = async (s: RunningServer): Promise<Required<HealthView> & { projection: { leader?: boolean } }> =>
+  (await fetch(`${s.url}/health`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).json();
 
 /**
  * The scaled-out topology on one machine: 2 command, 2 projector and 2 live processes on one

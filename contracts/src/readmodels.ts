@@ -131,12 +131,15 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** `GET /health`: anyone gets `status`; the rest only an admin's token or the metrics token. */
 export const HealthView = z.object({
   status: z.enum(['ok', 'degraded']),
   roles: z.array(z.string()).optional(),
-  eventStore: z.object({ kind: z.string(), ok: z.boolean(), position: z.string().nullable().optional() }).passthrough(),
-  readModel: z.object({ ok: z.boolean() }).passthrough(),
-  projection: z.object({ position: z.string().nullable(), lag: z.number().nullable() }).passthrough(),
+  eventStore: z.object({ kind: z.string(), ok: z.boolean(), position: z.string().nullable().optional() }).passthrough().optional(),
+  readModel: z.object({ ok: z.boolean() }).passthrough().optional(),
+  projection: z.object({ position: z.string().nullable(), lag: z.number().nullable() }).passthrough().optional(),
+  /** In a process that seals: whether the last attempt worked. */
+  sealer: z.object({ ok: z.boolean(), error: z.string().optional() }).optional(),
 }).passthrough();
 export type HealthView = z.infer<typeof HealthView>;
 

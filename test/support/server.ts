@@ -11,6 +11,8 @@ export { freePort };
  * (as every replica is given SUARA_TOKEN_SECRET in production), and a restarted server must accept
  * the tokens it issued before.
  */
+/** METRICS_TOKEN of every test server: /health shows its details only with it (or an admin's token). */
+export const TEST_METRICS_TOKEN = `test-metrics-${randomBytes(8).toString('hex')}`;
 export const TEST_TOKEN_SECRET = `test-token-secret-${randomBytes(16).toString('hex')}`;
 export const ROOT = resolve(__dirname, '../..');
 export const MAIN = join(ROOT, 'services/dist/main.js');
@@ -47,6 +49,7 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
       SUARA_ADMIN_PASSWORD: adminPassword,
       LOG_LEVEL: 'warn',
       SUARA_TOKEN_SECRET: TEST_TOKEN_SECRET,
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       SUARA_READ_RATE_PER_MIN: '100000',
       SUARA_VALIDATE_RATE_PER_MIN: '100000',
       ...opts.env,
