@@ -26,7 +26,9 @@ export const Dapil = z.object({
   ballot: z.enum(['DPR', 'DPRD_PROV', 'DPRD_KAB']),
   code: z.string(),
   name: z.string(),
-  /** Region codes (any level) whose TPS vote in this dapil. */
+  /** Seats the dapil elects (UU 7/2017: DPR 3–10, DPRD 3–12); split among parties by Sainte-Laguë. */
+  seats: z.number().int().min(1),
+  /** Region codes (any level) whose TPS vote in this dapil; codes outside this deployment are allowed. */
   regionCodes: z.array(z.string()),
   candidates: z.record(z.string(), z.array(Candidate)),
   generated: z.boolean().default(false),

@@ -55,6 +55,7 @@ export function loadMasterData(dir: string): MasterData {
       ballot: d.ballot as Dapil['ballot'],
       code: d.code,
       name: d.name,
+      seats: Number(d.seats),
       regionCodes: d.region_codes.split(/\s+/).map(normalizeCode),
       candidates: byParty,
       generated: d.generated === 'true',
