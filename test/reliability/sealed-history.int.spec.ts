@@ -159,6 +159,14 @@ describeIfPostgres('sealed history: the four rewrites of the red team are caught
     await expectHolds();
   });
 
+  it('reads the seals from a URL as well (GET /api/seals/export with a token)', async () => {
+    const out = await runCli(['verify-chain', '--seals', `${t.url}/api/seals/export`, '--token', t.admin.token!], {
+      DATABASE_URL: t.config.databaseUrl!, DATA_DIR: t.config.dataDir,
+    });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain(`from ${t.url}/api/seals/export`);
+  });
+
   it('catches changed votes with every hash and the stream head recomputed', async () => {
     const stream = streams.get(3)!;
     const events = await rows(stream);
