@@ -42,6 +42,7 @@ const DEPLOYMENT_POLL_MS = 2000;
 
 type Refusal = Extract<SubscribeAck, { ok: false }>;
 const refuse = (error: string, message: string): Refusal => ({ ok: false, error, message });
+const TOO_MANY_ROOMS = refuse('too_many_rooms', `Paling banyak ${MAX_ROOMS_PER_SOCKET} langganan per koneksi; berhenti berlangganan yang tidak dipakai`);
 
 /** An Error that socket.io hands to the client's `connect_error` with `data`. */
 function connectError(error: string, message: string): Error {
@@ -143,7 +144,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     if (!this.rooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
     try {
       const key: RoomKey = { electionId: await this.tallies.activeElectionId(), regionCode, ballot };
-      if (this.tooManyRooms(socket, roomName(key))) return refuse('too_many_rooms', `Paling banyak ${MAX_ROOMS_PER_SOCKET} langganan per koneksi; berhenti berlangganan yang tidak dipakai`);
+      if (this.tooManyRooms(socket, roomName(key))) return TOO_MANY_ROOMS;
       const tally = await this.rooms.subscribe(key, () => socket.join(roomName(key)));
       if (!tally) throw new Error('no tally');
       return { ok: true, tally };
@@ -163,7 +164,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     if (!this.quickcountRooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
     try {
       const key: QuickcountRoomKey = { electionId: await this.tallies.activeElectionId(), ballot: parsed.data.ballot };
-      if (this.tooManyRooms(socket, quickcountRoomName(key))) return refuse('too_many_rooms', `Paling banyak ${MAX_ROOMS_PER_SOCKET} langganan per koneksi; berhenti berlangganan yang tidak dipakai`);
+      if (this.tooManyRooms(socket, quickcountRoomName(key))) return TOO_MANY_ROOMS;
       const view = await this.quickcountRooms.subscribe(key, () => socket.join(quickcountRoomName(key)));
       return { ok: true, view };
     } catch (err) {
