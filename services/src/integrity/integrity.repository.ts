@@ -28,14 +28,15 @@ function splitLeaves(bytes: Buffer): Buffer[] {
 
 /** The stored tree: every complete block's hash and the leaves of the block being filled. */
 export async function loadLogTree(ex: SqlExecutor): Promise<{ tree: LogTree; tailFirstPosition?: string }> {
-  const { rows } = await ex.query<{ block: string; hash: unknown; leaves: unknown; first_position: string }>(
-    `SELECT block::text AS block, hash, CASE WHEN hash IS NULL THEN leaves END AS leaves, first_position
+  // The alias differs from the column: ORDER BY would otherwise sort the text ('10' < '2').
+  const { rows } = await ex.query<{ block_no: string; hash: unknown; leaves: unknown; first_position: string }>(
+    `SELECT block::text AS block_no, hash, CASE WHEN hash IS NULL THEN leaves END AS leaves, first_position
        FROM integrity_blocks ORDER BY block`,
   );
   const complete = rows.filter((r) => r.hash !== null);
   const partial = rows.find((r) => r.hash === null);
   rows.forEach((r, i) => {
-    if (Number(r.block) !== i) throw new Error(`integrity_blocks: block ${i} is missing`);
+    if (Number(r.block_no) !== i) throw new Error(`integrity_blocks: block ${i} is missing`);
     if (r.hash === null && i !== rows.length - 1) throw new Error(`integrity_blocks: block ${i} is incomplete but not the last`);
   });
   const tree = new LogTree(complete.map((r) => toBytes(r.hash)), partial ? splitLeaves(toBytes(partial.leaves)) : []);
@@ -68,17 +69,18 @@ export interface StoredSeal {
 }
 
 export async function latestSeal(ex: SqlExecutor): Promise<StoredSeal | undefined> {
-  const { rows } = await ex.query<{ id: string; record: SealRecord }>('SELECT id::text AS id, record FROM integrity_seals ORDER BY id DESC LIMIT 1');
-  return rows[0] ? { id: Number(rows[0].id), record: rows[0].record } : undefined;
+  const [latest] = await listSeals(ex, { limit: 1, newestFirst: true });
+  return latest;
 }
 
 /** Seals oldest first, after `afterId` (0: from the first), at most `limit`. */
 export async function listSeals(ex: SqlExecutor, options: { afterId?: number; limit?: number; newestFirst?: boolean } = {}): Promise<StoredSeal[]> {
-  const { rows } = await ex.query<{ id: string; record: SealRecord }>(
-    `SELECT id::text AS id, record FROM integrity_seals WHERE id > $1 ORDER BY id ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $2`,
+  // The alias differs from the column: ORDER BY would otherwise sort the text ('10' < '9').
+  const { rows } = await ex.query<{ seal_id: string; record: SealRecord }>(
+    `SELECT id::text AS seal_id, record FROM integrity_seals WHERE id > $1 ORDER BY id ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $2`,
     [options.afterId ?? 0, options.limit ?? 10_000],
   );
-  return rows.map((r) => ({ id: Number(r.id), record: r.record }));
+  return rows.map((r) => ({ id: Number(r.seal_id), record: r.record }));
 }
 
 export async function countSeals(ex: SqlExecutor): Promise<number> {

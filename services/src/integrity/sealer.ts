@@ -145,7 +145,9 @@ export class Sealer {
   private async publish(state: SealerState, blocks: BlockWrite[]): Promise<SealRecord | undefined> {
     const { tree, last } = state;
     const size = tree.size;
-    const [root, proof] = await withBlocks(tree, (b) => loadBlockLeaves(this.db, b), () => [
+    // A block completed in this round is not in the database yet; the tree keeps only a few in memory.
+    const load = async (b: number) => blocks.find((w) => w.block === b && w.hash)?.leaves ?? loadBlockLeaves(this.db, b);
+    const [root, proof] = await withBlocks(tree, load, () => [
       rootHash(tree, size),
       last ? consistencyProof(tree, last.record.treeSize, size) : [],
     ] as const);
