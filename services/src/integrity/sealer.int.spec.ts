@@ -85,7 +85,8 @@ describe.each(backends)('sealer on %s', (_name, open) => {
     const tree = new MemoryTree(await logLeaves());
     expect(seal.root).toBe(tree.root(300).toString('hex'));
     expect(verifySealSignature(seal, key.publicKey)).toBe(true);
-    expect(seal.consistency).toBeUndefined();
+    // The first seal has nothing to prove consistency with (on a busy PostgreSQL it may cover part of the log only).
+    expect((await listSeals(db))[0].record.consistency).toBeUndefined();
     // One complete block of 256 leaves and the block being filled.
     const stored = await loadLogTree(db);
     expect([stored.tree.blocks, stored.tree.size]).toEqual([1, 300]);
