@@ -6,7 +6,7 @@ import type {
   Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, ResultView,
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
-import type { DrawSampleBody, QuickCountView, Sample } from './quickcount';
+import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
 import type { AdminUserView, AuditEntryView } from './identity';
 import type { SealsView, SealView } from './integrity';
 
@@ -96,6 +96,10 @@ export class SuaraClient {
   anomalies(ballot?: Ballot) { return this.get<Anomaly[]>(`/api/anomalies${ballot ? `?ballot=${ballot}` : ''}`); }
   quickcount(ballot: Ballot) { return this.get<QuickCountView>(`/api/quickcount?ballot=${ballot}`); }
   drawSample(body: DrawSampleBody) { return this.post<Sample>('/api/admin/quickcount/sample', body); }
+  samplePlan(query: SamplePlanQuery) {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    return this.get<SamplePlan>(`/api/admin/quickcount/plan?${params}`);
+  }
   /** Signed seals of the event log, newest first, with the signing key (verifier, official, admin). */
   seals(limit?: number) { return this.get<SealsView>(`/api/seals${limit ? `?limit=${limit}` : ''}`); }
   /** Seals the log now (official, admin): `201` with the new seal. */

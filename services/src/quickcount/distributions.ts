@@ -1,4 +1,6 @@
-/** Quantiles the estimator's intervals need (normal and Student t); pure numerics, no dependencies. */
+/** Quantiles the estimator's intervals need (normal and Student t) and normal draws; pure numerics. */
+import type { SeededRandom } from './sample';
+
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
@@ -25,11 +27,28 @@ export function studentTCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
-/** Student t quantile by bisection on the CDF (accurate to ~1e-10); falls back to the normal for huge df. */
+const tQuantiles = new Map<string, number>();
+
+/**
+ * Student t quantile by bisection on the CDF (accurate to ~1e-10); falls back to the normal for huge df.
+ * Welch–Satterthwaite degrees of freedom are fractional and every estimate asks for a few: answers are
+ * kept for df from 10 on, rounded to 3 significant digits below 300 and 2 above (the quantile moves by
+ * under 0.1% within such a step); below 10, where it moves fast, it is computed exactly.
+ */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile needs 0 < p < 1, got ${p}`);
   if (!(df > 0)) throw new RangeError(`studentTQuantile needs df > 0, got ${df}`);
   if (df > 1e7) return normalQuantile(p);
+  const rounded = df < 10 ? df : Number(df.toPrecision(df < 300 ? 3 : 2));
+  if (rounded !== df) {
+    const key = `${p}/${rounded}`;
+    let q = tQuantiles.get(key);
+    if (q === undefined) {
+      if (tQuantiles.size > 100_000) tQuantiles.clear();
+      tQuantiles.set(key, (q = studentTQuantile(p, rounded)));
+    }
+    return q;
+  }
   if (p < 0.5) return -studentTQuantile(1 - p, df);
   let lo = 0;
   let hi = 1;
@@ -85,4 +104,24 @@ export function logGamma(x: number): number {
   for (let i = 1; i < g + 2; i++) s += coef[i] / (xx + i);
   const t = xx + g + 0.5;
   return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+let spareOf: SeededRandom | undefined;
+let spare = 0;
+
+/**
+ * A standard normal draw (Box–Muller). Each pair of uniforms gives two normals; the second is kept
+ * for the next call on the same generator (a call on another generator drops it), so a sequence of
+ * calls stays a pure function of the seeds.
+ */
+export function standardNormal(rng: SeededRandom): number {
+  if (spareOf === rng) {
+    spareOf = undefined;
+    return spare;
+  }
+  const radius = Math.sqrt(-2 * Math.log(1 - rng.float()));
+  const angle = 2 * Math.PI * rng.float();
+  spareOf = rng;
+  spare = radius * Math.sin(angle);
+  return radius * Math.cos(angle);
 }

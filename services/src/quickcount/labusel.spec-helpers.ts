@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCsv } from '../election/csv';
+import { tpsPlaces, type TpsPlace } from './tps-place';
 
-/** The real Labusel TPS structure for statistical specs: each TPS with its desa and kecamatan (codes without dots). */
-export interface LabuselTps { code: string; desa: string; kecamatan: string }
+/** The real Labusel TPS structure for statistical specs: each TPS with its desa, kecamatan and place traits (codes without dots). */
+export type LabuselTps = TpsPlace;
 export interface LabuselKecamatan { code: string; name: string }
 
 const DATA_DIR = resolve(__dirname, '../../election-data/labusel-2024');
@@ -13,11 +14,13 @@ const readCsv = (file: string) => parseCsv(readFileSync(resolve(DATA_DIR, file),
 
 export function loadLabusel(): { tps: LabuselTps[]; kecamatan: LabuselKecamatan[] } {
   const strip = (c: string) => c.replace(/\./g, '');
-  const tps = readCsv('tps.csv').map((r) => {
-    const desa = strip(r.desa_code);
-    return { code: r.tps_code, desa, kecamatan: desa.slice(0, 6) };
-  });
-  const kecamatan = readCsv('regions.csv')
+  const regions = readCsv('regions.csv');
+  const kelurahan = new Set(regions.filter((r) => r.level === 'kelurahan').map((r) => r.kpu_code || strip(r.code)));
+  const tps = tpsPlaces(readCsv('tps.csv').map((r) => {
+    const desaCode = strip(r.desa_code);
+    return { code: r.tps_code, desaCode, kecamatanCode: desaCode.slice(0, 6) };
+  }), (desa) => kelurahan.has(desa));
+  const kecamatan = regions
     .filter((r) => r.level === 'kecamatan')
     .map((r) => ({ code: r.kpu_code || strip(r.code), name: r.name }));
   return { tps, kecamatan };

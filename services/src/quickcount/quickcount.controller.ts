@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Ip, Post, Query } from '@nestjs/common';
-import { Ballot, DrawSampleBody, type QuickCountView, type Sample } from '@suara/contracts';
+import { Ballot, DrawSampleBody, SamplePlanQuery, type QuickCountView, type Sample, type SamplePlan } from '@suara/contracts';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { parseBody, parseParam } from '../http/parse-body';
 import { QuickcountService } from './quickcount.service';
@@ -13,6 +13,13 @@ export class QuickcountController {
   @Roles('verifier', 'official', 'admin')
   view(@Query('ballot') ballot = 'PPWP'): Promise<QuickCountView> {
     return this.quickcount.view(parseParam(Ballot, ballot, 'ballot'));
+  }
+
+  /** The margin of error a sample size buys, before drawing (`planner.ts`). */
+  @Get('admin/quickcount/plan')
+  @Roles('admin')
+  plan(@Query() query: unknown): SamplePlan {
+    return this.quickcount.plan(parseBody(SamplePlanQuery, query, 'Parameter rencana sampel tidak valid'));
   }
 
   @Post('admin/quickcount/sample')

@@ -41,13 +41,13 @@ export class QuickcountRepository {
     });
   }
 
-  /** Current forms of the sample TPS that have reported. */
-  async receivedForms(electionId: string, ballot: Ballot, tpsCodes: string[]): Promise<{ tpsCode: string; form: CHasilForm }[]> {
-    const { rows } = await this.db.query<{ tps_code: string; form: CHasilForm }>(
-      `SELECT tps_code, form FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($3::text[]) AND form IS NOT NULL`,
+  /** Current forms of the sample TPS that have reported, with when each first arrived. */
+  async receivedForms(electionId: string, ballot: Ballot, tpsCodes: string[]): Promise<{ tpsCode: string; form: CHasilForm; submittedAt: string | null }[]> {
+    const { rows } = await this.db.query<{ tps_code: string; form: CHasilForm; submitted_at: Date | string | null }>(
+      `SELECT tps_code, form, submitted_at FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($3::text[]) AND form IS NOT NULL`,
       [electionId, ballot, tpsCodes],
     );
-    return rows.map((r) => ({ tpsCode: r.tps_code, form: r.form }));
+    return rows.map((r) => ({ tpsCode: r.tps_code, form: r.form, submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString() }));
   }
 
   position(): Promise<string> {

@@ -1,5 +1,11 @@
 import { isPartyBallot, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
+import { urbanity, type PlaceTraits } from '../quickcount/tps-place';
+import {
+  arrivalOffsets, clamp, COUNTING_ORDER, desaDelayMinutes, EVENING_SECONDS, generateDpt, MAX_DPT, normal, turnoutShift, urbanLean,
+} from './evening';
+
+export { arrivalOffsets, COUNTING_ORDER, EVENING_SECONDS, MAX_DPT, MIN_DPT, normal } from './evening';
 
 /**
  * The election day the simulator plays, generated purely from a seed: each TPS's DPT (generated —
@@ -9,18 +15,12 @@ import { seededRandom, type SeededRandom } from '../quickcount/sample';
 
 /** Polls close at 13:00 local time; every arrival is an offset in seconds from then. */
 export const POLL_CLOSE = { hour: 13, minute: 0 };
-/** The evening the simulator plays: 13:00–19:00. Every arrival falls inside it. */
-export const EVENING_SECONDS = 6 * 3600;
-/** Pemilu 2024: at most 300 voters per TPS. */
-export const MAX_DPT = 300;
-export const MIN_DPT = 150;
-
-/** Order in which a KPPS counts the five ballots (PKPU 25/2023). */
-export const COUNTING_ORDER: readonly Ballot[] = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'];
 
 export interface TpsInfo {
   code: string;
   desaCode: string;
+  /** Kelurahan or desa, TPS in the desa: where it is shapes its vote and its arrival (`evening.ts`). */
+  place: PlaceTraits;
   /** The ballots as printed at this TPS (`GET /api/tps/:code/ballots`). */
   ballots: readonly BallotSheet[];
 }
@@ -83,16 +83,18 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function planTps(tps: TpsInfo, options: ElectionDayOptions): TpsDay {
   const rng = seededRandom(`${options.seed}/tps/${tps.code}`);
   const desa = desaProfile(options.seed, tps.desaCode);
-  const dpt = generateDpt(rng);
-  const turnout = clamp(desa.turnout + 0.04 * normal(rng), 0.55, 0.97);
+  const u = urbanity(tps.place);
+  const dpt = generateDpt(rng, u);
+  const turnout = clamp(desa.turnout + turnoutShift(u) + 0.04 * normal(rng), 0.55, 0.97);
   const voted = Math.round(dpt * turnout);
   const wanted = options.ballots ?? COUNTING_ORDER;
   const sheets = COUNTING_ORDER.filter((b) => wanted.includes(b))
     .map((b) => tps.ballots.find((s) => s.ballot === b))
     .filter((s): s is BallotSheet => s !== undefined);
-  const offsets = arrivalOffsets(rng);
+  const offsets = arrivalOffsets(rng, { urbanity: u, voted, desaDelayMinutes: desaDelayMinutes(options.seed, tps.desaCode, u) });
   const submissions = sheets.map((sheet) => {
-    const trueForm = generateForm(sheet, { dpt, voted }, rng, (key) => desa.effect(`${sheet.ballot}/${key}`));
+    const lean = (key: string) => desa.effect(`${sheet.ballot}/${key}`) + urbanLean(sheet.ballot, key, u);
+    const trueForm = generateForm(sheet, { dpt, voted }, rng, lean);
     const planned: PlannedSubmission = { tpsCode: tps.code, desaCode: tps.desaCode, ballot: sheet.ballot, offsetSeconds: offsets[sheet.ballot], trueForm, form: trueForm };
     if (rng.float() < options.mistakeShare) {
       const made = applyMistake(trueForm, sheet.ballot, MISTAKE_KINDS[rng.int(MISTAKE_KINDS.length)], rng);
@@ -105,10 +107,6 @@ export function planTps(tps: TpsInfo, options: ElectionDayOptions): TpsDay {
 }
 
 // ------------------------------------------------------------------ voters
-
-export function generateDpt(rng: SeededRandom): number {
-  return MIN_DPT + rng.int(MAX_DPT - MIN_DPT + 1);
-}
 
 interface DesaProfile {
   turnout: number;
@@ -124,7 +122,11 @@ function desaProfile(seed: string, desaCode: string): DesaProfile {
     turnout,
     effect(key) {
       let e = effects.get(key);
-      if (e === undefined) effects.set(key, (e = 0.45 * normal(seededRandom(`${seed}/desa/${desaCode}/${key}`))));
+      // the desa's own lean, and its kecamatan's (the first six digits of the code)
+      if (e === undefined) {
+        e = 0.45 * normal(seededRandom(`${seed}/desa/${desaCode}/${key}`)) + 0.25 * normal(seededRandom(`${seed}/kecamatan/${desaCode.slice(0, 6)}/${key}`));
+        effects.set(key, e);
+      }
       return e;
     },
   };
@@ -144,14 +146,14 @@ function invalidShare(ballot: Ballot, rng: SeededRandom): number {
 }
 
 /** A consistent, plausible C.Hasil for one ballot at a TPS: every identity of the form holds. */
-export function generateForm(sheet: BallotSheet, voters: { dpt: number; voted: number }, rng: SeededRandom, desaEffect: (key: string) => number = () => 0): CHasilForm {
+export function generateForm(sheet: BallotSheet, voters: { dpt: number; voted: number }, rng: SeededRandom, lean: (key: string) => number = () => 0): CHasilForm {
   const { dpt, voted } = voters;
   const invalid = Math.round(voted * invalidShare(sheet.ballot, rng));
   const valid = voted - invalid;
   const received = dpt + Math.ceil(dpt * 0.02);
   const damaged = rng.float() < 0.1 ? 1 + rng.int(2) : 0;
   const ballots = { received, used: voted, damaged, unused: received - voted - damaged };
-  const logit = (key: string) => baseLogit(sheet.ballot, key) + desaEffect(key) + 0.25 * normal(rng);
+  const logit = (key: string) => baseLogit(sheet.ballot, key) + lean(key) + 0.25 * normal(rng);
   const options = sheet.options.map((o) => o.number);
   const perOption = apportion(valid, softmax(options.map(logit)));
   const base = { valid, invalid, voters: { dpt, voted }, ballots };
@@ -173,33 +175,6 @@ function candidateLean(sheet: BallotSheet, party: string, candidate: string): nu
 }
 
 // ------------------------------------------------------------------ arrivals
-
-/**
- * When each ballot's C.Hasil of one TPS arrives, in seconds after poll close. The KPPS prepares
- * (~15 min), then counts the five ballots one after the other in `COUNTING_ORDER` (PPWP ~40 min, the
- * legislative ones ~35–45 min) at a team speed that varies (log-normal); the operator uploads each
- * after a short, sometimes long, delay (bad signal), so uploads may overtake each other. The sum of
- * log-normals gives a slow start, a peak after two to three hours and a long tail; a TPS that would
- * finish after 19:00 is redrawn, so the whole evening fits the window.
- */
-export function arrivalOffsets(rng: SeededRandom): Record<Ballot, number> {
-  const minutes: Record<Ballot, number> = { PPWP: 40, DPR: 45, DPD: 35, DPRD_PROV: 40, DPRD_KAB: 40 };
-  for (let attempt = 0; ; attempt++) {
-    const speed = Math.exp(0.3 * normal(rng));
-    let clock = 60 * 15 * Math.exp(0.6 * normal(rng));
-    const out = {} as Record<Ballot, number>;
-    for (const ballot of COUNTING_ORDER) {
-      clock += 60 * minutes[ballot] * speed * Math.exp(0.2 * normal(rng));
-      const upload = 60 * (rng.float() < 0.1 ? 20 + 40 * rng.float() : 5 * -Math.log(1 - rng.float()));
-      out[ballot] = Math.round(clock + upload);
-    }
-    const last = Math.max(...Object.values(out));
-    if (last <= EVENING_SECONDS || attempt >= 50) {
-      for (const b of COUNTING_ORDER) out[b] = Math.min(out[b], EVENING_SECONDS);
-      return out;
-    }
-  }
-}
 
 /** "HH:MM" wall-clock time of an offset from poll close. */
 export function formatClock(offsetSeconds: number): string {
@@ -331,11 +306,6 @@ function lowerDptMisreads(dpt: number): number[] {
 
 // ------------------------------------------------------------------ numerics
 
-export function normal(rng: SeededRandom): number {
-  const u = 1 - rng.float();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float());
-}
-
 function softmax(logits: readonly number[]): number[] {
   const m = Math.max(...logits);
   const e = logits.map((l) => Math.exp(l - m));
@@ -352,8 +322,4 @@ export function apportion(total: number, shares: readonly number[]): number[] {
   const order = raw.map((r, i) => ({ f: r - Math.floor(r), i })).sort((a, b) => b.f - a.f || a.i - b.i);
   for (let k = 0; left > 0; k = (k + 1) % order.length, left--) parts[order[k].i] += 1;
   return parts;
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
 }

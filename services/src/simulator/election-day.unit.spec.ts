@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPartyBallot, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import { seededRandom } from '../quickcount/sample';
 import { validateForm } from '../tabulation/chasil.validation';
+import { desaDelayMinutes } from './evening';
 import {
   applyMistake, apportion, arrivalOffsets, COUNTING_ORDER, EVENING_SECONDS, formatClock, generateForm, MAX_DPT, MIN_DPT,
   MISTAKE_KINDS, planElectionDay, REJECTED_MISTAKES, type TpsInfo,
@@ -24,11 +25,12 @@ const SHEETS: BallotSheet[] = [
 ];
 const sheetOf = (b: Ballot) => SHEETS.find((s) => s.ballot === b)!;
 
-function tpsList(desaCount: number, perDesa: number): TpsInfo[] {
+function tpsList(desaCount: number, perDesa: number, kelurahan = false): TpsInfo[] {
   const out: TpsInfo[] = [];
   for (let d = 1; d <= desaCount; d++) {
-    const desaCode = `122201${String(1000 + d)}`;
-    for (let t = 1; t <= perDesa; t++) out.push({ code: `${desaCode}${String(t).padStart(3, '0')}`, desaCode, ballots: SHEETS });
+    const desaCode = `122201${String((kelurahan ? 1000 : 2000) + d)}`;
+    const place = { kelurahan, desaTps: perDesa };
+    for (let t = 1; t <= perDesa; t++) out.push({ code: `${desaCode}${String(t).padStart(3, '0')}`, desaCode, place, ballots: SHEETS });
   }
   return out;
 }
@@ -110,7 +112,7 @@ describe('planElectionDay', () => {
 
 describe('arrivalOffsets', () => {
   const rng = seededRandom('arrivals');
-  const days = Array.from({ length: 3000 }, () => arrivalOffsets(rng));
+  const days = Array.from({ length: 3000 }, (_, i) => arrivalOffsets(rng, { urbanity: (i % 11) / 10, voted: 150 + (i % 120), desaDelayMinutes: 30 * (1 - (i % 11) / 10) * rng.float() }));
   const all = days.flatMap((d) => Object.values(d));
 
   it('keeps every arrival inside the evening 13:00–19:00', () => {
@@ -147,6 +149,46 @@ describe('arrivalOffsets', () => {
     expect(formatClock(0)).toBe('13:00');
     expect(formatClock(3 * 3600 + 25 * 60 + 59)).toBe('16:25');
     expect(formatClock(EVENING_SECONDS)).toBe('19:00');
+  });
+});
+
+describe('a real evening: place drives DPT, vote and arrival', () => {
+  // 20 kelurahan-like desa of 40 TPS and 40 remote desa of 3 TPS, the same seed
+  const towns = tpsList(20, 40, true);
+  const villages = tpsList(40, 3);
+  const day = planElectionDay([...towns, ...villages], { seed: 'evening', mistakeShare: 0, ballots: ['PPWP'] });
+  const isTown = (code: string) => code.slice(6, 7) === '1';
+  const ppwp = day.submissions;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const share01 = (subs: typeof ppwp) => subs.reduce((a, s) => a + (s.trueForm as FlatForm).votes['01'], 0) / subs.reduce((a, s) => a + s.trueForm.valid, 0);
+
+  it('brings town TPS in first: the median town C.Hasil arrives well before the median village one', () => {
+    const town = median(ppwp.filter((s) => isTown(s.tpsCode)).map((s) => s.offsetSeconds));
+    const village = median(ppwp.filter((s) => !isTown(s.tpsCode)).map((s) => s.offsetSeconds));
+    expect(village - town).toBeGreaterThan(20 * 60);
+  });
+
+  it('fills town TPS fuller, and a bigger TPS counts longer', () => {
+    const dpt = (town: boolean) => median(day.tps.filter((t) => isTown(t.tpsCode) === town).map((t) => t.dpt));
+    expect(dpt(true)).toBeGreaterThan(dpt(false) + 40);
+    const rng = seededRandom('size');
+    const at = (voted: number) => median(Array.from({ length: 2000 }, () => arrivalOffsets(rng, { urbanity: 0.5, voted, desaDelayMinutes: 0 }).PPWP));
+    expect(at(280)).toBeGreaterThan(at(150) + 10 * 60);
+  });
+
+  it('lets towns lean to paslon 01 and villages to 02', () => {
+    const town = ppwp.filter((s) => isTown(s.tpsCode));
+    const village = ppwp.filter((s) => !isTown(s.tpsCode));
+    expect(share01(town) - share01(village)).toBeGreaterThan(0.05);
+  });
+
+  it('keeps a desa late together: its shared delay varies between desa, more so for remote ones', () => {
+    const spread = (u: number) => {
+      const delays = Array.from({ length: 200 }, (_, i) => desaDelayMinutes('evening', `d${i}`, u));
+      return Math.max(...delays) - Math.min(...delays);
+    };
+    expect(desaDelayMinutes('evening', 'town', 1)).toBe(0);
+    expect(spread(0.1)).toBeGreaterThan(30);
   });
 });
 

@@ -19,6 +19,8 @@ export interface QuickCountCheck {
   received: number;
   preliminary?: boolean;
   estimates: { option: string; share: number; lower: number; upper: number; trueShare: number; covered: boolean }[];
+  /** The calls made (PPWP), on the evening's clock (when the deciding sample TPS was played), and whether the full count agrees. */
+  calls?: { kind: 'majority' | 'lead'; option: string; clock: string; received: number; right: boolean }[];
 }
 
 /** What `npm run simulate` prints at the end (and, with --json, as one JSON line). */
@@ -139,17 +141,17 @@ class ElectionDayPlayer {
   }
 
   /** Walks the region tree from the kabupaten down to its TPS. */
-  private async findTps(kabupatenCode: string): Promise<{ code: string; desaCode: string }[]> {
-    const found: { code: string; desaCode: string }[] = [];
+  private async findTps(kabupatenCode: string): Promise<Omit<TpsInfo, 'ballots'>[]> {
+    const found: Omit<TpsInfo, 'ballots'>[] = [];
     let level: string[] = [kabupatenCode];
     while (level.length > 0) {
       const views = await mapLimit(level, this.options.concurrency, (code) => this.must(`GET /api/regions/${code}`, () => this.admin.region(code)));
       level = [];
       for (const view of views as RegionView[]) {
-        for (const child of view.children) {
-          if (child.level === 'tps') found.push({ code: child.code, desaCode: view.code });
-          else level.push(child.code);
-        }
+        const tps = view.children.filter((c) => c.level === 'tps');
+        const place = { kelurahan: view.level === 'kelurahan', desaTps: tps.length };
+        for (const t of tps) found.push({ code: t.code, desaCode: view.code, place });
+        for (const child of view.children) if (child.level !== 'tps') level.push(child.code);
       }
     }
     found.sort((a, b) => (a.code < b.code ? -1 : 1));
@@ -157,7 +159,7 @@ class ElectionDayPlayer {
     return found;
   }
 
-  private async loadBallots(chosen: { code: string; desaCode: string }[]): Promise<TpsInfo[]> {
+  private async loadBallots(chosen: Omit<TpsInfo, 'ballots'>[]): Promise<TpsInfo[]> {
     this.reporter.info(`Playing ${chosen.length} TPS; fetching their ballots…`);
     return mapLimit(chosen, this.options.concurrency, async (t) => ({
       ...t,
@@ -332,16 +334,24 @@ class ElectionDayPlayer {
 
   private async checkQuickCount(ballot: Ballot, planned: readonly PlannedSubmission[]): Promise<QuickCountCheck | { error: string }> {
     const truth = expectedTotals(ballot, planned.filter((p) => p.ballot === ballot).map((p) => p.trueForm));
+    const trueShare = (option: string) => (truth.votes[option] ?? 0) / truth.valid;
     try {
       const qc = await this.admin.quickcount(ballot);
+      // the n-th sample TPS in, on the evening's clock: the server's times run at the simulator's speed
+      const sample = new Set(qc.sample.tpsCodes);
+      const arrivals = planned.filter((p) => p.ballot === ballot && sample.has(p.tpsCode)).map((p) => p.offsetSeconds).sort((a, b) => a - b);
+      const leader = Object.keys(truth.votes).reduce((a, b) => (trueShare(a) >= trueShare(b) ? a : b), '');
       return {
         ballot,
         received: qc.sample.received,
         preliminary: qc.preliminary,
-        estimates: qc.estimates.map((e) => {
-          const trueShare = (truth.votes[e.option] ?? 0) / truth.valid;
-          return { option: e.option, share: e.share, lower: e.lower, upper: e.upper, trueShare, covered: e.lower <= trueShare && trueShare <= e.upper };
-        }),
+        estimates: qc.estimates.map((e) => ({
+          option: e.option, share: e.share, lower: e.lower, upper: e.upper, trueShare: trueShare(e.option), covered: e.lower <= trueShare(e.option) && trueShare(e.option) <= e.upper,
+        })),
+        calls: qc.calls?.map((c) => ({
+          kind: c.kind, option: c.option, received: c.received, clock: formatClock(arrivals[c.received - 1] ?? EVENING_SECONDS),
+          right: c.kind === 'majority' ? trueShare(c.option) > 0.5 : c.option === leader,
+        })),
       };
     } catch (e) {
       return { error: describeError(e) };
@@ -458,6 +468,10 @@ export function formatSummary(s: SimulationSummary): string[] {
       const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
       lines.push(`    ${e.option}: ${pct(e.share)} [${pct(e.lower)} – ${pct(e.upper)}], full count ${pct(e.trueShare)}${e.covered ? '' : '  (outside the interval)'}`);
     }
+    for (const c of s.quickCount.calls ?? []) {
+      lines.push(`    call: ${c.option} ${c.kind === 'majority' ? 'above 50%' : 'ahead'} at 99% since ${c.clock} (${c.received} sample TPS in)${c.right ? '' : '  — WRONG by the full count'}`);
+    }
+    if (s.quickCount.calls?.length === 0) lines.push('    no call: the leader is not yet above 50% or ahead at 99%');
   }
   lines.push(s.problems.length === 0 ? '  the server behaved.' : `  ${s.problems.length} PROBLEM(S) — first: ${s.problems[0]}`);
   return lines;
