@@ -34,9 +34,9 @@ describe('operations CLI on the embedded database', { timeout: 240_000 }, () => 
     try {
       const admin = new SuaraClient(server.url);
       await admin.login(server.adminUser, server.adminPassword);
-      await admin.createUser({ username: 'op-seed', password: 'password-seed', role: 'operator', scope: ['1222011001'] });
+      await admin.createUser({ username: 'op-seed', password: 'Uji-Sandi-seed-2024', role: 'operator', scope: ['1222011001'] });
       const op = new SuaraClient(server.url);
-      await op.login('op-seed', 'password-seed');
+      await op.login('op-seed', 'Uji-Sandi-seed-2024');
       for (let i = 1; i <= 3; i++) {
         await op.submit({ tpsCode: `1222011001${String(i).padStart(3, '0')}`, ballot: 'PPWP', clientRequestId: `cli-seed-${i}`, form: ppwpForm({ '01': i, '02': 10, '03': 5 }) });
       }
@@ -91,7 +91,11 @@ describe('operations CLI on the embedded database', { timeout: 240_000 }, () => 
     expect(intact.code).toBe(0);
     expect(intact.stdout).toMatch(/3 events/);
     const db = await openPglite(join(dataDir, 'pglite'));
-    await db.query(`UPDATE messages SET data = jsonb_set(data, '{form,votes,01}', '99') WHERE stream_position = 1 AND stream_id LIKE '%1222011001002-PPWP'`);
+    const edit = `UPDATE messages SET data = jsonb_set(data, '{form,votes,01}', '99') WHERE stream_position = 1 AND stream_id LIKE '%1222011001002-PPWP'`;
+    // The append-only guard refuses the edit; whoever owns the table can switch it off.
+    await expect(db.query(edit)).rejects.toThrow(/UPDATE on messages refused: the event log is append-only/);
+    await db.exec('SET session_replication_role = replica');
+    await db.query(edit);
     await db.close();
     const altered = await cli(dataDir, 'verify-chain');
     expect(altered.code).toBe(1);

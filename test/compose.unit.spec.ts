@@ -388,3 +388,30 @@ describe('deploy/nginx.conf against the compose services', () => {
     expect(locations.has(healthPath!), `proxy healthcheck ${healthPath}`).toBe(true);
   });
 });
+
+describe('docker-compose.yml: trust (issue 17)', () => {
+  const raw = parse(composeText) as {
+    services: Record<string, Service & { networks?: Record<string, { ipv4_address?: string }>; secrets?: string[] }>;
+    secrets?: Record<string, { file: string }>;
+    networks?: { default?: { ipam?: { config?: { subnet: string }[] } } };
+  };
+
+  it('trusts X-Forwarded-For from its nginx alone, at a fixed address inside the compose subnet', () => {
+    const proxyAddress = raw.services.proxy?.networks?.default?.ipv4_address;
+    expect(proxyAddress).toBeDefined();
+    expect(raw.networks?.default?.ipam?.config?.[0]?.subnet).toBe('172.30.0.0/24');
+    expect(proxyAddress!.startsWith('172.30.0.')).toBe(true);
+    for (const n of appNames) expect(loadConfig(envOf(services[n]!)).trustProxy, n).toEqual([proxyAddress]);
+  });
+
+  it('gives every suara process the one seal key (a secret file) and the projectors one shared seals volume', () => {
+    expect(raw.secrets?.seal_key?.file).toBe('./deploy/secrets/seal-key.pem');
+    for (const n of appNames) {
+      expect((services[n] as { secrets?: string[] }).secrets, n).toContain('seal_key');
+      const config = loadConfig(envOf(services[n]!));
+      expect(config.sealKeyFile, n).toBe('/run/secrets/seal_key');
+      expect(mountTarget(services[n]!, 'seals'), n).toBe('/var/lib/suara/seals');
+      expect(config.sealsFile.startsWith('/var/lib/suara/seals/'), n).toBe(true);
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { comparePositions, SuaraClient, type HealthView } from '@suara/contracts
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../services/src/db/test-support/test-database';
 import { ppwpForm } from './support/app';
 import { TallyWatcher } from './support/live-client';
-import { ROOT, startServer, type RunningServer } from './support/server';
+import { ROOT, startServer, TEST_METRICS_TOKEN, type RunningServer } from './support/server';
 import { eventually } from './support/http';
 
 const run = promisify(execFile);
@@ -16,7 +16,8 @@ const SUBMISSIONS = 60;
 const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;
 
 
-const health = async (s: RunningServer): Promise<HealthView & { projection: { leader?: boolean } }> => (await fetch(`${s.url}/health`)).json();
+const health = async (s: RunningServer): Promise<Required<HealthView> & { projection: { leader?: boolean } }> =>
+  (await fetch(`${s.url}/health`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).json();
 
 /**
  * The scaled-out topology on one machine: 2 command, 2 projector and 2 live processes on one
@@ -57,14 +58,14 @@ describeIfPostgres('six processes by role', () => {
     const admin = new SuaraClient(procs.command1.url);
     await admin.login(procs.command1.adminUser, procs.command1.adminPassword);
     await admin.createUser({ username: 'pengamat', password: 'password-pengamat', role: 'official' });
-    await admin.createUser({ username: 'op-a', password: 'password-op-a', role: 'operator', scope: [DESA] });
-    await admin.createUser({ username: 'op-b', password: 'password-op-b', role: 'operator', scope: [DESA] });
+    await admin.createUser({ username: 'op-a', password: 'Uji-Sandi-op-a-2024', role: 'operator', scope: [DESA] });
+    await admin.createUser({ username: 'op-b', password: 'Uji-Sandi-op-b-2024', role: 'operator', scope: [DESA] });
     const official = new SuaraClient(procs.command1.url);
     await official.login('pengamat', 'password-pengamat');
     // A token from one process is good on every other: they share the secret and the users.
     const viaCommand = [new SuaraClient(procs.command1.url), new SuaraClient(procs.command2.url)];
-    await viaCommand[0].login('op-a', 'password-op-a');
-    await viaCommand[1].login('op-b', 'password-op-b');
+    await viaCommand[0].login('op-a', 'Uji-Sandi-op-a-2024');
+    await viaCommand[1].login('op-b', 'Uji-Sandi-op-b-2024');
 
     expect((await fetch(`${procs.live1.url}/api/election`)).status).toBe(404);
     for (const live of [procs.live1, procs.live2]) watchers.push(await TallyWatcher.start(live.url, official.token!, KABUPATEN, 'PPWP'));

@@ -8,6 +8,7 @@ import type {
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample } from './quickcount';
 import type { AdminUserView, AuditEntryView } from './identity';
+import type { SealsView, SealView } from './integrity';
 
 /** An HTTP answer that was not 2xx; `body` is the API's error shape. */
 export class ApiError extends Error {
@@ -46,6 +47,11 @@ export class SuaraClient {
     const { body } = await this.request<LoginResponse>('POST', '/api/auth/login', { username, password });
     this.token = body.token;
     return body;
+  }
+  /** Ends this token on the server (every process), then forgets it. */
+  async logout(): Promise<void> {
+    await this.request('POST', '/api/auth/logout');
+    this.token = undefined;
   }
   me() { return this.get<UserView>('/api/me'); }
   health() { return this.get<HealthView>('/health'); }
@@ -90,6 +96,10 @@ export class SuaraClient {
   anomalies(ballot?: Ballot) { return this.get<Anomaly[]>(`/api/anomalies${ballot ? `?ballot=${ballot}` : ''}`); }
   quickcount(ballot: Ballot) { return this.get<QuickCountView>(`/api/quickcount?ballot=${ballot}`); }
   drawSample(body: DrawSampleBody) { return this.post<Sample>('/api/admin/quickcount/sample', body); }
+  /** Signed seals of the event log, newest first, with the signing key (verifier, official, admin). */
+  seals(limit?: number) { return this.get<SealsView>(`/api/seals${limit ? `?limit=${limit}` : ''}`); }
+  /** Seals the log now (official, admin): `201` with the new seal. */
+  sealNow() { return this.post<SealView>('/api/seals', {}); }
   resetSimulation() { return this.post<{ activeElectionId: string }>('/api/admin/simulation/reset', {}); }
   switchToReal() { return this.post<{ activeElectionId: string }>('/api/admin/election/phase', { phase: 'real' }); }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Ballot, TpsCode } from './ids';
 import { CHasilForm } from './form';
+import { textField } from './text';
 
 export const ClientRequestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'hanya huruf, angka, - dan _');
 
@@ -23,9 +24,9 @@ export type VerifyResultBody = z.infer<typeof VerifyResultBody>;
 export const CorrectResultBody = z.strictObject({
   expectedVersion: ExpectedVersion,
   form: z.unknown(),
-  reason: z.string().trim().min(5, 'alasan koreksi wajib diisi').max(1000),
+  reason: textField({ label: 'alasan koreksi', min: 5, max: 1000, multiline: true }),
   /** How the operator confirmed the mistake (who, how, when), e.g. "dikonfirmasi via telepon, Budi". */
-  operatorConfirmation: z.string().trim().min(3, 'konfirmasi operator wajib diisi').max(500),
+  operatorConfirmation: textField({ label: 'konfirmasi operator', min: 3, max: 500 }),
 });
 export type CorrectResultBody = z.input<typeof CorrectResultBody>;
 

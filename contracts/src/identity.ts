@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { UserView } from './readmodels';
+import { MIN_PASSWORD_LENGTH, UserView } from './readmodels';
 
 /** `POST /api/admin/users/:id/password`: the new password (revokes the user's tokens). */
 export const ResetPasswordBody = z.strictObject({
-  password: z.string().min(8, 'kata sandi minimal 8 karakter').max(256),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `kata sandi minimal ${MIN_PASSWORD_LENGTH} karakter`).max(256),
 });
 export type ResetPasswordBody = z.infer<typeof ResetPasswordBody>;
 
@@ -17,9 +17,9 @@ export type AdminUserView = z.infer<typeof AdminUserView>;
 
 /** Known audit actions; other contexts may record their own admin actions too. */
 export const AUDIT_ACTIONS = [
-  'login_ok', 'login_failed', 'login_throttled',
+  'login_ok', 'login_failed', 'login_throttled', 'logout',
   'user_created', 'user_disabled', 'user_enabled', 'password_reset', 'tokens_revoked',
-  'simulation_reset', 'phase_switched', 'sample_drawn',
+  'simulation_reset', 'phase_switched', 'sample_drawn', 'seal_requested',
 ] as const;
 
 /** One line of `GET /api/admin/audit`: who did what, to what, when, from where. Newest first. */

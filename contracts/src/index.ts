@@ -8,3 +8,5 @@ export * from './quickcount';
 export * from './socket';
 export * from './client';
 export * from './identity';
+export * from './text';
+export * from './integrity';

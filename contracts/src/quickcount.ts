@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { Ballot } from './ids';
+import { textField } from './text';
 
 export const DrawSampleBody = z.strictObject({
   ballot: Ballot,
   size: z.number().int().min(2).max(1_000_000),
-  seed: z.string().min(1).max(64).optional(),
+  seed: textField({ label: 'seed', max: 64 }).optional(),
 });
 export type DrawSampleBody = z.infer<typeof DrawSampleBody>;
 

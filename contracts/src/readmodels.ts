@@ -45,6 +45,8 @@ export const ValidateResponse = z.object({
   ok: z.boolean(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })),
   warnings: z.array(Flag),
+  /** Issues or warnings left out of the lists (each lists at most MAX_LISTED_ISSUES). */
+  moreIssues: z.number().int().optional(),
 });
 export type ValidateResponse = z.infer<typeof ValidateResponse>;
 
@@ -100,33 +102,44 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
+/** Shortest password accepted for any role; the server also refuses common and guessable ones. */
+export const MIN_PASSWORD_LENGTH = 10;
+
 export const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string().optional(), user: UserView });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
 export const CreateUserBody = z.strictObject({
   username: z.string().min(3).max(64).regex(/^[a-zA-Z0-9._-]+$/, 'hanya huruf, angka, titik, - dan _'),
-  password: z.string().min(8, 'kata sandi minimal 8 karakter').max(256),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `kata sandi minimal ${MIN_PASSWORD_LENGTH} karakter`).max(256),
   role: Role,
   scope: z.array(z.string().max(20).regex(/^[0-9.]+$/)).max(2000).optional(),
 });
 export type CreateUserBody = z.input<typeof CreateUserBody>;
 
+/** Most issues an answer lists: an answer never grows with a hostile request (a body of 5,000 unknown keys). */
+export const MAX_LISTED_ISSUES = 50;
+
 export const ErrorBody = z.object({
   error: z.string(),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** How many more issues there were than the MAX_LISTED_ISSUES listed. */
+  moreIssues: z.number().int().optional(),
   /** For a 409: what is stored (status, version, who, when). */
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
+/** `GET /health`: anyone gets `status`; the rest only an admin's token or the metrics token. */
 export const HealthView = z.object({
   status: z.enum(['ok', 'degraded']),
   roles: z.array(z.string()).optional(),
-  eventStore: z.object({ kind: z.string(), ok: z.boolean(), position: z.string().nullable().optional() }).passthrough(),
-  readModel: z.object({ ok: z.boolean() }).passthrough(),
-  projection: z.object({ position: z.string().nullable(), lag: z.number().nullable() }).passthrough(),
+  eventStore: z.object({ kind: z.string(), ok: z.boolean(), position: z.string().nullable().optional() }).passthrough().optional(),
+  readModel: z.object({ ok: z.boolean() }).passthrough().optional(),
+  projection: z.object({ position: z.string().nullable(), lag: z.number().nullable() }).passthrough().optional(),
+  /** In a process that seals: whether the last attempt worked. */
+  sealer: z.object({ ok: z.boolean(), error: z.string().optional() }).optional(),
 }).passthrough();
 export type HealthView = z.infer<typeof HealthView>;
 

@@ -18,6 +18,11 @@ export interface LiveServerToClientEvents {
   quickcount: (view: QuickCountView) => void;
   /** The deployment changed phase (simulation → real) or the simulation was reset. */
   election: (info: { mode: 'simulation' | 'real'; activeElectionId: string }) => void;
+  /**
+   * The session is over (logged out, disabled, password reset, tokens revoked, or expired); the
+   * server disconnects right after. Sign in again.
+   */
+  session_ended: (reason: { error: 'unauthenticated'; message: string }) => void;
 }
 
 /** Events a client emits on `/live`. The ack of `subscribe` carries the current tally. */

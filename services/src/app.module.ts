@@ -9,6 +9,8 @@ import { ProjectionsModule } from './projections/projections.module';
 import { LiveModule } from './live/live.module';
 import { QuickcountModule } from './quickcount/quickcount.module';
 import { HealthController } from './health.controller';
+import { IntegrityModule } from './integrity/integrity.module';
+import { LimitsModule } from './limits/limits.module';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
 @Module({})
@@ -19,12 +21,14 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(config),
         CqrsModule.forRoot(),
+        LimitsModule,
         ElectionModule,
         IdentityModule,
         TabulationModule,
         ProjectionsModule,
         QuickcountModule,
         LiveModule,
+        IntegrityModule,
       ],
       controllers: [HealthController],
     };

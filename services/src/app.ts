@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config';
 import { AppModule } from './app.module';
 import { ApiErrorFilter } from './http/error.filter';
@@ -17,21 +18,40 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
-  'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  // 'self' covers the socket.io WebSocket of the same origin (CSP Level 3: ws/wss of the page's host), and nothing else.
+  'content-security-policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
+
+/** Only over HTTPS (as the trusted proxy says, TRUST_PROXY): browsers then refuse plain HTTP to this host for a year. */
+const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** Builds the whole application for a config; `listen` is the caller's. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: config.trustProxy, genReqId: requestId });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    // Errors Fastify raises before any route (a bad URL, a parameter over maxParamLength) in the API's shape, never echoing the URL.
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      securityHeaders(req, reply);
+      void reply.status(status).send(frameworkErrorBody(status));
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (_req, reply, payload) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    securityHeaders(req, reply);
     return payload;
+  });
+  // The request id is always the server's; a client's own id is only logged beside it, never stored in events.
+  fastify.addHook('onRequest', async (req) => {
+    const given = req.headers['x-request-id'];
+    if (typeof given === 'string' && given !== '') req.log.debug({ reqId: req.id, clientRequestId: given.slice(0, 100) }, 'client request id');
   });
   if (!config.roles.includes('command')) {
     // A projector- or live-only replica answers /health and sockets, never the HTTP API.
@@ -49,8 +69,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   return app;
 }
 
-/** The caller's X-Request-Id when it is sane, else a fresh one; it goes into every event's metadata. */
-function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+function securityHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+  if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
+  reply.header('x-request-id', req.id);
+}
+
+function frameworkErrorBody(status: number): { error: string; message: string } {
+  if (status === 414) return { error: 'uri_too_long', message: 'Alamat permintaan terlalu panjang' };
+  if (status === 404) return { error: 'not_found', message: 'Alamat tidak ditemukan' };
+  return { error: 'invalid_input', message: 'Alamat permintaan tidak sah' };
 }

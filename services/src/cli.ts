@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migration';
@@ -7,14 +8,18 @@ import type { SqlDatabase } from './db/sql';
 import { createEventStore } from './eventstore/event-store.factory';
 import type { EventStore } from './eventstore/event-store.port';
 import { exportEvents, importEvents } from './ops/backup';
-import { verifyAllChains } from './ops/tamper-check';
 
 const USAGE = `suara — operations commands (npm run suara -- <command>)
 
   users import <file.csv>   create operator accounts from a CSV: username,desa_code[,password]
   rebuild                   rebuild every read model from event position zero
   check                     recompute every tally from the events and compare (exit 1 on a difference)
-  verify-chain              walk every stream's hash chain (exit 1 if an event was altered, moved or deleted)
+  verify-chain [--seals <file-or-url>] [--public-key <key>]...
+                            walk every stream's hash chain and check the log against the signed seals
+                            (exit 1 if an event was altered, moved, deleted or inserted into sealed history).
+                            Seals: the append-only seals file (DATA_DIR/seals/seals.ndjson), a copy of it,
+                            or a URL (GET /api/seals/export, with --token); default: the database's seals.
+                            Key: raw base64 or a PEM file; default: this deployment's seal key file.
   export <file.ndjson>      write the whole event log, one event per line (backup)
   import <file.ndjson>      load a backup into an empty deployment, then rebuild the read models
 
@@ -50,10 +55,30 @@ const commands: Record<string, Command> = {
     console.log(report.ok ? `tallies match the events (${report.events} events)` : `${report.differences.length} difference(s) between tallies and events`);
     return report.ok ? 0 : 1;
   },
-  async 'verify-chain'(_args, { db, store }) {
-    const report = await verifyAllChains(store, db);
-    for (const p of report.problems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
-    console.log(report.ok ? `hash chains intact: ${report.events} events in ${report.streams} streams` : `${report.problems.length} problem(s) in the hash chains`);
+  async 'verify-chain'(args, { db, store }) {
+    const { values } = parseArgs({
+      args,
+      options: { seals: { type: 'string' }, 'public-key': { type: 'string', multiple: true }, token: { type: 'string' } },
+    });
+    const { loadSeals, trustedKeys, verifySealedLog } = await import('./integrity/verify-sealed-log');
+    const config = loadConfig();
+    const source = await loadSeals(values.seals, db, values.token ?? process.env.SUARA_TOKEN);
+    const { keys, pinned } = trustedKeys(values['public-key'] ?? [], { keyFile: config.sealKeyFile, dataDir: config.dataDir }, source.seals);
+    const report = await verifySealedLog(store, db, source.seals, keys);
+    for (const p of report.chainProblems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
+    for (const p of report.sealProblems) console.log(`seal-${p.problem}\t${p.detail}`);
+    console.log(
+      report.chainProblems.length === 0
+        ? `hash chains intact: ${report.events} events in ${report.streams} streams`
+        : `${report.chainProblems.length} problem(s) in the hash chains`,
+    );
+    const last = source.seals.at(-1);
+    console.log(
+      report.sealProblems.length === 0
+        ? `seals hold: ${report.seals} seal(s) from ${source.label}${last ? `, the last over ${last.treeSize} events at ${last.at}` : ''}; key ${pinned}`
+        : `${report.sealProblems.length} problem(s) against ${report.seals} seal(s) from ${source.label}; key ${pinned}`,
+    );
+    if (report.seals === 0) console.log('no seals to check against: only the hash chains were verified');
     return report.ok ? 0 : 1;
   },
   async export([file], { db, store }) {

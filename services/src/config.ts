@@ -16,9 +16,12 @@ export interface AppConfig {
   roles: ProcessRole[];
   adminUser?: string;
   adminPassword?: string;
-  /** HMAC secret for tokens; absent → generated once and kept in the database. */
+  /** HMAC secret for tokens (SUARA_TOKEN_SECRET); else the file tokenSecretFile, else DATA_DIR/token-secret (generated). Never in the database. */
   tokenSecret?: string;
+  tokenSecretFile?: string;
   tokenTtlSeconds: number;
+  /** Longest any token may live, whatever its expiry says. */
+  tokenMaxLifetimeSeconds: number;
   /** Folder of the election's master data (regions, TPS, paslon, parties, dapils). */
   electionDataDir: string;
   /** Serve the built dashboard from this folder when it exists. */
@@ -28,6 +31,20 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   /** Submissions one operator may make per minute (a burst of as many). */
   submitRatePerMinute: number;
+  /** Requests one user may make per minute to read (GET), across replicas when Redis is set. */
+  readRatePerMinute: number;
+  /** Dry runs of the C.Hasil check (`POST /api/results/validate`) one user may make per minute. */
+  validateRatePerMinute: number;
+  /** Prefix of this deployment's keys in a shared Redis (default derived from its database). */
+  redisPrefix?: string;
+  /** Token that also shows /health's details (and /metrics) to a monitor without a login. */
+  metricsToken?: string;
+  /** Ed25519 private key (PKCS#8 PEM) that signs seals; absent → DATA_DIR/seal-key.pem, generated once. */
+  sealKeyFile?: string;
+  /** Seconds between two seals of the log (when it grew). */
+  sealIntervalSeconds: number;
+  /** The append-only file every seal is also written to. */
+  sealsFile: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -37,6 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     .filter(Boolean);
   for (const r of roles) {
     if (!ALL_ROLES.includes(r as ProcessRole)) throw new Error(`ROLES: unknown role "${r}" (use ${ALL_ROLES.join(', ')})`);
+  }
+  const tokenTtlSeconds = positiveNumber(env.SUARA_TOKEN_TTL, 12 * 3600, 'SUARA_TOKEN_TTL');
+  const tokenMaxLifetimeSeconds = positiveNumber(env.SUARA_TOKEN_MAX_LIFETIME, 24 * 3600, 'SUARA_TOKEN_MAX_LIFETIME');
+  if (tokenTtlSeconds > tokenMaxLifetimeSeconds) {
+    throw new Error(`SUARA_TOKEN_TTL (${tokenTtlSeconds} s) is longer than SUARA_TOKEN_MAX_LIFETIME (${tokenMaxLifetimeSeconds} s)`);
   }
   return {
     port: Number(env.PORT ?? 3000),
@@ -49,13 +71,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminUser: env.SUARA_ADMIN_USER || undefined,
     adminPassword: env.SUARA_ADMIN_PASSWORD || undefined,
     tokenSecret: env.SUARA_TOKEN_SECRET || undefined,
-    tokenTtlSeconds: Number(env.SUARA_TOKEN_TTL ?? 12 * 3600),
+    tokenSecretFile: env.SUARA_TOKEN_SECRET_FILE ? resolve(env.SUARA_TOKEN_SECRET_FILE) : undefined,
+    tokenTtlSeconds,
+    tokenMaxLifetimeSeconds,
     electionDataDir: resolve(env.ELECTION_DATA ?? resolve(__dirname, '../election-data/labusel-2024')),
     dashboardDir: resolve(env.DASHBOARD_DIR ?? resolve(__dirname, '../../dashboard/dist')),
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((s) => s.trim()) : false,
     submitRatePerMinute: Number(env.SUARA_SUBMIT_RATE_PER_MIN ?? 60),
+    readRatePerMinute: positiveNumber(env.SUARA_READ_RATE_PER_MIN, 600, 'SUARA_READ_RATE_PER_MIN'),
+    validateRatePerMinute: positiveNumber(env.SUARA_VALIDATE_RATE_PER_MIN, 120, 'SUARA_VALIDATE_RATE_PER_MIN'),
+    redisPrefix: env.SUARA_REDIS_PREFIX || undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    sealKeyFile: env.SUARA_SEAL_KEY_FILE ? resolve(env.SUARA_SEAL_KEY_FILE) : undefined,
+    sealIntervalSeconds: positiveNumber(env.SUARA_SEAL_INTERVAL, 30, 'SUARA_SEAL_INTERVAL'),
+    sealsFile: resolve(env.SUARA_SEALS_FILE ?? resolve(env.DATA_DIR ?? './data', 'seals/seals.ndjson')),
   };
+}
+
+function positiveNumber(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number, got "${raw}"`);
+  return n;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

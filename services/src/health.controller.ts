@@ -1,15 +1,23 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HealthView } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from './config';
 import { EVENT_STORE, SQL_DATABASE } from './db/tokens';
 import type { SqlDatabase } from './db/sql';
 import type { EventStore } from './eventstore/event-store.port';
+import { bearerToken } from './identity/auth.guard';
 import { Public } from './identity/auth.decorators';
+import { TokenService } from './identity/token.service';
+import { SealerService } from './integrity/sealer.service';
 import { ProjectionHealth } from './projections/projection-health';
 import { ProjectorService } from './projections/projector.service';
 
-/** `GET /health`: what works, what does not, and how far the projection trails the store. */
+/**
+ * `GET /health`: what works, what does not, and how far the projection trails the store. Anyone
+ * gets only `{status}` (and 503 when degraded); the details (roles, positions, the projector's
+ * id, database errors) only an admin's token or the METRICS_TOKEN see.
+ */
 @Controller()
 export class HealthController {
   constructor(
@@ -18,11 +26,13 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projection: ProjectionHealth,
     private readonly projector: ProjectorService,
+    private readonly tokens: TokenService,
+    private readonly sealer: SealerService,
   ) {}
 
   @Get('health')
   @Public()
-  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthView> {
+  async health(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthView> {
     const [readModel, head] = await Promise.all([
       this.db.query('SELECT 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
       this.store.head().then((p) => ({ ok: true, position: p }), (e: Error) => ({ ok: false, position: null, error: e.message })),
@@ -33,13 +43,28 @@ export class HealthController {
     const ok = readModel.ok && head.ok;
     const leadership = await this.leadership().catch(() => null);
     if (!ok) reply.status(503).header('retry-after', '5');
+    const status = ok ? 'ok' : 'degraded';
+    if (!(await this.maySee(bearerToken(req.headers.authorization)))) return { status };
     return {
-      status: ok ? 'ok' : 'degraded',
+      status,
       roles: this.config.roles,
       eventStore: { kind: this.store.kind, ...head },
       readModel,
       projection: { ...projection, ...leadership },
+      ...(this.sealer.sealing ? { sealer: { ok: this.sealer.problem === undefined, ...(this.sealer.problem ? { error: this.sealer.problem } : {}) } } : {}),
     };
+  }
+
+  /** The metrics token, or an admin's valid token. */
+  private async maySee(token: string | undefined): Promise<boolean> {
+    if (!token) return false;
+    const metrics = this.config.metricsToken;
+    const [given, expected] = [Buffer.from(token), Buffer.from(metrics ?? '')];
+    if (metrics && given.length === expected.length && timingSafeEqual(given, expected)) return true;
+    return this.tokens.verify(token).then(
+      (user) => user.role === 'admin',
+      () => false,
+    );
   }
 
   /**

@@ -30,9 +30,9 @@ async function createOperators(admin: SuaraClient, url: string, tag: string): Pr
   for (let i = 0; i < OPERATORS; i++) {
     const mine = [desa[2 * i], desa[2 * i + 1]];
     const username = `op-${tag}-${i}`;
-    await admin.createUser({ username, password: `password-${username}`, role: 'operator', scope: mine.map((d) => d.code) });
+    await admin.createUser({ username, password: `Uji-Sandi-Kuat-${username}`, role: 'operator', scope: mine.map((d) => d.code) });
     const client = new SuaraClient(url);
-    await client.login(username, `password-${username}`);
+    await client.login(username, `Uji-Sandi-Kuat-${username}`);
     ops.push({ client, tps: mine.flatMap((d) => d.tps) });
   }
   return ops;

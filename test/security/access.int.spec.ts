@@ -176,11 +176,11 @@ describe(`access control on ${backend}`, () => {
       expect(await statusOf(watcher.me())).toBe(401);
       expect(await statusOf(watcher.tally(KABUPATEN, 'PPWP'))).toBe(401);
       expect((await connectRefusal(t.url, watcher.token!)).error).toBe('unauthenticated');
-      expect(await statusOf(new SuaraClient(t.url).login(username, `password-${username}`))).toBe(401);
+      expect(await statusOf(new SuaraClient(t.url).login(username, `Uji-Sandi-Kuat-${username}`))).toBe(401);
 
       await t.admin.enableUser(id);
       const again = new SuaraClient(t.url);
-      await again.login(username, `password-${username}`);
+      await again.login(username, `Uji-Sandi-Kuat-${username}`);
       expect(await statusOf(again.me())).toBe(200);
     });
 
@@ -188,14 +188,14 @@ describe(`access control on ${backend}`, () => {
       const username = `revoke-me-${Date.now().toString(36)}`;
       const user = await t.userClient('verifier', undefined, username);
       const second = new SuaraClient(t.url);
-      await second.login(username, `password-${username}`);
+      await second.login(username, `Uji-Sandi-Kuat-${username}`);
       await t.admin.revokeTokens(await idOf(username));
       for (const c of [user, second]) {
         expect(await statusOf(c.me())).toBe(401);
         expect((await connectRefusal(t.url, c.token!)).error).toBe('unauthenticated');
       }
       const fresh = new SuaraClient(t.url);
-      await fresh.login(username, `password-${username}`);
+      await fresh.login(username, `Uji-Sandi-Kuat-${username}`);
       expect(await statusOf(fresh.me())).toBe(200);
     });
 
@@ -207,7 +207,7 @@ describe(`access control on ${backend}`, () => {
       expect(await statusOf(t.admin.resetPassword(id, 'short'))).toBe(400);
       await t.admin.resetPassword(id, 'a-brand-new-password');
       expect(await statusOf(op.me())).toBe(401);
-      expect(await statusOf(new SuaraClient(t.url).login(username, `password-${username}`))).toBe(401);
+      expect(await statusOf(new SuaraClient(t.url).login(username, `Uji-Sandi-Kuat-${username}`))).toBe(401);
       const again = new SuaraClient(t.url);
       await again.login(username, 'a-brand-new-password');
       expect((await again.me()).username).toBe(username);

@@ -6,6 +6,7 @@ import { SuaraClient, type Role } from '@suara/contracts';
 import { createApp } from '../../services/src/app';
 import { loadConfig, type AppConfig } from '../../services/src/config';
 import { createPostgresTestDatabase } from '../../services/src/db/test-support/test-database';
+import { TEST_METRICS_TOKEN } from './server';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-test' };
 
@@ -34,6 +35,10 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
     SUARA_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'warn',
     SUARA_SUBMIT_RATE_PER_MIN: '100000',
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // Suites fire thousands of requests from one token; the limits themselves are tested in limits.int.spec.ts.
+    SUARA_READ_RATE_PER_MIN: '100000',
+    SUARA_VALIDATE_RATE_PER_MIN: '100000',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     ...env,
   });
@@ -47,7 +52,7 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
   return {
     app, url, config, admin,
     async userClient(role, scope, username = `${role}${++n}x${Date.now().toString(36)}`) {
-      const password = 'password-' + username;
+      const password = `Uji-Sandi-Kuat-${username}`;
       await admin.createUser({ username, password, role, scope });
       const client = new SuaraClient(url);
       await client.login(username, password);

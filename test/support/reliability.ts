@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { SuaraClient, type HealthView, type TallyView } from '@suara/contracts';
-import { ROOT } from './server';
+import { ROOT, TEST_METRICS_TOKEN } from './server';
 import { ppwpForm } from './app';
 
 export const KABUPATEN = '1222';
@@ -43,10 +43,10 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
   });
 }
 
-/** `GET /health` as it is, whatever its status. */
-export async function health(url: string): Promise<{ status: number; body: HealthView; retryAfter: string | null }> {
-  const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(15_000) });
-  return { status: res.status, body: (await res.json()) as HealthView, retryAfter: res.headers.get('retry-after') };
+/** `GET /health` with its details (the metrics token), whatever its status. */
+export async function health(url: string): Promise<{ status: number; body: Required<HealthView>; retryAfter: string | null }> {
+  const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(15_000), headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as Required<HealthView>, retryAfter: res.headers.get('retry-after') };
 }
 
 /** Waits until the store answers and the projection has caught up with its head. */

@@ -1,10 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, waitForHealth } from '../../services/src/bench/server-process';
 
 export { freePort };
+/**
+ * One token secret for every server a test run starts: processes sharing a database must share it
+ * (as every replica is given SUARA_TOKEN_SECRET in production), and a restarted server must accept
+ * the tokens it issued before.
+ */
+/** METRICS_TOKEN of every test server: /health shows its details only with it (or an admin's token). */
+export const TEST_METRICS_TOKEN = `test-metrics-${randomBytes(8).toString('hex')}`;
+export const TEST_TOKEN_SECRET = `test-token-secret-${randomBytes(16).toString('hex')}`;
 export const ROOT = resolve(__dirname, '../..');
 export const MAIN = join(ROOT, 'services/dist/main.js');
 
@@ -39,6 +48,10 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
       SUARA_ADMIN_USER: adminUser,
       SUARA_ADMIN_PASSWORD: adminPassword,
       LOG_LEVEL: 'warn',
+      SUARA_TOKEN_SECRET: TEST_TOKEN_SECRET,
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
+      SUARA_READ_RATE_PER_MIN: '100000',
+      SUARA_VALIDATE_RATE_PER_MIN: '100000',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,16 @@ export function client(): SuaraClient {
   return new SuaraClient(location.origin, session.token ?? undefined, guardedFetch);
 }
 
+/** Ends the token on the server too (so a copy of it is worth nothing), then leaves. */
+export async function logout(): Promise<void> {
+  try {
+    if (session.token) await client().logout();
+  } catch {
+    // Offline or already expired: the token ends on its own; leave anyway.
+  }
+  signOut();
+}
+
 export function isStatus(err: unknown, status: number): err is ApiError {
   return err instanceof ApiError && err.status === status;
 }

@@ -40,6 +40,8 @@ export class LiveConnection {
     this.socket.on('tally', (t) => handlers.tally(t));
     this.socket.on('quickcount', (q) => handlers.quickcount(q, true));
     this.socket.on('election', (info) => handlers.election(info));
+    // Logged out elsewhere, disabled, password reset or expired: the server ends the socket.
+    this.socket.on('session_ended', () => handlers.unauthorized());
   }
 
   subscribe(regionCode: string, ballot: Ballot): void {

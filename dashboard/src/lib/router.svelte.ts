@@ -7,7 +7,8 @@ export type Route =
   | { name: 'tps'; tps: string; ballot: string }
   | { name: 'verifikasi'; ballot?: string }
   | { name: 'operator' }
-  | { name: 'formulir'; tps: string; ballot: string };
+  | { name: 'formulir'; tps: string; ballot: string }
+  | { name: 'segel' };
 
 export function parseHash(hash: string): Route {
   const [name, ...rest] = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -17,6 +18,7 @@ export function parseHash(hash: string): Route {
     case 'verifikasi': return { name, ballot: rest[0] };
     case 'operator': return rest.length >= 2 ? { name: 'formulir', tps: rest[0], ballot: rest[1] } : { name };
     case 'masuk': return { name: 'login' };
+    case 'segel': return { name };
     default: return { name: 'rekap' };
   }
 }
@@ -29,6 +31,7 @@ export function hrefOf(route: Route): string {
     case 'verifikasi': return `#/verifikasi${route.ballot ? `/${route.ballot}` : ''}`;
     case 'operator': return '#/operator';
     case 'formulir': return `#/operator/${route.tps}/${route.ballot}`;
+    case 'segel': return '#/segel';
   }
 }
 
@@ -66,6 +69,7 @@ export function allowed(role: Role, route: Route): boolean {
     case 'verifikasi': return role === 'verifier';
     case 'operator':
     case 'formulir': return role === 'operator';
+    case 'segel': return role !== 'operator';
   }
 }
 

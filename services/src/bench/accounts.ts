@@ -10,6 +10,8 @@ export function serviceEnv(extra: Record<string, string>): Record<string, string
     SUARA_ADMIN_USER: ADMIN_USER,
     SUARA_ADMIN_PASSWORD: ADMIN_PASSWORD,
     SUARA_SUBMIT_RATE_PER_MIN: '100000000',
+    SUARA_READ_RATE_PER_MIN: '100000000',
+    SUARA_VALIDATE_RATE_PER_MIN: '100000000',
     LOG_LEVEL: 'warn',
     ...extra,
   };

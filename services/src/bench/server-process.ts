@@ -70,7 +70,8 @@ export async function startService(env: Record<string, string>, timeoutMs = 180_
  * in the bench's environment must not leak into the deployment being measured.
  */
 function baseEnv(): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'NODE_OPTIONS'];
+  // SUARA_SEAL_INTERVAL: to measure the cost of sealing more often than the default.
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'NODE_OPTIONS', 'SUARA_SEAL_INTERVAL'];
   return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
 }
 

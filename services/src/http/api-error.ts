@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import type { ErrorBody, Issue } from '@suara/contracts';
+import { MAX_LISTED_ISSUES, type ErrorBody, type Issue } from '@suara/contracts';
 
 /**
  * An error with the API's shape `{error, message, issues?}` (API.md). Throw it anywhere in a
@@ -15,8 +15,28 @@ export class ApiError extends HttpException {
     /** What is stored, for a conflict: lets a client explain the 409 without another request. */
     readonly details?: Record<string, unknown>,
   ) {
-    super({ error: code, message, ...(issues ? { issues } : {}), ...(details ? { details } : {}) } satisfies ErrorBody, status);
+    const listed = issues ? boundIssues(issues) : undefined;
+    const more = listed ? { moreIssues: listed.more } : {};
+    super(
+      {
+        error: code,
+        message: listed?.more ? `${message} (${listed.more} masalah lain tidak dicantumkan)` : message,
+        ...(listed ? { issues: listed.issues } : {}),
+        ...(listed?.more ? more : {}),
+        ...(details ? { details } : {}),
+      } satisfies ErrorBody,
+      status,
+    );
   }
+}
+
+/** Longest path echoed back: a key name is the client's own text, and can be 60 kB long. */
+const MAX_PATH = 120;
+
+/** At most MAX_LISTED_ISSUES issues, paths shortened; `more` counts what was left out. */
+export function boundIssues<I extends { path?: string }>(issues: I[]): { issues: I[]; more: number } {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => (i.path && i.path.length > MAX_PATH ? { ...i, path: `${i.path.slice(0, MAX_PATH)}…` } : i));
+  return { issues: listed, more: issues.length - listed.length };
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} tidak ditemukan`);

@@ -47,8 +47,9 @@ export class ApiErrorFilter implements ExceptionFilter {
   private describe(err: unknown): { status: number; body: object; headers?: Record<string, string> } {
     if (err instanceof ApiError) return { status: err.getStatus(), body: err.getResponse() as object, headers: err.headers };
     if (err instanceof HttpException) {
+      // Nest's own (e.g. "Cannot GET /api/<whatever was asked>") would echo the request: a fixed sentence per status.
       const status = err.getStatus();
-      return { status, body: { error: httpCode(status), message: messageOf(err) } };
+      return { status, body: { error: httpCode(status), message: STATUS_MESSAGES[status] ?? 'Permintaan tidak dapat diproses' } };
     }
     const fastifyErr = err as { statusCode?: number; code?: string; message?: string };
     if (typeof fastifyErr?.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
@@ -68,12 +69,17 @@ export class ApiErrorFilter implements ExceptionFilter {
   }
 }
 
-function messageOf(err: HttpException): string {
-  const r = err.getResponse();
-  if (typeof r === 'string') return r;
-  const m = (r as { message?: unknown }).message;
-  return Array.isArray(m) ? m.join('; ') : String(m ?? err.message);
-}
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'Permintaan tidak valid',
+  401: 'Silakan masuk',
+  403: 'Anda tidak berhak melakukan ini',
+  404: 'Alamat tidak ditemukan',
+  405: 'Metode tidak diizinkan untuk alamat ini',
+  413: 'Isi permintaan terlalu besar',
+  414: 'Alamat permintaan terlalu panjang',
+  415: 'Jenis konten tidak didukung; kirim application/json',
+  429: 'Terlalu banyak permintaan; coba lagi sebentar lagi',
+};
 
 function fastifyMessage(err: { statusCode?: number; code?: string; message?: string }): string {
   if (err.statusCode === 413) return 'Isi permintaan terlalu besar';
@@ -84,6 +90,6 @@ function fastifyMessage(err: { statusCode?: number; code?: string; message?: str
 
 const CODES: Record<number, string> = {
   400: 'invalid_input', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests',
+  409: 'conflict', 413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'too_many_requests',
 };
 const httpCode = (status: number) => CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');

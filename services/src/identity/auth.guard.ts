@@ -5,6 +5,7 @@ import { ApiError } from '../http/api-error';
 import { IS_PUBLIC, ROLES, type AuthUser } from './auth.decorators';
 import { TokenError } from './token';
 import { TokenService } from './token.service';
+import { RequestLimits } from '../limits/limits.module';
 
 export const unauthenticated = () => new ApiError(401, 'unauthenticated', 'Silakan masuk: token tidak ada, tidak sah, kedaluwarsa atau dicabut');
 
@@ -21,6 +22,7 @@ export function hasRole(user: Pick<AuthUser, 'role'>, roles: readonly Role[] | u
 }
 
 interface HttpRequest {
+  method: string;
   headers: Record<string, string | string[] | undefined>;
   user?: AuthUser;
 }
@@ -37,6 +39,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly limits: RequestLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,6 +52,7 @@ export class AuthGuard implements CanActivate {
     request.user = await this.authenticate(token);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (!hasRole(request.user, roles)) throw new ApiError(403, 'forbidden', 'Peran Anda tidak berhak memakai fitur ini');
+    if (request.method === 'GET' || request.method === 'HEAD') await this.limits.reads.consume(request.user.id);
     return true;
   }
 

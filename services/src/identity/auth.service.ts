@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LoginResponse, UserView } from '@suara/contracts';
 import { ApiError } from '../http/api-error';
 import { AuditLog } from './audit-log';
+import type { AuthUser } from './auth.decorators';
 import { LoginThrottle, type LoginAttempt } from './login-throttle';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { TokenService } from './token.service';
@@ -30,7 +31,7 @@ export class AuthService {
     const { username, password } = credentials;
     let attempt: LoginAttempt;
     try {
-      attempt = this.throttle.begin(username, ip);
+      attempt = await this.throttle.begin(username, ip);
     } catch (err) {
       await this.audit.record({ actor: null, action: 'login_throttled', target: username, ip });
       throw err;
@@ -42,18 +43,23 @@ export class AuthService {
       // Unknown users cost the same scrypt work, so timing does not tell which usernames exist.
       passwordOk = user ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password);
     } catch (err) {
-      attempt.failed();
+      await attempt.failed();
       throw err;
     }
     if (!user || !passwordOk || user.disabled) {
-      attempt.failed();
+      await attempt.failed();
       const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
       await this.audit.record({ actor: null, action: 'login_failed', target: user?.id ?? username, detail: { username, reason }, ip });
       throw invalidCredentials();
     }
-    attempt.succeeded();
-    const { token, expiresAt } = await this.tokens.issue(user);
+    await attempt.succeeded();
+    const { token, expiresAt } = this.tokens.issue(user);
     await this.audit.record({ actor: { id: user.id, username: user.username }, action: 'login_ok', target: user.id, ip });
     return { token, expiresAt: expiresAt.toISOString(), user: toUserView(user) };
+  }
+
+  async logout(user: AuthUser, token: string, ip?: string): Promise<void> {
+    await this.tokens.revoke(token);
+    await this.audit.record({ actor: { id: user.id, username: user.username }, action: 'logout', target: user.id, ip });
   }
 }

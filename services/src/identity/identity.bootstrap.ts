@@ -5,6 +5,7 @@ import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import { recordAudit } from './audit-log';
 import { generatePassword, hashPassword } from './password';
+import { passwordProblem, warmPasswordPolicy } from './password-policy';
 import { adminExists, insertUser } from './user.repository';
 
 export interface BootstrapLog {
@@ -31,6 +32,8 @@ export async function ensureFirstAdmin(
 ): Promise<FirstAdminResult> {
   if (await adminExists(db)) return { created: false };
   const username = config.adminUser ?? 'admin';
+  const weak = config.adminPassword ? passwordProblem(config.adminPassword, { username }) : undefined;
+  if (weak) throw new Error(`SUARA_ADMIN_PASSWORD refused: ${weak}. Choose a longer, uncommon password (the first admin is created with it).`);
   const generatedPassword = config.adminPassword ? undefined : generatePassword(20);
   const password = config.adminPassword ?? generatedPassword!;
   const passwordHash = await hashPassword(password);
@@ -76,5 +79,7 @@ export class IdentityBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureFirstAdmin(this.db, this.config, console);
+    // The estimator indexes its dictionaries once (about a second): not in a user's request.
+    setImmediate(warmPasswordPolicy);
   }
 }

@@ -6,6 +6,7 @@ import { parseBody, parseParam } from '../http/parse-body';
 import { AuditLog } from './audit-log';
 import { CurrentUser, Public, Roles, type AuthUser } from './auth.decorators';
 import { AuthService, toUserView } from './auth.service';
+import { bearerToken } from './auth.guard';
 import { UserAdminService, type RequestOrigin } from './user-admin.service';
 
 const AuditLimit = z.coerce.number().int().min(1).max(1000).optional();
@@ -20,6 +21,13 @@ export class AuthController {
   @HttpCode(200)
   login(@Body() body: unknown, @Req() req: FastifyRequest): Promise<LoginResponse> {
     return this.auth.login(parseBody(LoginBody, body), req.ip);
+  }
+
+  /** Ends the caller's token at once, in every process (its other sessions go on). */
+  @Post('auth/logout')
+  @HttpCode(204)
+  logout(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<void> {
+    return this.auth.logout(user, bearerToken(req.headers.authorization)!, req.ip);
   }
 
   @Get('me')

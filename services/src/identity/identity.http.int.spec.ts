@@ -11,6 +11,7 @@ import { electionMigrations } from '../election/election.migrations';
 import { ApiErrorFilter } from '../http/error.filter';
 import { CurrentUser, Public, Roles, type AuthUser } from './auth.decorators';
 import { identityMigrations } from './identity.migrations';
+import { LimitsModule } from '../limits/limits.module';
 import { IdentityModule } from './identity.module';
 import { DESA_A, seedRegions } from './test-support/identity-fixtures';
 
@@ -34,7 +35,10 @@ class ProbeController {
   }
 }
 
-const config = { tokenTtlSeconds: 3600, adminUser: 'root', adminPassword: 'root-password-1' } as AppConfig;
+const config = {
+  tokenTtlSeconds: 3600, tokenMaxLifetimeSeconds: 86_400, tokenSecret: 'identity-http-spec-secret-0123456789abcdef', dataDir: '/nonexistent',
+  adminUser: 'root', adminPassword: 'root-password-1', readRatePerMinute: 10_000, validateRatePerMinute: 10_000, submitRatePerMinute: 10_000,
+} as AppConfig;
 
 describe('identity over HTTP (IdentityModule in a Fastify Nest app, PGlite)', () => {
   let db: SqlDatabase;
@@ -46,7 +50,7 @@ describe('identity over HTTP (IdentityModule in a Fastify Nest app, PGlite)', ()
     @Global()
     @Module({ providers: [{ provide: SQL_DATABASE, useValue: db }, { provide: APP_CONFIG, useValue: config }], exports: [SQL_DATABASE, APP_CONFIG] })
     class TestInfraModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [TestInfraModule, IdentityModule], controllers: [ProbeController] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [TestInfraModule, LimitsModule, IdentityModule], controllers: [ProbeController] }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     app.useGlobalFilters(new ApiErrorFilter());
     await app.init();
@@ -179,10 +183,10 @@ describe('identity over HTTP (IdentityModule in a Fastify Nest app, PGlite)', ()
   });
 
   it('repeated failed logins get 429 too_many_attempts with Retry-After', async () => {
-    for (let i = 0; i < 5; i++) {
-      expect((await call('POST', '/api/auth/login', { body: { username: 'root', password: `wrong-${i}` }, ip: `198.51.100.${i}` })).statusCode).toBe(401);
+    for (let i = 0; i < 6; i++) {
+      expect((await call('POST', '/api/auth/login', { body: { username: 'root', password: `wrong-${i}` }, ip: '198.51.100.7' })).statusCode).toBe(401);
     }
-    const res = await call('POST', '/api/auth/login', { body: { username: 'root', password: 'root-password-1' }, ip: '198.51.100.77' });
+    const res = await call('POST', '/api/auth/login', { body: { username: 'root', password: 'root-password-1' }, ip: '198.51.100.7' });
     expect(res.statusCode).toBe(429);
     expect(res.json().error).toBe('too_many_attempts');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
 import type { SqlDatabase } from '../db/sql';
@@ -12,12 +15,13 @@ import { identityMigrations } from './identity.migrations';
 import { LoginThrottle } from './login-throttle';
 import { clearIdentity, DESA_A, DESA_B, seedRegions, TPS_A1 } from './test-support/identity-fixtures';
 import { TokenError } from './token';
-import { loadTokenSecret, TokenService } from './token.service';
+import { TokenService } from './token.service';
+import { loadTokenSecret } from './token-secret';
 import { UserAdminService } from './user-admin.service';
 import { UserRepository } from './user.repository';
 
 const migrations = [...electionMigrations, ...identityMigrations];
-const config = { tokenTtlSeconds: 3600, tokenSecret: undefined } as AppConfig;
+const config = { tokenTtlSeconds: 3600, tokenMaxLifetimeSeconds: 86_400, tokenSecret: 'identity-int-spec-secret-0123456789abcdef', dataDir: '/nonexistent' } as AppConfig;
 
 async function apiErrorOf(p: Promise<unknown>): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }> {
   try {
@@ -64,7 +68,7 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
     await clearIdentity(db);
     users = new UserRepository(db);
     audit = new AuditLog(db);
-    tokens = new TokenService(db, config, users);
+    tokens = new TokenService(config, users);
     auth = new AuthService(users, tokens, new LoginThrottle(), audit);
     admin = new UserAdminService(db, users, audit);
     const first = await ensureFirstAdmin(db, { adminUser: 'root', adminPassword: 'root-password-1' }, capture());
@@ -101,16 +105,51 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
   });
 
   describe('tokens', () => {
-    it('the kept secret is generated once and shared; a configured one wins', async () => {
-      const a = await loadTokenSecret(db, undefined);
-      const b = await loadTokenSecret(db, undefined);
-      expect(a).toBe(b);
-      expect(a.length).toBeGreaterThanOrEqual(40);
-      expect(await loadTokenSecret(db, 'configured')).toBe('configured');
-      // Another process (another TokenService) accepts this one's tokens.
+    it('the secret comes from the environment or a key file, never from the database', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'suara-secret-'));
+      try {
+        const warnings: string[] = [];
+        const a = loadTokenSecret({ dataDir: dir, shared: true }, (m) => warnings.push(m));
+        expect(a.length).toBeGreaterThanOrEqual(40);
+        expect(statSync(join(dir, 'token-secret')).mode & 0o777).toBe(0o600);
+        expect(warnings.join()).toMatch(/SUARA_TOKEN_SECRET/);
+        expect(loadTokenSecret({ dataDir: dir, shared: false }, () => undefined)).toBe(a);
+        expect(loadTokenSecret({ dataDir: dir, secretFile: join(dir, 'token-secret'), shared: false }, () => undefined)).toBe(readFileSync(join(dir, 'token-secret'), 'utf8').trim());
+        expect(loadTokenSecret({ dataDir: dir, secret: 'configured-secret-0123456789abcdefghij', shared: false }, () => undefined)).toBe('configured-secret-0123456789abcdefghij');
+        expect(() => loadTokenSecret({ dataDir: dir, secret: 'short', shared: false }, () => undefined)).toThrow(/at least 32 characters/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const { rows } = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'auth_secret'`);
+      expect(rows).toHaveLength(0);
+      // Another process with the same secret accepts this one's tokens.
       const { token } = await auth.login({ username: 'root', password: 'root-password-1' });
-      const other = new TokenService(db, config, new UserRepository(db));
+      const other = new TokenService(config, new UserRepository(db));
       expect((await other.verify(token)).username).toBe('root');
+    });
+
+    it('logout ends that token in every process; the user\'s other sessions go on', async () => {
+      await admin.create({ username: 'op.out', password: 'op-password-1', role: 'operator', scope: [DESA_A] }, origin());
+      const phone = (await auth.login({ username: 'op.out', password: 'op-password-1' })).token;
+      const laptop = (await auth.login({ username: 'op.out', password: 'op-password-1' })).token;
+      const otherUsers = new UserRepository(db);
+      await otherUsers.onModuleInit();
+      try {
+        const other = new TokenService(config, otherUsers);
+        expect(await tokenFailure(other.verify(phone))).toBe('accepted'); // cached there
+        await tokens.revoke(phone);
+        expect(await tokenFailure(tokens.verify(phone))).toBe('revoked');
+        const deadline = Date.now() + 2_000;
+        let outcome = await tokenFailure(other.verify(phone));
+        while (outcome === 'accepted' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+          outcome = await tokenFailure(other.verify(phone));
+        }
+        expect(outcome).toBe('revoked');
+        expect(await tokenFailure(other.verify(laptop))).toBe('accepted');
+      } finally {
+        await otherUsers.onModuleDestroy();
+      }
     });
 
     it('verify returns the user as stored now', async () => {
@@ -137,7 +176,7 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
       const otherUsers = new UserRepository(db);
       await otherUsers.onModuleInit();
       try {
-        const other = new TokenService(db, config, otherUsers);
+        const other = new TokenService(config, otherUsers);
         expect(await tokenFailure(other.verify(token))).toBe('accepted'); // now cached there
         await db.query('UPDATE users SET disabled = true WHERE id = $1', [id]);
         // Well inside the cache's 5 s lifetime: only the trigger's notification can make it forget.
@@ -183,12 +222,12 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
     });
 
     it('one answer for unknown user, wrong password and disabled account', async () => {
-      const { id } = await admin.create({ username: 'off', password: 'off-password', role: 'official' }, origin());
+      const { id } = await admin.create({ username: 'off', password: 'Uji-Sandi-off-2024', role: 'official' }, origin());
       await admin.disable(id, origin());
       const answers = await Promise.all([
         apiErrorOf(auth.login({ username: 'nobody', password: 'whatever-1' })),
         apiErrorOf(auth.login({ username: 'root', password: 'wrong-password' })),
-        apiErrorOf(auth.login({ username: 'off', password: 'off-password' })),
+        apiErrorOf(auth.login({ username: 'off', password: 'Uji-Sandi-off-2024' })),
       ]);
       for (const a of answers) {
         expect(a.status).toBe(401);
@@ -199,21 +238,23 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
       expect(failures.map((f) => f.detail.reason).sort()).toEqual(['disabled', 'unknown_user', 'wrong_password']);
     });
 
-    it('after 5 failures the username is throttled with 429 and Retry-After, even with the right password', async () => {
-      for (let i = 0; i < 5; i++) await apiErrorOf(auth.login({ username: 'root', password: `guess-${i}` }, `10.0.0.${i}`));
-      const blocked = await apiErrorOf(auth.login({ username: 'root', password: 'root-password-1' }, '10.0.0.99'));
-      expect(blocked.status).toBe(429);
-      expect(blocked.body.error).toBe('too_many_attempts');
-      expect(Number(blocked.headers?.['Retry-After'])).toBeGreaterThan(14 * 60);
+    it('after 5 failures from one address, that address waits a growing delay (429, Retry-After), audited; another address does not', async () => {
+      for (let i = 0; i < 6; i++) await apiErrorOf(auth.login({ username: 'root', password: `guess-${i}` }, '10.0.0.1'));
+      const delayed = await apiErrorOf(auth.login({ username: 'root', password: 'root-password-1' }, '10.0.0.1'));
+      expect(delayed.status).toBe(429);
+      expect(delayed.body.error).toBe('too_many_attempts');
+      expect(Number(delayed.headers?.['Retry-After'])).toBeGreaterThanOrEqual(1);
+      expect(Number(delayed.headers?.['Retry-After'])).toBeLessThanOrEqual(2);
       expect((await audit.list({ limit: 1 }))[0]).toMatchObject({ action: 'login_throttled', target: 'root' });
+      expect((await auth.login({ username: 'root', password: 'root-password-1' }, '10.0.0.99')).user.username).toBe('root');
     });
 
-    it('a parallel burst of guesses gets at most 5 real checks', async () => {
+    it('a parallel burst of guesses gets the 5 free checks and one more', async () => {
       const answers = await Promise.all(
         Array.from({ length: 12 }, (_, i) => apiErrorOf(auth.login({ username: 'root', password: `burst-${i}` }, '10.1.1.1'))),
       );
-      expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
-      expect(answers.filter((a) => a.status === 429)).toHaveLength(7);
+      expect(answers.filter((a) => a.status === 401)).toHaveLength(6);
+      expect(answers.filter((a) => a.status === 429)).toHaveLength(6);
     });
   });
 
@@ -252,8 +293,8 @@ function identitySuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<v
     });
 
     it('409 username_taken, case-insensitively', async () => {
-      await admin.create({ username: 'Siti', password: 'siti-password', role: 'official' }, origin());
-      const err = await apiErrorOf(admin.create({ username: 'siti', password: 'siti-password', role: 'verifier' }, origin()));
+      await admin.create({ username: 'Siti', password: 'Uji-Sandi-siti-2024', role: 'official' }, origin());
+      const err = await apiErrorOf(admin.create({ username: 'siti', password: 'Uji-Sandi-siti-2024', role: 'verifier' }, origin()));
       expect(err.status).toBe(409);
       expect(err.body.error).toBe('username_taken');
     });

@@ -57,4 +57,32 @@ export const identityMigrations: Migration[] = [
       CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION suara_users_changed();
     `,
   },
+  {
+    version: 310,
+    name: 'identity: token secret out of the database, logged-out tokens',
+    sql: `
+      -- A secret in the database is in every dump: whoever holds one could mint any admin's token.
+      -- The secret now comes from SUARA_TOKEN_SECRET or a key file; the stored one is dropped, so
+      -- sessions signed with it end and everyone logs in once more.
+      DROP TABLE IF EXISTS auth_secret;
+
+      -- Tokens ended by POST /api/auth/logout, until they would have expired anyway.
+      CREATE TABLE revoked_tokens (
+        jti        text PRIMARY KEY,
+        user_id    text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX revoked_tokens_user ON revoked_tokens (user_id, expires_at);
+
+      -- Processes forget the user (and with it the logged-out tokens they know) and re-check sockets.
+      CREATE FUNCTION suara_token_revoked() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM pg_notify('users_changed', NEW.user_id);
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER token_revoked AFTER INSERT ON revoked_tokens FOR EACH ROW EXECUTE FUNCTION suara_token_revoked();
+    `,
+  },
 ];

@@ -5,15 +5,14 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { IdentityBootstrap } from './identity.bootstrap';
 import { AdminUsersController, AuthController } from './identity.controller';
-import { LoginThrottle } from './login-throttle';
-import { SubmissionRateLimiter } from './submission-rate-limiter';
 import { TokenService } from './token.service';
 import { UserAdminService } from './user-admin.service';
 import { UserRepository } from './user.repository';
 
 /**
  * Users, login, tokens and the global AuthGuard. Global, so every context can inject TokenService
- * (socket handshake), AuditLog (record admin actions) and SubmissionRateLimiter without importing it.
+ * (socket handshake) and AuditLog (record admin actions) without importing it. Login throttling comes
+ * from the global LimitsModule.
  * Needs SQL_DATABASE and APP_CONFIG from the database module.
  */
 @Global()
@@ -26,10 +25,8 @@ import { UserRepository } from './user.repository';
     AuthService,
     UserAdminService,
     IdentityBootstrap,
-    { provide: LoginThrottle, useFactory: () => new LoginThrottle() },
-    { provide: SubmissionRateLimiter, useFactory: () => new SubmissionRateLimiter() },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenService, AuditLog, SubmissionRateLimiter, UserRepository],
+  exports: [TokenService, AuditLog, UserRepository],
 })
 export class IdentityModule {}

@@ -1,127 +1,136 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiError } from '../http/api-error';
+import { isRefusal, memoryCounters, retryAfterSeconds, type Counters } from '../limits/counters';
+
+/**
+ * One budget of failed logins: `free` failures within `windowSeconds`, then every further attempt
+ * waits a delay that doubles with each failure (1 s, 2 s, 4 s … up to `maxDelaySeconds`).
+ */
+export interface FailureBudget {
+  free: number;
+  windowSeconds: number;
+  maxDelaySeconds: number;
+}
 
 export interface LoginThrottleOptions {
-  /** Failures per username inside the window before logins for it are refused. Default 5. */
-  maxPerUsername?: number;
   /**
-   * Failures per client IP inside the window before logins from it are refused. Default 20: village
-   * operators often share one carrier-NAT address, and five typos among them must not lock a whole
-   * kabupaten out on election night; the per-username limit still stops guessing one account.
+   * Failures of one username from one address: guessing one account from one place. The owner,
+   * typing badly, gets delays of seconds, never a lockout; a success clears it.
    */
-  maxPerIp?: number;
-  /** Sliding window in milliseconds. Default 15 minutes. */
-  windowMs?: number;
-  now?: () => number;
+  perUserAddress?: FailureBudget;
+  /**
+   * Failures from one address, whatever the username: high, because the operators of a whole
+   * kabupaten may share one carrier-NAT address on election night and their typos add up.
+   */
+  perAddress?: FailureBudget;
+  /**
+   * Failures of one username from every address together (guessing spread over many addresses).
+   * Addresses the user logged in from successfully in the last 20 days are exempt, so a stranger
+   * elsewhere cannot slow the owner down.
+   */
+  perUser?: FailureBudget;
+}
+
+const DEFAULTS: Required<LoginThrottleOptions> = {
+  perUserAddress: { free: 5, windowSeconds: 3600, maxDelaySeconds: 300 },
+  perAddress: { free: 100, windowSeconds: 900, maxDelaySeconds: 60 },
+  perUser: { free: 50, windowSeconds: 3600, maxDelaySeconds: 300 },
+};
+
+/** How long an address where the user logged in stays known (under the 24.8 days a Node timer can hold). */
+const KNOWN_ADDRESS_SECONDS = 20 * 86_400;
+
+export interface LoginAttempt {
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+}
+
+interface Budget {
+  key: string;
+  failures: RateLimiterAbstract;
+  gate: RateLimiterAbstract;
+  limits: FailureBudget;
 }
 
 /**
- * Sliding-window throttle of failed logins, per username and per client IP (in memory, per
- * process). While a key is blocked every attempt is refused, right password or not, so guessing
- * cannot continue.
+ * Throttles failed logins with growing delays instead of lockouts, per (username, address), per
+ * address and per username, with its counters in Redis when there is one (shared by every
+ * replica) or in memory. Each attempt counts as a failure from the moment it starts until it
+ * succeeds, and an attempt past the free ones must pass a gate that opens once per delay
+ * (atomic in the store): a burst of parallel guesses gets one real check per delay, not one each.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-  /** Attempts being checked right now: they count as failures until they end, so a burst of parallel guesses cannot all slip in. */
-  private readonly inFlight = new Map<string, number>();
-  private readonly maxPerUsername: number;
-  private readonly maxPerIp: number;
-  private readonly windowMs: number;
-  private readonly now: () => number;
+  private readonly budgets: Record<keyof LoginThrottleOptions, { failures: RateLimiterAbstract; gate: RateLimiterAbstract; limits: FailureBudget }>;
+  private readonly known: RateLimiterAbstract;
 
-  constructor(options: LoginThrottleOptions = {}) {
-    this.maxPerUsername = options.maxPerUsername ?? 5;
-    this.maxPerIp = options.maxPerIp ?? 20;
-    this.windowMs = options.windowMs ?? 15 * 60_000;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** Seconds until a login for this username from this IP may be tried again; 0 when it may now. */
-  retryAfterSeconds(username: string, ip: string | undefined): number {
-    const now = this.now();
-    const waits = [this.wait(userKey(username), this.maxPerUsername, now)];
-    if (ip) waits.push(this.wait(ipKey(ip), this.maxPerIp, now));
-    const ms = Math.max(...waits);
-    return ms > 0 ? Math.ceil(ms / 1000) : 0;
-  }
-
-  /** Throws 429 `too_many_attempts` with Retry-After while the username or IP is blocked. */
-  assertAllowed(username: string, ip: string | undefined): void {
-    const seconds = this.retryAfterSeconds(username, ip);
-    if (seconds > 0) {
-      const minutes = Math.ceil(seconds / 60);
-      throw new ApiError(429, 'too_many_attempts', `Terlalu banyak percobaan masuk yang gagal; coba lagi dalam ${minutes} menit`, undefined, {
-        'Retry-After': String(seconds),
-      });
-    }
+  constructor(counters: Counters = memoryCounters(), options: LoginThrottleOptions = {}) {
+    const make = (name: keyof LoginThrottleOptions) => {
+      const limits = options[name] ?? DEFAULTS[name];
+      return {
+        limits,
+        // Points far above any count: this limiter only counts, the gate refuses.
+        failures: counters.limiter(`login-fail-${name}`, 1_000_000, limits.windowSeconds),
+        gate: counters.limiter(`login-gate-${name}`, 1, limits.maxDelaySeconds),
+      };
+    };
+    this.budgets = { perUserAddress: make('perUserAddress'), perAddress: make('perAddress'), perUser: make('perUser') };
+    this.known = counters.limiter('login-known', 1_000_000, KNOWN_ADDRESS_SECONDS);
   }
 
   /**
-   * Starts a login attempt: throws 429 while blocked, otherwise reserves a failure slot until the
-   * returned attempt is ended with `failed()` or `succeeded()` (exactly once).
+   * Starts a login attempt: throws 429 `too_many_attempts` with Retry-After while a delay runs;
+   * otherwise the attempt counts as a failure until `succeeded()`.
    */
-  begin(username: string, ip: string | undefined): LoginAttempt {
-    this.assertAllowed(username, ip);
-    const keys = [userKey(username), ...(ip ? [ipKey(ip)] : [])];
-    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
-    let ended = false;
-    const end = () => {
-      if (ended) return false;
-      ended = true;
-      for (const k of keys) {
-        const n = (this.inFlight.get(k) ?? 1) - 1;
-        if (n > 0) this.inFlight.set(k, n);
-        else this.inFlight.delete(k);
+  async begin(username: string, ip: string | undefined): Promise<LoginAttempt> {
+    const user = username.trim().toLowerCase();
+    const address = ip ?? 'unknown';
+    const knownAddress = (await this.known.get(`${user}|${address}`))?.consumedPoints ?? 0;
+    const budgets: Budget[] = [
+      { key: `${user}|${address}`, ...this.budgets.perUserAddress },
+      { key: address, ...this.budgets.perAddress },
+      ...(knownAddress > 0 ? [] : [{ key: user, ...this.budgets.perUser }]),
+    ];
+    const counted: Budget[] = [];
+    try {
+      for (const b of budgets) {
+        const failures = (await b.failures.consume(b.key)).consumedPoints;
+        counted.push(b);
+        if (failures > b.limits.free) await b.gate.consume(b.key, 1, { customDuration: delaySeconds(failures - b.limits.free, b.limits.maxDelaySeconds) });
       }
-      return true;
-    };
+    } catch (err) {
+      // A refused attempt is not a failure: it checked no password.
+      await Promise.all(counted.map((b) => b.failures.reward(b.key)));
+      if (!isRefusal(err)) throw err;
+      const seconds = retryAfterSeconds(err);
+      throw new ApiError(429, 'too_many_attempts', `Terlalu banyak percobaan masuk yang gagal; coba lagi dalam ${waitText(seconds)}`, undefined, {
+        'Retry-After': String(seconds),
+      });
+    }
+    let ended = false;
     return {
-      failed: () => end() && this.recordFailure(username, ip),
-      succeeded: () => end() && this.recordSuccess(username),
+      failed: async () => {
+        ended = true;
+      },
+      succeeded: async () => {
+        if (ended) return;
+        ended = true;
+        const [userAddress, perAddress, perUser] = [this.budgets.perUserAddress, this.budgets.perAddress, this.budgets.perUser];
+        await Promise.all([
+          userAddress.failures.delete(`${user}|${address}`),
+          userAddress.gate.delete(`${user}|${address}`),
+          // One good login must not reset what an address or a username collected from others.
+          perAddress.failures.reward(address),
+          knownAddress > 0 ? Promise.resolve() : perUser.failures.reward(user),
+          this.known.consume(`${user}|${address}`),
+        ]);
+      },
     };
   }
-
-  recordFailure(username: string, ip: string | undefined): void {
-    const now = this.now();
-    this.push(userKey(username), this.maxPerUsername, now);
-    if (ip) this.push(ipKey(ip), this.maxPerIp, now);
-  }
-
-  /** A successful login clears the username's failures (not the IP's: one good account must not reset a guessing IP). */
-  recordSuccess(username: string): void {
-    this.failures.delete(userKey(username));
-  }
-
-  private wait(key: string, max: number, now: number): number {
-    const list = this.recent(key, now);
-    if (list.length >= max) return list[list.length - max] + this.windowMs - now;
-    // Blocked only by attempts still being checked: they end within a second or so.
-    return list.length + (this.inFlight.get(key) ?? 0) >= max ? 1000 : 0;
-  }
-
-  private push(key: string, max: number, now: number): void {
-    if (!this.failures.has(key) && this.failures.size > 50_000) this.evictExpired(now);
-    const list = this.recent(key, now);
-    list.push(now);
-    // Only the newest `max` failures decide whether the key is blocked.
-    if (list.length > max) list.splice(0, list.length - max);
-    this.failures.set(key, list);
-  }
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (list.length === 0) this.failures.delete(key);
-    return list;
-  }
-
-  private evictExpired(now: number): void {
-    for (const key of [...this.failures.keys()]) this.recent(key, now);
-  }
 }
 
-export interface LoginAttempt {
-  failed(): void;
-  succeeded(): void;
+/** 1, 2, 4, … seconds for the 1st, 2nd, 3rd … failure past the free ones, up to the cap. */
+export function delaySeconds(pastFree: number, maxSeconds: number): number {
+  return Math.min(maxSeconds, 2 ** Math.min(30, pastFree - 1));
 }
 
-const userKey = (username: string) => `u:${username.trim().toLowerCase()}`;
-const ipKey = (ip: string) => `ip:${ip}`;
+const waitText = (seconds: number) => (seconds < 60 ? `${seconds} detik` : `${Math.ceil(seconds / 60)} menit`);

@@ -3,6 +3,7 @@ import { CreateUserBody, normalizeCode } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { recordAudit, type AuditActor } from './audit-log';
 import { generatePassword, hashPassword } from './password';
+import { passwordProblem } from './password-policy';
 import { existingUsernames, insertUser, unknownScopeCodes } from './user.repository';
 
 /*
@@ -18,7 +19,8 @@ import { existingUsernames, insertUser, unknownScopeCodes } from './user.reposit
  *   in the file and against existing accounts.
  * - desa_code: a desa/kelurahan known in the master data, 10 digits (dots allowed: 12.22.01.1001).
  *   The account is an operator whose scope is that desa (every TPS in it).
- * - password: optional, at least 8 characters; when empty a random one is generated and returned.
+ * - password: optional, at least 10 characters and not guessable (password-policy.ts); when empty a
+ *   random one is generated and returned.
  * - Blank lines and lines starting with `#` are ignored.
  * All or nothing: every line is checked first; if any is wrong nothing is written and every wrong
  * line is reported. Otherwise all accounts are created in one transaction.
@@ -125,8 +127,8 @@ function toCandidate(record: CsvRecord, columns: number, complain: (line: number
   const desaCode = normalizeCode(rawDesa);
   if (!/^[0-9]{10}$/.test(desaCode)) bad(`desa_code "${rawDesa}" bukan kode desa 10 digit`);
   if (password !== '') {
-    const pw = CreateUserBody.shape.password.safeParse(password);
-    if (!pw.success) bad(`password: ${pw.error.issues[0].message}`);
+    const problem = passwordProblem(password, { username });
+    if (problem) bad(`password: ${problem}`);
   }
   return ok ? { line: record.line, username, desaCode, password: password || undefined } : undefined;
 }

@@ -65,7 +65,7 @@ const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456
 
 /** A random password from an unambiguous alphabet (≈5.8 bits per character). */
 export function generatePassword(length = 12): string {
-  if (!Number.isInteger(length) || length < 8 || length > 256) throw new RangeError('password length must be 8..256');
+  if (!Number.isInteger(length) || length < 10 || length > 256) throw new RangeError('password length must be 10..256');
   let out = '';
   for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
   return out;

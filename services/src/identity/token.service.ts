@@ -1,22 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
-import type { SqlDatabase, SqlExecutor } from '../db/sql';
-import { SQL_DATABASE } from '../db/tokens';
 import type { AuthUser } from './auth.decorators';
-import { signToken, TokenError, VerifiedTokens, type SignedToken } from './token';
+import { signToken, TokenError, VerifiedTokens, type SignedToken, type TokenClaims } from './token';
+import { loadTokenSecret } from './token-secret';
 import { UserRepository, type UserRecord } from './user.repository';
-
-/**
- * The token secret: SUARA_TOKEN_SECRET when set, otherwise one generated on first use and kept in
- * `auth_secret`, so every process and every restart signs and checks with the same key.
- */
-export async function loadTokenSecret(ex: SqlExecutor, configured: string | undefined): Promise<string> {
-  if (configured) return configured;
-  await ex.query('INSERT INTO auth_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [randomBytes(32).toString('base64url')]);
-  const { rows } = await ex.query<{ secret: string }>('SELECT secret FROM auth_secret WHERE id = 1');
-  return rows[0].secret;
-}
 
 export const toAuthUser = (u: Pick<UserRecord, 'id' | 'username' | 'role' | 'scope'>): AuthUser => ({
   id: u.id,
@@ -25,42 +12,63 @@ export const toAuthUser = (u: Pick<UserRecord, 'id' | 'username' | 'role' | 'sco
   scope: u.scope,
 });
 
+/** A verified caller and the token's claims (when it expires, which token it is). */
+export interface Session {
+  user: AuthUser;
+  claims: TokenClaims;
+}
+
 /** Issues tokens and turns a presented token into the caller, checking the user as stored right now. */
 @Injectable()
-export class TokenService {
-  private secret?: Promise<string>;
+export class TokenService implements OnModuleInit {
+  private readonly log = new Logger('tokens');
+  private secret?: string;
   private verified?: VerifiedTokens;
 
   constructor(
-    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserRepository,
   ) {}
 
-  async issue(user: Pick<UserRecord, 'id' | 'role' | 'tokenVersion'>, now = new Date()): Promise<SignedToken> {
-    return signToken({ sub: user.id, role: user.role, tv: user.tokenVersion }, await this.getSecret(), this.config.tokenTtlSeconds, now);
+  /** Reads (or creates) the secret at start, so a wrong setting stops the start rather than the first login. */
+  onModuleInit(): void {
+    this.getSecret();
+  }
+
+  issue(user: Pick<UserRecord, 'id' | 'role' | 'tokenVersion'>, now = new Date()): SignedToken {
+    return signToken({ sub: user.id, role: user.role, tv: user.tokenVersion }, this.getSecret(), this.config.tokenTtlSeconds, now);
   }
 
   /**
-   * The caller behind `token`. Throws TokenError when the token is forged, expired, revoked
-   * (token_version moved on), or its user is unknown or disabled. The user comes from the repository's
-   * auth cache, which forgets a user the moment it changes (see UserCache), so disabling and revoking
-   * act at once; database errors propagate as they are.
+   * The caller behind `token`. Throws TokenError when the token is forged, expired, past the
+   * maximum lifetime, revoked (token_version moved on, or logged out), or its user is unknown or
+   * disabled. The user comes from the repository's auth cache, which forgets a user the moment it
+   * changes (see UserCache), so disabling, revoking and logging out act at once; database errors
+   * propagate as they are.
    */
   async verify(token: string, now = new Date()): Promise<AuthUser> {
-    const secret = await this.getSecret();
-    this.verified ??= new VerifiedTokens(secret);
-    const claims = this.verified.verify(token, now);
-    const user = await this.users.findForAuth(claims.sub);
-    if (!user || user.disabled || user.tokenVersion !== claims.tv) throw new TokenError('revoked');
-    return toAuthUser(user);
+    return (await this.session(token, now)).user;
   }
 
-  private getSecret(): Promise<string> {
-    this.secret ??= loadTokenSecret(this.db, this.config.tokenSecret).catch((err) => {
-      this.secret = undefined; // the database may be back next time
-      throw err;
-    });
+  async session(token: string, now = new Date()): Promise<Session> {
+    this.verified ??= new VerifiedTokens(this.getSecret(), 100_000, { maxLifetimeSeconds: this.config.tokenMaxLifetimeSeconds });
+    const claims = this.verified.verify(token, now);
+    const user = await this.users.findForAuth(claims.sub);
+    if (!user || user.disabled || user.tokenVersion !== claims.tv || user.revokedTokens.has(claims.jti)) throw new TokenError('revoked');
+    return { user: toAuthUser(user), claims };
+  }
+
+  /** Ends this token everywhere (`POST /api/auth/logout`); the user's other sessions go on. */
+  async revoke(token: string): Promise<void> {
+    const { claims } = await this.session(token);
+    await this.users.revokeToken(claims.sub, claims.jti, new Date(claims.exp * 1000));
+  }
+
+  private getSecret(): string {
+    this.secret ??= loadTokenSecret(
+      { secret: this.config.tokenSecret, secretFile: this.config.tokenSecretFile, dataDir: this.config.dataDir, shared: this.config.databaseUrl !== undefined },
+      (m) => this.log.warn(m),
+    );
     return this.secret;
   }
 }

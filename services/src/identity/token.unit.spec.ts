@@ -22,7 +22,8 @@ describe('signed tokens', () => {
     expect(token.split('.')).toHaveLength(3);
     expect(expiresAt.toISOString()).toBe('2024-02-14T08:00:00.000Z');
     const claims = verifyToken(token, secret, new Date(t0.getTime() + 1000));
-    expect(claims).toEqual({ sub: 'u-1', role: 'operator', tv: 3, iat: t0.getTime() / 1000, exp: t0.getTime() / 1000 + 3600 });
+    expect(claims).toEqual({ sub: 'u-1', role: 'operator', tv: 3, iat: t0.getTime() / 1000, exp: t0.getTime() / 1000 + 3600, jti: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/) });
+    expect(signToken(subject, secret, 3600, t0).token).not.toBe(token); // each token its own id
   });
 
   it('has a JWT-compatible HS256 header', () => {
@@ -69,9 +70,49 @@ describe('signed tokens', () => {
 
   it('rejects a correctly signed payload with wrong claim types', () => {
     const h = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-    const p = Buffer.from(JSON.stringify({ sub: 'u-1', role: 'superuser', tv: 1, iat: 1, exp: 9e9 })).toString('base64url');
+    const p = Buffer.from(JSON.stringify({ sub: 'u-1', role: 'superuser', tv: 1, iat: 1, exp: 9e9, jti: 'abcdefgh12' })).toString('base64url');
     const s = createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url');
     expect(reasonOf(() => verifyToken(`${h}.${p}.${s}`, secret, t0))).toBe('malformed');
+  });
+});
+
+describe('token lifetime and encoding (red team findings)', () => {
+  /** A token with these claims, properly signed: what someone holding the secret could mint. */
+  const minted = (claims: Record<string, unknown>) => {
+    const h = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const p = Buffer.from(JSON.stringify({ sub: 'u-1', role: 'operator', tv: 3, jti: 'abcdefgh12', ...claims })).toString('base64url');
+    return `${h}.${p}.${createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url')}`;
+  };
+  const now = t0.getTime() / 1000;
+
+  it('accepts only the canonical base64url signature, not one differing in the spare bits', () => {
+    const { token } = signToken(subject, secret, 60, t0);
+    const [h, p, s] = token.split('.');
+    // 32 bytes are 43 characters: the last one carries 2 bits that decode to nothing.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(s.at(-1)!);
+    const variant = s.slice(0, -1) + alphabet[last ^ 1];
+    expect(Buffer.from(variant, 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
+    expect(reasonOf(() => verifyToken(`${h}.${p}.${variant}`, secret, t0))).toBe('bad_signature');
+    expect(reasonOf(() => verifyToken(`${h}.${p}.${s}=`, secret, t0))).toBe('malformed');
+  });
+
+  it('refuses a token that claims a life longer than the maximum, however it was signed', () => {
+    const limits = { maxLifetimeSeconds: 24 * 3600 };
+    expect(reasonOf(() => verifyToken(minted({ iat: now, exp: now + 24 * 3600 }), secret, t0, limits))).toBeUndefined();
+    expect(reasonOf(() => verifyToken(minted({ iat: now, exp: now + 365 * 86_400 }), secret, t0, limits))).toBe('malformed');
+  });
+
+  it('refuses a token issued in the future or older than the maximum lifetime', () => {
+    const limits = { maxLifetimeSeconds: 3600, clockSkewSeconds: 60 };
+    expect(reasonOf(() => verifyToken(minted({ iat: now + 30, exp: now + 600 }), secret, t0, limits))).toBeUndefined();
+    expect(reasonOf(() => verifyToken(minted({ iat: now + 3000, exp: now + 3600 }), secret, t0, limits))).toBe('malformed');
+    const { token } = signToken(subject, secret, 3600, t0);
+    expect(reasonOf(() => verifyToken(token, secret, new Date(t0.getTime() + 3600_000), limits))).toBe('expired');
+  });
+
+  it('refuses claims without a token id (tokens from before logout existed)', () => {
+    expect(reasonOf(() => verifyToken(minted({ iat: now, exp: now + 60, jti: undefined }), secret, t0))).toBe('malformed');
   });
 });
 

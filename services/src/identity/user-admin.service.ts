@@ -7,6 +7,7 @@ import { ApiError, badRequest, notFound } from '../http/api-error';
 import { AuditLog, recordAudit } from './audit-log';
 import type { AuthUser } from './auth.decorators';
 import { hashPassword } from './password';
+import { passwordProblem } from './password-policy';
 import { insertUser, unknownScopeCodes, UserRepository, type UserRecord } from './user.repository';
 
 export const toAdminUserView = (u: UserRecord): AdminUserView => ({
@@ -42,6 +43,7 @@ export class UserAdminService {
   ) {}
 
   async create(input: NewUserInput, origin: RequestOrigin): Promise<{ id: string }> {
+    assertPasswordAllowed(input.password, input.username);
     const scope = await this.checkScope(input.role, input.scope ?? []);
     const id = randomUUID();
     const passwordHash = await hashPassword(input.password);
@@ -75,6 +77,9 @@ export class UserAdminService {
 
   /** Sets a new password and revokes every token of the user. */
   async resetPassword(id: string, password: string, origin: RequestOrigin): Promise<AdminUserView> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('Pengguna');
+    assertPasswordAllowed(password, user.username);
     return this.change(await this.users.setPassword(id, await hashPassword(password)), 'password_reset', origin);
   }
 
@@ -106,6 +111,12 @@ export class UserAdminService {
     }
     return scope;
   }
+}
+
+/** 400 naming `password` when the policy refuses it (too short, common, guessable). */
+function assertPasswordAllowed(password: string, username: string): void {
+  const problem = passwordProblem(password, { username });
+  if (problem) throw badRequest([{ path: 'password', message: problem }], `Kata sandi ditolak: ${problem}`);
 }
 
 const scopePath = (raw: string[], code: string) => `scope.${raw.findIndex((r) => normalizeCode(r) === code)}`;

@@ -20,8 +20,8 @@ export interface UserRecord {
   createdBy: string | null;
 }
 
-/** What authenticating a request needs of a user: the cache keeps no password hash. */
-export type AuthRecord = Omit<UserRecord, 'passwordHash'>;
+/** What authenticating a request needs of a user: the cache keeps no password hash, but the ids of its logged-out tokens. */
+export type AuthRecord = Omit<UserRecord, 'passwordHash'> & { revokedTokens: ReadonlySet<string> };
 
 export interface NewUser {
   id: string;
@@ -83,18 +83,31 @@ export async function unknownScopeCodes(ex: SqlExecutor, codes: string[]): Promi
 @Injectable()
 export class UserRepository implements OnModuleInit, OnModuleDestroy {
   private readonly authCache = new UserCache<AuthRecord>(async (id) => {
-    const user = await this.findById(id);
+    const [user, revoked] = await Promise.all([
+      this.findById(id),
+      this.db.query<{ jti: string }>('SELECT jti FROM revoked_tokens WHERE user_id = $1 AND expires_at > now()', [id]),
+    ]);
     if (!user) return null;
     const { passwordHash: _notKept, ...rest } = user;
-    return rest;
+    return { ...rest, revokedTokens: new Set(revoked.rows.map((r) => r.jti)) };
   });
   private unlisten?: () => Promise<void>;
+  private readonly changeListeners = new Set<(id: string) => void>();
 
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
   /** Listens for changes made by other processes (or by hand) to forget cached users. */
   async onModuleInit(): Promise<void> {
-    this.unlisten = await this.db.listen(USERS_CHANNEL, (id) => this.authCache.forget(id));
+    this.unlisten = await this.db.listen(USERS_CHANNEL, (id) => this.changed(id));
+  }
+
+  /**
+   * Calls `listener` with the id of every user that changed (disabled, password, tokens revoked,
+   * logged out), here or in another process; returns the unsubscribe function.
+   */
+  onUserChanged(listener: (id: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -138,6 +151,16 @@ export class UserRepository implements OnModuleInit, OnModuleDestroy {
     return this.update(id, 'token_version = token_version + 1', []);
   }
 
+  /** Ends one token (logout) until it would have expired; every process learns it by the trigger's notification. */
+  async revokeToken(userId: string, jti: string, expiresAt: Date): Promise<void> {
+    await this.db.query(
+      `WITH gone AS (DELETE FROM revoked_tokens WHERE expires_at < now())
+       INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING`,
+      [jti, userId, expiresAt],
+    );
+    this.changed(userId);
+  }
+
   adminExists(): Promise<boolean> {
     return adminExists(this.db);
   }
@@ -149,7 +172,12 @@ export class UserRepository implements OnModuleInit, OnModuleDestroy {
   private async update(id: string, set: string, params: unknown[]): Promise<UserRecord | null> {
     const { rows } = await this.db.query<UserRecord>(`UPDATE users SET ${set} WHERE id = $1 RETURNING ${COLUMNS}`, [id, ...params]);
     // This process acts on the change at once; others when the trigger's notification arrives.
-    this.authCache.forget(id);
+    this.changed(id);
     return rows[0] ?? null;
+  }
+
+  private changed(id: string): void {
+    this.authCache.forget(id);
+    for (const listener of this.changeListeners) listener(id);
   }
 }

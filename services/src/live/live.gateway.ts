@@ -11,16 +11,24 @@ import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ElectionService } from '../election/election.service';
 import type { AuthUser } from '../identity/auth.decorators';
+import { TokenError } from '../identity/token';
 import { TokenService } from '../identity/token.service';
+import { UserRepository } from '../identity/user.repository';
 import { TalliesService } from '../projections/tallies.service';
 import { TallyChangeFeed } from '../projections/tally-changes';
 import { LIVE_REDIS, type LiveRedis } from './live-redis';
 import { QuickcountService } from '../quickcount/quickcount.service';
 import { affects, affectsQuickcount, LiveRooms, quickcountRoomName, roomName, type QuickcountRoomKey, type RoomKey } from './live-rooms';
+import { SocketSessions } from './socket-sessions';
 
 interface SocketData {
   user: AuthUser;
+  /** The handshake's token, checked again before every event and whenever its user changes. */
+  token: string;
 }
+
+/** Rooms one socket may be in: a dashboard shows a few tallies at once; 500 subscriptions are an attack on memory. */
+export const MAX_ROOMS_PER_SOCKET = 50;
 type LiveNamespace = Namespace<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -34,6 +42,7 @@ const DEPLOYMENT_POLL_MS = 2000;
 
 type Refusal = Extract<SubscribeAck, { ok: false }>;
 const refuse = (error: string, message: string): Refusal => ({ ok: false, error, message });
+const TOO_MANY_ROOMS = refuse('too_many_rooms', `Paling banyak ${MAX_ROOMS_PER_SOCKET} langganan per koneksi; berhenti berlangganan yang tidak dipakai`);
 
 /** An Error that socket.io hands to the client's `connect_error` with `data`. */
 function connectError(error: string, message: string): Error {
@@ -59,11 +68,14 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   private unsubscribeFeed?: () => void;
   private deploymentTimer?: NodeJS.Timeout;
   private deployment?: { mode: 'simulation' | 'real'; activeElectionId: string };
+  private sessions?: SocketSessions;
+  private offUserChanged?: () => void;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LIVE_REDIS) private readonly redis: LiveRedis | undefined,
     private readonly tokens: TokenService,
+    private readonly users: UserRepository,
     private readonly tallies: TalliesService,
     private readonly feed: TallyChangeFeed,
     private readonly election: ElectionService,
@@ -77,6 +89,9 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       return;
     }
     if (this.redis) nsp.server.adapter(this.redis.adapter);
+    const sessions = new SocketSessions({ verify: (token) => this.tokens.session(token), isRefusal: (err) => err instanceof TokenError });
+    this.sessions = sessions;
+    this.offUserChanged = this.users.onUserChanged((id) => sessions.userChanged(id));
     nsp.use((socket, next) => {
       this.authenticate(socket as LiveSocket).then(() => next(), (err: Error) => next(err));
     });
@@ -129,6 +144,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     if (!this.rooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
     try {
       const key: RoomKey = { electionId: await this.tallies.activeElectionId(), regionCode, ballot };
+      if (this.tooManyRooms(socket, roomName(key))) return TOO_MANY_ROOMS;
       const tally = await this.rooms.subscribe(key, () => socket.join(roomName(key)));
       if (!tally) throw new Error('no tally');
       return { ok: true, tally };
@@ -148,6 +164,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     if (!this.quickcountRooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
     try {
       const key: QuickcountRoomKey = { electionId: await this.tallies.activeElectionId(), ballot: parsed.data.ballot };
+      if (this.tooManyRooms(socket, quickcountRoomName(key))) return TOO_MANY_ROOMS;
       const view = await this.quickcountRooms.subscribe(key, () => socket.join(quickcountRoomName(key)));
       return { ok: true, view };
     } catch (err) {
@@ -170,6 +187,8 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.deploymentTimer);
+    this.offUserChanged?.();
+    this.sessions?.close();
     this.unsubscribeFeed?.();
     this.rooms?.close();
     this.quickcountRooms?.close();
@@ -185,14 +204,46 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Verifies the handshake's token, then keeps the session under watch: every event the socket
+   * sends is checked first, and the socket is ended within seconds of a disable, password reset,
+   * revoke, logout or the token's expiry (SocketSessions).
+   */
   private async authenticate(socket: LiveSocket): Promise<void> {
     const token: unknown = socket.handshake.auth?.token;
     if (typeof token !== 'string' || token === '') throw connectError('unauthenticated', 'Silakan masuk: token tidak ada');
+    let session;
     try {
-      socket.data.user = await this.tokens.verify(token);
+      session = await this.tokens.session(token);
     } catch {
       throw connectError('unauthenticated', 'Silakan masuk: token tidak sah, kedaluwarsa atau dicabut');
     }
+    socket.data.user = session.user;
+    socket.data.token = token;
+    const sessions = this.sessions!;
+    sessions.track(
+      {
+        id: socket.id,
+        data: socket.data,
+        end: (reason) => {
+          socket.emit('session_ended', reason);
+          socket.disconnect();
+        },
+      },
+      session,
+    );
+    socket.on('disconnect', () => sessions.untrack(socket.id));
+    // An event refused below is reported as an "error" on this socket, already being ended.
+    socket.on('error', () => undefined);
+    socket.use((_packet, next) => {
+      sessions.allows(socket.id).then((ok) => (ok ? next() : next(connectError('unauthenticated', 'Sesi berakhir; silakan masuk lagi'))), next);
+    });
+  }
+
+  /** Whether joining one more room would pass the per-socket cap. */
+  private tooManyRooms(socket: LiveSocket, room: string): boolean {
+    // socket.rooms also holds the socket's own id.
+    return !socket.rooms.has(room) && socket.rooms.size - 1 >= MAX_ROOMS_PER_SOCKET;
   }
 
   private announce(now: { mode: 'simulation' | 'real'; activeElectionId: string }): void {

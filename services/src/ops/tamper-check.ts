@@ -54,7 +54,12 @@ async function* committedEvents(tx: SqlExecutor, batchSize = 5000): AsyncGenerat
  * Walks every stream's hash chain: altered content, reordered or deleted events, broken links, and
  * (with the SQL store's streams table) events deleted from a stream's end.
  */
-export async function verifyAllChains(store: EventStore, db?: SqlDatabase): Promise<ChainReport & { events: number; streams: number }> {
+export async function verifyAllChains(
+  store: EventStore,
+  db?: SqlDatabase,
+  /** Also sees every event, in log order (the seal check rides on the same read). */
+  onEvent?: (event: RecordedEvent) => void,
+): Promise<ChainReport & { events: number; streams: number }> {
   const byStream = new Map<string, RecordedEvent[]>();
   let events = 0;
   // The stream heads are read in the same snapshot as the events, so a concurrent append is never
@@ -62,6 +67,7 @@ export async function verifyAllChains(store: EventStore, db?: SqlDatabase): Prom
   const heads = await withEventLog(store, db, async (batches, sql) => {
     for await (const batch of batches) {
       for (const e of batch) {
+        onEvent?.(e);
         const list = byStream.get(e.streamId);
         if (list) list.push(e);
         else byStream.set(e.streamId, [e]);

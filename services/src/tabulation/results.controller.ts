@@ -10,12 +10,14 @@ import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { assertTpsInScope } from '../identity/scope';
 import { SubmissionRateLimiter } from '../identity/submission-rate-limiter';
 import { parseBody, parseParam } from '../http/parse-body';
+import { boundIssues } from '../http/api-error';
 import { validateForm } from './chasil.validation';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import { toResultView } from './result.decider';
 import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
 import { ResultsQueueRepository } from '../projections/results-queue.repository';
+import { RequestLimits } from '../limits/limits.module';
 
 @Controller('api/results')
 export class ResultsController {
@@ -25,6 +27,7 @@ export class ResultsController {
     private readonly repo: ResultRepository,
     @Inject(SubmissionRateLimiter) private readonly rateLimiter: SubmissionRateLimiter,
     private readonly queue: ResultsQueueRepository,
+    private readonly limits: RequestLimits,
   ) {}
 
   /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP`, flagged first, then oldest. */
@@ -39,11 +42,15 @@ export class ResultsController {
   @Post('validate')
   @Roles('operator', 'verifier')
   @HttpCode(200)
-  validate(@Body() raw: unknown, @CurrentUser() user: AuthUser): ValidateResponse {
+  async validate(@Body() raw: unknown, @CurrentUser() user: AuthUser): Promise<ValidateResponse> {
+    await this.limits.validations.consume(user.id);
     const body = parseBody(ValidateResultBody, raw);
     this.checkTps(user, body.tpsCode);
     const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form);
-    return { ok: result.ok, issues: result.ok ? [] : result.issues, warnings: result.flags };
+    const issues = boundIssues(result.ok ? [] : result.issues);
+    const warnings = boundIssues(result.flags);
+    const more = issues.more + warnings.more;
+    return { ok: result.ok, issues: issues.issues, warnings: warnings.issues, ...(more ? { moreIssues: more } : {}) };
   }
 
   @Post()
@@ -51,7 +58,7 @@ export class ResultsController {
   async submit(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
     const body = parseBody(SubmitResultBody, raw);
     this.checkTps(user, body.tpsCode);
-    this.rateLimiter.consume(user.id);
+    await this.rateLimiter.consume(user.id);
     const { created, body: answer } = await this.commands.execute(new SubmitResultCommand(user, req.id, body));
     reply.status(created ? 201 : 200);
     return answer;

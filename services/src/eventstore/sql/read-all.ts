@@ -8,7 +8,7 @@ import { MESSAGE_COLUMNS, toRecordedEvent, type MessageRow } from './message-row
  * whose transaction began earlier but commits later than another's can then never be skipped,
  * because nothing newer than it is returned until it has committed.
  */
-const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+export const VISIBLE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
 export async function readAll(db: SqlExecutor, from: string, limit: number): Promise<ReadAllBatch> {
   const { transactionId, globalPosition } = parseCheckpoint(from);

@@ -23,5 +23,5 @@ export async function seedRegions(db: SqlExecutor): Promise<void> {
 
 /** Empties the identity tables between tests of one file (one database per file). */
 export async function clearIdentity(db: SqlExecutor): Promise<void> {
-  await db.exec('DELETE FROM users; DELETE FROM audit_log; DELETE FROM auth_secret;');
+  await db.exec('DELETE FROM users; DELETE FROM audit_log; DELETE FROM revoked_tokens;');
 }
