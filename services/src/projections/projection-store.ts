@@ -1,9 +1,12 @@
-import type { Ballot, CHasilForm, Flag, ResultStatus } from '@suara/contracts';
-import type { StoredResult } from './tally-check';
+import { resultStreamId, type Ballot, type CHasilForm, type Flag, type ResultStatus } from '@suara/contracts';
 import { jsonLines } from '../db/json-lines';
 import type { SqlExecutor } from '../db/sql';
 import { runTogether, type Statement } from '../db/statements';
-import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDelta } from './tally.projection';
+import type { ResultKey } from '../tabulation/result.decider';
+import { flagSeverity } from '../tabulation/chasil.validation';
+import type { CurrentResult } from './current-result';
+import type { StoredResult, TallyRow } from './tally-check';
+import type { TallyDelta } from './tally.projection';
 
 /**
  * The projector's SQL: each operation is one statement over a whole batch (json_to_recordset for
@@ -11,7 +14,7 @@ import { resultKey, severityOf, type AuditRow, type CurrentResult, type TallyDel
  * holds 1 event or 5,000. The writes of a batch are `Statement`s, sent together (`runTogether`).
  */
 
-/** The projector of region tallies, current results and the audit trail. */
+/** The projector's checkpoint row: current results and every projection definition move with it. */
 export const TALLIES_PROJECTION = 'tallies';
 
 export interface CheckpointRow {
@@ -87,8 +90,8 @@ interface CurrentRow {
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : v instanceof Date ? v.toISOString() : new Date(v).toISOString());
 
-/** The stored current results of the given (election, TPS, ballot) keys. */
-export async function loadCurrentResults(ex: SqlExecutor, keys: Array<{ electionId: string; tpsCode: string; ballot: string }>): Promise<Map<string, CurrentResult>> {
+/** The stored current results of the given result streams, keyed by stream id. */
+export async function loadCurrentResults(ex: SqlExecutor, keys: ResultKey[]): Promise<Map<string, CurrentResult>> {
   const found = new Map<string, CurrentResult>();
   if (keys.length === 0) return found;
   const { rows } = await ex.query<CurrentRow>(
@@ -99,7 +102,7 @@ export async function loadCurrentResults(ex: SqlExecutor, keys: Array<{ election
     [JSON.stringify(keys.map((k) => ({ e: k.electionId, t: k.tpsCode, b: k.ballot })))],
   );
   for (const r of rows) {
-    found.set(resultKey(r.election_id, r.tps_code, r.ballot), {
+    found.set(resultStreamId(r.election_id, r.tps_code, r.ballot), {
       electionId: r.election_id,
       tpsCode: r.tps_code,
       ballot: r.ballot,
@@ -126,7 +129,7 @@ export function currentResultsWrite(results: CurrentResult[]): Statement | undef
     status: r.status,
     flags: r.flags,
     flag_count: r.flags.length,
-    severity: severityOf(r.flags),
+    severity: flagSeverity(r.flags),
     version: r.version,
     submitted_by: r.submittedBy,
     submitted_at: r.submittedAt,
@@ -222,35 +225,11 @@ export function tallySumsWrite(sums: TallySums[], position: string): Statement |
   };
 }
 
-export function auditWrite(audit: AuditRow[]): Statement | undefined {
-  if (audit.length === 0) return undefined;
-  const rows = audit.map((a) => ({
-    e: a.electionId,
-    t: a.tpsCode,
-    b: a.ballot,
-    v: a.version,
-    ty: a.type,
-    at: a.at,
-    u: a.userId,
-    ro: a.role,
-    h: a.hash,
-    p: a.position,
-  }));
-  return {
-    sql: `INSERT INTO result_audit (election_id, tps_code, ballot, version, type, at, user_id, role, data, hash, position)
-     SELECT e, t, b, v, ty, at, u, ro, d::json, h, p
-       FROM ROWS FROM (
-              json_to_recordset($1::json) AS (e text, t text, b text, v int, ty text, at timestamptz, u text, ro text, h text, p text),
-              string_to_table($2, E'\n')
-            ) AS a(e, t, b, v, ty, at, u, ro, h, p, d)
-     ON CONFLICT DO NOTHING`,
-    params: [JSON.stringify(rows), jsonLines(audit.map((a) => JSON.stringify(a.data)))],
-  };
-}
-
-/** Empties every read model of this projection (rebuild). */
-export async function truncateReadModels(ex: SqlExecutor): Promise<void> {
-  await ex.exec('TRUNCATE result_current, region_tallies, result_audit');
+/** Empties `result_current` and the given tables of projection definitions (rebuild). */
+export async function truncateReadModels(ex: SqlExecutor, tables: readonly string[]): Promise<void> {
+  const names = [...new Set(['result_current', ...tables])];
+  if (names.some((t) => !/^[a-z_][a-z0-9_]*$/.test(t))) throw new Error(`not a table name: ${names.join(', ')}`);
+  await ex.exec(`TRUNCATE ${names.join(', ')}`);
 }
 
 export function notifyWrite(channel: string, payloads: string[]): Statement | undefined {
@@ -273,47 +252,25 @@ interface StoredTallyRow {
   tps_verified: number;
 }
 
-export interface StoredTally {
-  electionId: string;
-  regionCode: string;
-  ballot: string;
-  votes: Record<string, number>;
-  valid: number;
-  invalid: number;
-  tpsReported: number;
-  tpsVerified: number;
+/** Every stored `region_tallies` row (for `suara check`). */
+export async function readStoredTallies(ex: SqlExecutor): Promise<TallyRow[]> {
+  const { rows } = await ex.query<StoredTallyRow>('SELECT election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified FROM region_tallies');
+  return rows.map((r) => ({
+    electionId: r.election_id,
+    regionCode: r.region_code,
+    ballot: r.ballot,
+    votes: r.votes,
+    valid: Number(r.valid),
+    invalid: Number(r.invalid),
+    tpsReported: r.tps_reported,
+    tpsVerified: r.tps_verified,
+  }));
 }
 
-/**
- * Every stored tally row with the checkpoint it reflects. Run it in one REPEATABLE READ
- * transaction (`readTallySnapshot`) so rows and position come from the same snapshot.
- */
-export async function readTallySnapshot(
-  db: { transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> },
-  name: string,
-): Promise<{ position: string; rows: StoredTally[]; results: StoredResult[] }> {
-  return db.transaction(async (tx) => {
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const position = await readCheckpoint(tx, name);
-    const { rows } = await tx.query<StoredTallyRow>(
-      'SELECT election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified FROM region_tallies',
-    );
-    const results = await tx.query<{ election_id: string; tps_code: string; ballot: string; status: string; version: number; form: CHasilForm | null }>(
-      'SELECT election_id, tps_code, ballot, status, version, form FROM result_current',
-    );
-    return {
-      position,
-      results: results.rows.map((r) => ({ electionId: r.election_id, tpsCode: r.tps_code, ballot: r.ballot, status: r.status, version: r.version, form: r.form })),
-      rows: rows.map((r) => ({
-        electionId: r.election_id,
-        regionCode: r.region_code,
-        ballot: r.ballot,
-        votes: r.votes,
-        valid: Number(r.valid),
-        invalid: Number(r.invalid),
-        tpsReported: r.tps_reported,
-        tpsVerified: r.tps_verified,
-      })),
-    };
-  });
+/** Every stored current result (for `suara check`). */
+export async function readStoredResults(ex: SqlExecutor): Promise<StoredResult[]> {
+  const { rows } = await ex.query<{ election_id: string; tps_code: string; ballot: string; status: string; version: number; form: CHasilForm | null }>(
+    'SELECT election_id, tps_code, ballot, status, version, form FROM result_current',
+  );
+  return rows.map((r) => ({ electionId: r.election_id, tpsCode: r.tps_code, ballot: r.ballot, status: r.status, version: r.version, form: r.form }));
 }

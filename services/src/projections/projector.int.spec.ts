@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Ballot, CHasilForm } from '@suara/contracts';
+import { resultStreamId, type Ballot, type CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { createPostgresTestDatabase, describeIfPostgres, openTestPglite } from '../db/test-support/test-database';
 import type { NewEvent } from '../eventstore/event-store.port';
-import { Projector } from './projector';
+import { auditProjection } from './audit.projection';
+import { isResultStreamEvent } from './current-result';
+import { PROJECTIONS } from './definitions';
+import type { ProjectionBatch, ProjectionDefinition } from './projection-definition';
+import { readCheckpoint, TALLIES_PROJECTION } from './projection-store';
+import { applyBatch, Projector } from './projector';
 import { checkTallies, rebuildProjections } from './rebuild';
+import { talliesProjection } from './tally.projection';
 import { TallyChangeFeed, type TallyChange } from './tally-changes';
 import { corrected, flatForm, submitted, verified } from './test-support/result-events';
 import { crashingDatabase, projectionFixture, type ProjectionFixture } from './test-support/projection-fixture';
@@ -251,6 +257,125 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
       await here.close();
       await elsewhere.close();
     }
+  });
+
+  /** A definition of the test's own: one row per result transition it is handed, in its own table. */
+  async function probeProjection(): Promise<ProjectionDefinition & { seen: ProjectionBatch[] }> {
+    await f.db.exec('CREATE TABLE IF NOT EXISTS probe_transitions (stream text NOT NULL, before_version int, after_version int NOT NULL, position text NOT NULL)');
+    await f.db.exec('TRUNCATE probe_transitions');
+    const seen: ProjectionBatch[] = [];
+    return {
+      name: 'probe',
+      canHandle: isResultStreamEvent,
+      tables: ['probe_transitions'],
+      seen,
+      async project(batch) {
+        seen.push(batch);
+        const rows = batch.results.map((t) => ({ s: `${t.after.tpsCode}/${t.after.ballot}`, b: t.before?.version ?? null, a: t.after.version, p: batch.position }));
+        const sql = `INSERT INTO probe_transitions SELECT s, b, a, p FROM json_to_recordset($1::json) AS r(s text, b int, a int, p text)`;
+        return { writes: [{ sql, params: [JSON.stringify(rows)] }] };
+      },
+    };
+  }
+  const count = async (table: string) => (await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+
+  it('a second definition in the list sees the same transitions, its writes commit in the batch transaction, a rebuild empties its tables', async () => {
+    const probe = await probeProjection();
+    const talliesSaw: ProjectionBatch[] = [];
+    const tallies: ProjectionDefinition = { ...talliesProjection, project: (batch, tx) => (talliesSaw.push(batch), talliesProjection.project(batch, tx)) };
+    const codes = tpsCodes(30);
+    await f.append([...submissions(codes), verified(E, codes[0], 'PPWP')]);
+    // The second batch's writes all run, then the process dies before COMMIT; the retry applies it.
+    let batches = 0;
+    let crashes = 0;
+    const crashing = crashingDatabase(f.db, /UPDATE projection_checkpoints\s+SET position/, () => ++batches === 2, () => (crashes += 1));
+    await projectAll(projector(crashing, { projections: [tallies, auditProjection, probe] }));
+
+    expect(crashes).toBe(1);
+    expect(probe.seen.length).toBe(3); // two batches, the second twice
+    expect(probe.seen.map((b) => b.results)).toEqual(talliesSaw.map((b) => b.results));
+    expect(probe.seen.map((b) => b.position)).toEqual(talliesSaw.map((b) => b.position));
+    expect(probe.seen[1]).toEqual(probe.seen[2]);
+    // Exactly once: one row per transition of the committed batches (25 + 5 submissions, then the verification).
+    const rows = await f.db.query<{ stream: string; before_version: number | null; after_version: number; position: string }>(
+      'SELECT stream, before_version, after_version, position FROM probe_transitions ORDER BY stream, after_version',
+    );
+    expect(rows.rows.length).toBe(31);
+    expect(rows.rows.filter((r) => r.stream === `${codes[0]}/PPWP`)).toEqual([
+      { stream: `${codes[0]}/PPWP`, before_version: null, after_version: 1, position: probe.seen[0].position },
+      { stream: `${codes[0]}/PPWP`, before_version: 1, after_version: 2, position: f.last },
+    ]);
+    const current = await f.db.query<{ tps_code: string; version: number }>("SELECT tps_code, version FROM result_current WHERE ballot = 'PPWP'");
+    expect(current.rows.length).toBe(30);
+    for (const r of current.rows) expect(r.version).toBe(r.tps_code === codes[0] ? 2 : 1);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 31 });
+
+    await f.visible();
+    await rebuildProjections(f.db, f.store, { projections: [talliesProjection, auditProjection, probe] });
+    // Emptied and replayed in one batch: one transition per stream.
+    expect(await count('probe_transitions')).toBe(30);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 31 });
+  });
+
+  it('a definition that throws rolls the whole batch back; the batch is applied once when it stops throwing', async () => {
+    await f.append(submissions(tpsCodes(10)));
+    let failures = 2;
+    const flaky: ProjectionDefinition = {
+      name: 'flaky',
+      canHandle: isResultStreamEvent,
+      tables: [],
+      async project() {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('flaky definition');
+        }
+        return { writes: [] };
+      },
+    };
+    const projections = [...PROJECTIONS, flaky];
+    const batch = await f.store.readAll('0', 100);
+    expect(batch.events.length).toBe(10);
+    const target = { name: TALLIES_PROJECTION, owner: 'spec', leaseSeconds: 5, origin: 'spec' };
+    await expect(applyBatch(f.db, target, '0', batch, projections)).rejects.toThrow('flaky definition');
+    expect(await readCheckpoint(f.db, TALLIES_PROJECTION)).toBe('0');
+    for (const table of ['result_current', 'region_tallies', 'result_audit']) expect(await count(table)).toBe(0);
+
+    // A projector's subscription retries the batch from the same checkpoint until it goes through.
+    await projectAll(projector(f.db, { projections }));
+    expect(failures).toBe(0);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 10 });
+    expect(await count('result_audit')).toBe(10);
+    expect((await f.tallies.getTally(E, '1222', 'PPWP')).progress.tpsReported).toBe(10);
+  });
+
+  it('an event type the runtime does not know still moves result_current.version (and nothing else)', async () => {
+    const local: TallyChange[] = [];
+    const [tps] = tpsCodes(1);
+    const photoFirst = tpsCodes(200).find((code) => code.slice(0, 10) !== tps.slice(0, 10)) as string;
+    const pushedFor = (code: string) => local.some((c) => c.regions?.some((r) => r.regionCodes.includes(code.slice(0, 10))));
+    const photo = (code: string): NewEvent => ({ type: 'PhotoAttached', data: { electionId: E, tpsCode: code, ballot: 'PPWP', sha256: 'ab'.repeat(32) }, metadata: submitted(E, code, 'PPWP', formFor(0)).metadata });
+    await f.append([submitted(E, tps, 'PPWP', formFor(0)), photo(tps), photo(photoFirst)]);
+    const p = await projectAll(projector(f.db, { onCommitted: (c) => local.push(c) }));
+    const current = await f.db.query<{ tps_code: string; status: string; version: number; position: string }>(
+      "SELECT tps_code, status, version, position FROM result_current WHERE ballot = 'PPWP' ORDER BY tps_code",
+    );
+    expect(current.rows).toEqual([
+      { tps_code: tps, status: 'submitted', version: 2, position: (await f.store.read(resultStreamId(E, tps, 'PPWP')))[1].checkpoint },
+      { tps_code: photoFirst, status: 'empty', version: 1, position: f.last },
+    ]);
+    expect((await f.tallies.getTally(E, '1222', 'PPWP')).progress).toMatchObject({ tpsReported: 1 });
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 3 });
+    // A photo alone changes no tally view, so it pushes nothing for its desa.
+    expect(pushedFor(tps)).toBe(true);
+    expect(pushedFor(photoFirst)).toBe(false);
+
+    // The numbers come after the photo: counted, at version 2.
+    await f.append([submitted(E, photoFirst, 'PPWP', formFor(1))]);
+    await p.waitFor(f.last);
+    expect((await f.tallies.getTally(E, '1222', 'PPWP')).progress).toMatchObject({ tpsReported: 2 });
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 4, differences: [] });
+    expect(pushedFor(photoFirst)).toBe(true);
+    expect(await count('result_audit')).toBe(4);
   });
 
   it('unknown regions are refused with 404', async () => {

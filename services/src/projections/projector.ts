@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
-import type { SqlDatabase } from '../db/sql';
+import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import type { EventStore, ReadAllBatch, RecordedEvent } from '../eventstore/event-store.port';
 import { runTogether, type Statement } from '../db/statements';
-import {
-  auditWrite,
-  checkpointWrite,
-  currentResultsWrite,
-  loadCurrentResults,
-  lockCheckpoint,
-  notifyWrite,
-  readCheckpoint,
-  releaseLease,
-  sumTallyDeltas,
-  tallySumsWrite,
-  TALLIES_PROJECTION,
-} from './projection-store';
-import { encodeTallyChange, TALLIES_CHANNEL, type TallyChange } from './tally-changes';
-import { isResultEvent, keyOfEvent, projectBatch, type ChangedRegions } from './tally.projection';
+import { evolveResults, isResultStreamEvent, streamsProjectedBefore } from './current-result';
+import { PROJECTIONS } from './definitions';
+import type { ProjectionDefinition, ResultTransition } from './projection-definition';
+import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, notifyWrite, readCheckpoint, releaseLease, TALLIES_PROJECTION } from './projection-store';
+import { encodeTallyChange, TALLIES_CHANNEL, type ChangedRegions, type TallyChange } from './tally-changes';
 
 export interface BatchTarget {
   /** Projection name (row of projection_checkpoints). */
@@ -42,27 +32,37 @@ const max = (a: string, b: string) => (comparePositions(a, b) >= 0 ? a : b);
  * Projects one batch in ONE transaction with its checkpoint: exactly once per event whatever
  * crashes or retries happen, because events at or before the stored checkpoint are skipped and the
  * checkpoint only moves with the read models. `from` is where the batch was read from.
+ * Loads the stored current result of every result stream the batch touches once, evolves it
+ * through every event of the stream, hands each definition its events and those transitions, and
+ * sends every write (current results, the definitions', checkpoint, NOTIFY) as one statement.
  */
-export async function applyBatch(db: SqlDatabase, target: BatchTarget, from: string, batch: ReadAllBatch): Promise<BatchOutcome> {
+export async function applyBatch(
+  db: SqlDatabase,
+  target: BatchTarget,
+  from: string,
+  batch: ReadAllBatch,
+  projections: readonly ProjectionDefinition[] = PROJECTIONS,
+): Promise<BatchOutcome> {
   return db.transaction(async (tx): Promise<BatchOutcome> => {
     // Read models need no fsync of their own: a batch lost in a database crash is lost together with
     // its checkpoint, and is projected again from the events.
     const stored = await lockCheckpoint(tx, target.name, { relaxedCommit: true });
     if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
     if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
-    const events = batch.events.filter((e) => isResultEvent(e) && comparePositions(e.checkpoint, stored.position) > 0);
+    const events = batch.events.filter((e) => comparePositions(e.checkpoint, stored.position) > 0);
     const position = max(stored.position, batch.checkpoint);
-    const writes: Array<Statement | undefined> = [];
-    let changed: ChangedRegions[] = [];
-    if (events.length > 0) {
-      const previous = await loadCurrentResults(tx, streamsProjectedBefore(events));
-      const effects = projectBatch(events, previous);
-      const sums = await sumTallyDeltas(tx, effects.deltas);
-      writes.push(currentResultsWrite(effects.results), tallySumsWrite(sums, position), auditWrite(effects.audit));
-      changed = effects.changed;
+    const results = await evolveStoredResults(tx, events.filter(isResultStreamEvent));
+    const writes: Array<Statement | undefined> = [currentResultsWrite(results.map((r) => r.after))];
+    const changed: ChangedRegions[] = [];
+    for (const projection of projections) {
+      const handled = events.filter((e) => projection.canHandle(e));
+      if (handled.length === 0) continue;
+      const output = await projection.project({ events: handled, results, position }, tx);
+      writes.push(...output.writes);
+      changed.push(...(output.changed ?? []));
     }
     writes.push(checkpointWrite(target.name, position, target.owner, target.leaseSeconds));
-    const change = changed.length > 0 ? { position, regions: changed } : undefined;
+    const change = changed.length > 0 ? { position, regions: mergeChanged(changed) } : undefined;
     if (change) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
     // One statement for every write of the batch: each round trip waits for a busy event loop.
     await runTogether(tx, writes);
@@ -70,20 +70,22 @@ export async function applyBatch(db: SqlDatabase, target: BatchTarget, from: str
   });
 }
 
-/**
- * The (election, TPS, ballot) keys whose stored state the batch needs: a stream whose first event
- * in the batch is its very first event (position 1) has none, and on election night that is most
- * of them, so the batch skips reading them back.
- */
-function streamsProjectedBefore(events: readonly RecordedEvent[]): Array<{ electionId: string; tpsCode: string; ballot: string }> {
-  const keys = new Map<string, { electionId: string; tpsCode: string; ballot: string } | null>();
-  for (const e of events) {
-    const key = keyOfEvent(e);
-    if (keys.has(key)) continue;
-    const d = e.data as { electionId: string; tpsCode: string; ballot: string };
-    keys.set(key, e.streamPosition === 1 ? null : { electionId: d.electionId, tpsCode: d.tpsCode, ballot: d.ballot });
+/** The stored current results the events start from (read once per batch), evolved through them. */
+async function evolveStoredResults(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<ResultTransition[]> {
+  if (events.length === 0) return [];
+  return evolveResults(events, await loadCurrentResults(tx, streamsProjectedBefore(events)));
+}
+
+/** One entry per (election, ballot), however many definitions reported regions of it. */
+function mergeChanged(changed: readonly ChangedRegions[]): ChangedRegions[] {
+  const merged = new Map<string, ChangedRegions>();
+  for (const c of changed) {
+    const key = `${c.electionId}|${c.ballot}`;
+    const entry = merged.get(key);
+    if (!entry) merged.set(key, c);
+    else merged.set(key, { ...c, regionCodes: [...new Set([...entry.regionCodes, ...c.regionCodes])].sort() });
   }
-  return [...keys.values()].filter((k) => k !== null);
+  return [...merged.values()];
 }
 
 export interface ProjectorLogger {
@@ -102,6 +104,8 @@ export interface ProjectorOptions {
   leaseSeconds?: number;
   /** Called after each committed batch that changed tallies. */
   onCommitted?: (change: TallyChange) => void;
+  /** The projection definitions to keep (default `PROJECTIONS`). */
+  projections?: readonly ProjectionDefinition[];
   logger?: ProjectorLogger;
 }
 
@@ -175,7 +179,8 @@ export class Projector {
   private async onBatch(generation: number, batch: ReadAllBatch): Promise<void> {
     if (generation !== this.generation) return;
     // A throw here makes the subscription retry the same batch after a backoff.
-    const outcome = await applyBatch(this.db, { name: this.name, owner: this.owner, leaseSeconds: this.leaseSeconds, origin: this.origin }, this.expectedFrom, batch);
+    const target = { name: this.name, owner: this.owner, leaseSeconds: this.leaseSeconds, origin: this.origin };
+    const outcome = await applyBatch(this.db, target, this.expectedFrom, batch, this.options.projections);
     if (generation !== this.generation) return;
     if (outcome.kind === 'applied') {
       this.expectedFrom = outcome.position;

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import type { EventStore } from '../eventstore/event-store.port';
+import { PROJECTIONS } from './definitions';
+import type { ProjectionDefinition, ProjectionDifference } from './projection-definition';
 import { applyBatch } from './projector';
-import { lockCheckpoint, notify, readTallySnapshot, releaseLease, TALLIES_PROJECTION, truncateReadModels, writeCheckpoint } from './projection-store';
-import { compareResults, compareTallies, TallyRecomputation, type TallyDifference } from './tally-check';
+import { lockCheckpoint, notify, readCheckpoint, readStoredResults, releaseLease, TALLIES_PROJECTION, truncateReadModels, writeCheckpoint } from './projection-store';
+import { compareResults, ResultRecomputation } from './tally-check';
 import { encodeTallyChange, TALLIES_CHANNEL } from './tally-changes';
 
 export interface RebuildReport {
@@ -17,6 +19,8 @@ export interface RebuildReport {
 
 export interface RebuildOptions {
   batchSize?: number;
+  /** The projection definitions to rebuild (default `PROJECTIONS`): their tables are emptied and replayed. */
+  projections?: readonly ProjectionDefinition[];
   /** Called after every batch (progress output of the CLI). */
   onProgress?: (p: { events: number; position: string }) => void;
 }
@@ -25,17 +29,19 @@ export interface RebuildOptions {
 const REBUILD_LEASE_SECONDS = 120;
 
 /**
- * Rebuilds every read model of the tallies projection from position zero: empties them, resets the
- * checkpoint, and replays the whole event log in batches. While it runs it holds the projection's
- * lease, so projectors in running processes stand by and resume from its checkpoint afterwards.
+ * Rebuilds `result_current` and every projection definition's `tables` from position zero: empties
+ * them, resets the checkpoint, and replays the whole event log in batches. While it runs it holds
+ * the projection's lease, so projectors in running processes stand by and resume from its
+ * checkpoint afterwards.
  */
 export async function rebuildProjections(db: SqlDatabase, store: EventStore, options: RebuildOptions = {}): Promise<RebuildReport> {
   const started = Date.now();
   const batchSize = options.batchSize ?? 5000;
+  const projections = options.projections ?? PROJECTIONS;
   const target = { name: TALLIES_PROJECTION, owner: `rebuild-${randomUUID()}`, leaseSeconds: REBUILD_LEASE_SECONDS, origin: `rebuild-${randomUUID()}` };
   await db.transaction(async (tx) => {
     await lockCheckpoint(tx, target.name);
-    await truncateReadModels(tx);
+    await truncateReadModels(tx, projections.flatMap((p) => p.tables));
     await writeCheckpoint(tx, target.name, '0', target.owner, target.leaseSeconds);
     await notify(tx, TALLIES_CHANNEL, encodeTallyChange(target.origin, { position: '0', regions: null }));
   });
@@ -49,7 +55,7 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
       // Read the next batch while this one is written.
       reading = store.readAll(batch.checkpoint, batchSize);
       reading.catch(() => undefined);
-      const outcome = await applyBatch(db, target, from, batch);
+      const outcome = await applyBatch(db, target, from, batch, projections);
       if (outcome.kind !== 'applied') throw new Error(`rebuild interrupted: ${outcome.kind === 'leased' ? `lease taken by ${outcome.owner}` : 'checkpoint reset'}`);
       from = outcome.position;
       events += batch.events.length;
@@ -63,30 +69,43 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
 }
 
 export interface CheckReport {
-  /** true when every stored tally equals the recomputation. */
+  /** true when every stored row equals the recomputation. */
   ok: boolean;
   /** The checkpoint both sides were compared at. */
   position: string;
   /** Events read from the store up to `position`. */
   events: number;
-  /** Stored tally rows compared (desa and above). */
+  /** Stored rows of the definitions compared (e.g. `region_tallies`, desa and above). */
   rows: number;
   /** Stored current results (one per TPS and ballot) compared. */
   results: number;
-  differences: TallyDifference[];
+  differences: ProjectionDifference[];
 }
 
 /**
- * Recomputes every tally straight from the events (an independent fold, see `TallyRecomputation`)
- * and compares it with `region_tallies` (desa and above) and `result_current` (every TPS: status,
- * version and the numbers of its form). Consistent while the projector runs: the stored rows and
- * their checkpoint are read in one snapshot, and only events up to that checkpoint are replayed.
- * The CLI exits non-zero when `ok` is false.
+ * Recomputes every result stream straight from the events with the write side's decider (an
+ * independent fold, see `ResultRecomputation`) and compares it with `result_current` (every TPS:
+ * status, version and the numbers of its form) and with what each definition with a `check`
+ * stored (tallies: `region_tallies`, desa and above). Consistent while the projector runs: the
+ * stored rows and their checkpoint are read in one snapshot, and only events up to that checkpoint
+ * are replayed. The CLI exits non-zero when `ok` is false.
  */
-export async function checkTallies(db: SqlDatabase, store: EventStore, options: { batchSize?: number } = {}): Promise<CheckReport> {
+export async function checkTallies(
+  db: SqlDatabase,
+  store: EventStore,
+  options: { batchSize?: number; projections?: readonly ProjectionDefinition[] } = {},
+): Promise<CheckReport> {
   const batchSize = options.batchSize ?? 5000;
-  const snapshot = await readTallySnapshot(db, TALLIES_PROJECTION);
-  const recomputation = new TallyRecomputation();
+  const projections = options.projections ?? PROJECTIONS;
+  const snapshot = await db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const position = await readCheckpoint(tx, TALLIES_PROJECTION);
+    const results = await readStoredResults(tx);
+    const stored = [];
+    for (const p of projections) if (p.check) stored.push(await p.check(tx));
+    return { position, results, stored };
+  });
+  const recomputation = new ResultRecomputation();
   let from = '0';
   let events = 0;
   while (comparePositions(from, snapshot.position) < 0) {
@@ -98,6 +117,8 @@ export async function checkTallies(db: SqlDatabase, store: EventStore, options: 
     if (upTo.length < batch.events.length) break;
     from = batch.checkpoint;
   }
-  const differences = [...compareTallies(recomputation.tallies(), snapshot.rows), ...compareResults(recomputation.results(), snapshot.results)];
-  return { ok: differences.length === 0, position: snapshot.position, events, rows: snapshot.rows.length, results: snapshot.results.length, differences };
+  const expected = recomputation.results();
+  const differences = [...snapshot.stored.flatMap((s) => s.differences(expected)), ...compareResults(expected, snapshot.results)];
+  const rows = snapshot.stored.reduce((n, s) => n + s.rows, 0);
+  return { ok: differences.length === 0, position: snapshot.position, events, rows, results: snapshot.results.length, differences };
 }

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { Ballot } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
-import type { ChangedRegions } from './tally.projection';
 
 /** The NOTIFY channel of committed tally changes, for processes that do not project themselves. */
 export const TALLIES_CHANNEL = 'suara_tallies';
+
+/** The regions of one (election, ballot) whose numbers or TPS statuses changed. */
+export interface ChangedRegions {
+  electionId: string;
+  ballot: Ballot;
+  /** Desa and above (a TPS changes exactly when its desa's children do). */
+  regionCodes: string[];
+}
 
 /**
  * "These regions changed, at this projection position." `regions: null` means anything may have

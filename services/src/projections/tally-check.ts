@@ -1,16 +1,19 @@
-import { ancestorCodes, type Ballot, type CHasilForm } from '@suara/contracts';
+import { ancestorCodes, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
 import type { RecordedEvent } from '../eventstore/event-store.port';
 import { flattenVotes } from '../tabulation/chasil.validation';
-import { evolve, initialState, toStoredResultEvent, type ResultState } from '../tabulation/result.decider';
+import { evolve, initialState, toStoredResultEvent } from '../tabulation/result.decider';
+import { isResultStreamEvent, resultStreamKey } from './current-result';
+import type { ProjectionDifference, RecomputedResult } from './projection-definition';
 
 /**
- * The independent recomputation behind `checkTallies`: every stream is folded with the write side's
- * own decider (`evolve`), and every tally is summed from scratch from the final states. It shares
- * nothing with the incremental projector (which walks forms with its own `addFormVotes`), so a bug
- * in the deltas, the roll-up or the vote keys shows up here.
+ * The independent recomputation behind `checkTallies`: every result stream is folded with the write
+ * side's own decider (`evolve`), and every tally is summed from scratch from the final states. It
+ * shares nothing with the incremental projector (which walks forms with its own `addFormVotes`), so
+ * a bug in the deltas, the roll-up or the vote keys shows up here.
  */
 
-const RESULT_TYPES = new Set(['ResultSubmitted', 'ResultVerified', 'ResultCorrected']);
+/** The event types the write side's decider folds (the contracts' union); any other only counts for the version. */
+const DECIDED_TYPES: ReadonlySet<string> = new Set(ResultEvent.options.map((o) => o.shape.type.value));
 
 /** Expected numbers of one `region_tallies` row. */
 export interface TallyNumbers {
@@ -27,18 +30,6 @@ export interface TallyRow extends TallyNumbers {
   ballot: string;
 }
 
-/** One disagreement between the stored read model and the recomputation. */
-export interface TallyDifference {
-  electionId: string;
-  /** A region (desa and above: `region_tallies`) or a TPS (`result_current`). */
-  regionCode: string;
-  ballot: string;
-  /** `valid`, `invalid`, `tpsReported`, `tpsVerified`, `votes.<option>`; for a TPS also `status` and `version`. */
-  field: string;
-  expected: number | string;
-  actual: number | string;
-}
-
 /** A stored current result, as the check reads it. */
 export interface StoredResult {
   electionId: string;
@@ -49,47 +40,46 @@ export interface StoredResult {
   form: CHasilForm | null;
 }
 
-/** Folds events one batch at a time (so a check does not hold the whole log), then sums. */
-export class TallyRecomputation {
-  private readonly streams = new Map<string, ResultState>();
+/** Folds the events of every result stream one batch at a time (so a check does not hold the whole log). */
+export class ResultRecomputation {
+  private readonly streams = new Map<string, RecomputedResult>();
 
   add(events: readonly RecordedEvent[]): void {
     for (const recorded of events) {
-      if (!RESULT_TYPES.has(recorded.type)) continue;
-      const event = toStoredResultEvent(recorded);
-      const { electionId, tpsCode, ballot } = event.data;
-      const key = `${electionId}\u0000${tpsCode}\u0000${ballot}`;
-      this.streams.set(key, evolve(this.streams.get(key) ?? initialState(), event));
-    }
-  }
-
-  /** The final state of every result stream, keyed `election|tps|ballot`. */
-  results(): Map<string, ResultState> {
-    const out = new Map<string, ResultState>();
-    for (const state of this.streams.values()) {
-      if (state.key) out.set(tallyRowKey(state.key.electionId, state.key.tpsCode, state.key.ballot), state);
-    }
-    return out;
-  }
-
-  /** Every non-empty tally row of desa and above the events imply, keyed `election|region|ballot`. */
-  tallies(): Map<string, TallyRow> {
-    const rows = new Map<string, TallyRow>();
-    for (const state of this.streams.values()) {
-      if (!state.key || !state.form) continue;
-      const { electionId, tpsCode, ballot } = state.key;
-      const votes = flattenVotes(ballot, state.form);
-      for (const regionCode of ancestorCodes(tpsCode)) {
-        const row = rowOf(rows, electionId, regionCode, ballot);
-        for (const [option, n] of Object.entries(votes)) row.votes[option] = (row.votes[option] ?? 0) + n;
-        row.valid += state.form.valid;
-        row.invalid += state.form.invalid;
-        row.tpsReported += 1;
-        if (state.status === 'verified') row.tpsVerified += 1;
+      if (!isResultStreamEvent(recorded)) continue;
+      let stream = this.streams.get(recorded.streamId);
+      if (!stream) {
+        const { electionId, tpsCode, ballot } = resultStreamKey(recorded.streamId);
+        stream = { electionId, tpsCode, ballot, state: initialState() };
+        this.streams.set(recorded.streamId, stream);
       }
+      const { state } = stream;
+      stream.state = DECIDED_TYPES.has(recorded.type) ? evolve(state, toStoredResultEvent(recorded)) : { ...state, version: state.version + 1 };
     }
-    return rows;
   }
+
+  /** The final state of every result stream, keyed by stream id. */
+  results(): ReadonlyMap<string, RecomputedResult> {
+    return this.streams;
+  }
+}
+
+/** Every non-empty tally row of desa and above the final states imply, keyed `election|region|ballot`. */
+export function expectedTallies(streams: Iterable<RecomputedResult>): Map<string, TallyRow> {
+  const rows = new Map<string, TallyRow>();
+  for (const { electionId, tpsCode, ballot, state } of streams) {
+    if (!state.form) continue;
+    const votes = flattenVotes(ballot, state.form);
+    for (const regionCode of ancestorCodes(tpsCode)) {
+      const row = rowOf(rows, electionId, regionCode, ballot);
+      for (const [option, n] of Object.entries(votes)) row.votes[option] = (row.votes[option] ?? 0) + n;
+      row.valid += state.form.valid;
+      row.invalid += state.form.invalid;
+      row.tpsReported += 1;
+      if (state.status === 'verified') row.tpsVerified += 1;
+    }
+  }
+  return rows;
 }
 
 function rowOf(rows: Map<string, TallyRow>, electionId: string, regionCode: string, ballot: Ballot): TallyRow {
@@ -110,10 +100,10 @@ const ZERO_ROW: TallyNumbers = { votes: {}, valid: 0, invalid: 0, tpsReported: 0
  * Compares expected and stored rows field by field. A missing row equals an all-zero row, and an
  * option missing from `votes` counts as 0.
  */
-export function compareTallies(expected: ReadonlyMap<string, TallyRow>, stored: readonly TallyRow[]): TallyDifference[] {
+export function compareTallies(expected: ReadonlyMap<string, TallyRow>, stored: readonly TallyRow[]): ProjectionDifference[] {
   const actual = new Map(stored.map((r) => [tallyRowKey(r.electionId, r.regionCode, r.ballot), r]));
   const keys = new Set([...expected.keys(), ...actual.keys()]);
-  const differences: TallyDifference[] = [];
+  const differences: ProjectionDifference[] = [];
   for (const key of [...keys].sort()) {
     const exp = expected.get(key);
     const act = actual.get(key);
@@ -138,20 +128,20 @@ function diffNumbers(exp: TallyNumbers, act: TallyNumbers): Array<{ field: strin
 }
 
 /** Compares the stored current result of every stream with the fold of its events. */
-export function compareResults(expected: ReadonlyMap<string, ResultState>, stored: readonly StoredResult[]): TallyDifference[] {
-  const actual = new Map(stored.map((r) => [tallyRowKey(r.electionId, r.tpsCode, r.ballot), r]));
-  const differences: TallyDifference[] = [];
-  for (const key of [...new Set([...expected.keys(), ...actual.keys()])].sort()) {
-    const exp = expected.get(key);
-    const act = actual.get(key);
-    const [electionId, regionCode, ballot] = key.split('|');
+export function compareResults(expected: ReadonlyMap<string, RecomputedResult>, stored: readonly StoredResult[]): ProjectionDifference[] {
+  const actual = new Map(stored.map((r) => [resultStreamId(r.electionId, r.tpsCode, r.ballot as Ballot), r]));
+  const differences: ProjectionDifference[] = [];
+  for (const streamId of [...new Set([...expected.keys(), ...actual.keys()])].sort()) {
+    const exp = expected.get(streamId)?.state;
+    const act = actual.get(streamId);
+    const { electionId, tpsCode: regionCode, ballot } = resultStreamKey(streamId);
     const at = { electionId, regionCode, ballot };
     const expStatus = exp?.status ?? 'empty';
     const actStatus = act?.status ?? 'empty';
     if (expStatus !== actStatus) differences.push({ ...at, field: 'status', expected: expStatus, actual: actStatus });
     if ((exp?.version ?? 0) !== (act?.version ?? 0)) differences.push({ ...at, field: 'version', expected: exp?.version ?? 0, actual: act?.version ?? 0 });
     const numbers = (form: CHasilForm | null | undefined): TallyNumbers =>
-      form ? { votes: flattenVotes(ballot as Ballot, form), valid: form.valid, invalid: form.invalid, tpsReported: 0, tpsVerified: 0 } : ZERO_ROW;
+      form ? { votes: flattenVotes(ballot, form), valid: form.valid, invalid: form.invalid, tpsReported: 0, tpsVerified: 0 } : ZERO_ROW;
     for (const d of diffNumbers(numbers(exp?.form), numbers(act?.form))) differences.push({ ...at, ...d });
   }
   return differences;

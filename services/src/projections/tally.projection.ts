@@ -1,37 +1,36 @@
-import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type Flag, type PartyForm, type ResultStatus } from '@suara/contracts';
-import type { RecordedEvent } from '../eventstore/event-store.port';
-import { flagSeverity } from '../tabulation/chasil.validation';
+import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
+import type { SqlExecutor } from '../db/sql';
+import { isResultStreamEvent, type CurrentResult } from './current-result';
+import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
+import { readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { compareTallies, expectedTallies } from './tally-check';
+import type { ChangedRegions } from './tally-changes';
 
 /**
- * The pure part of the projector: from a batch of recorded events and the current results they
- * touch, the new current results, the tally deltas per (election, region, ballot), the audit rows
- * and the regions that changed. No I/O; the SQL side only loads and stores what this returns.
+ * Region tallies (`region_tallies`, desa and above) as a projection definition. Its math is pure
+ * (`projectTallies`): from the batch's result transitions, the tally deltas per (election, region,
+ * ballot) and the regions whose views changed; the definition only reads the rows to add to and
+ * returns the write.
  *
  * Deltas are computed per result stream over the whole batch: contribution(after) − contribution(before).
  * A correction therefore applies (new − old) to the TPS (its current result holds the new form) and
  * to every ancestor. TPS numbers live in `result_current` only; `region_tallies` holds desa and
  * above, summed desa first and then rolled up, so a batch touches each vote map a few times only.
  */
-
-export const RESULT_EVENT_TYPES = new Set(['ResultSubmitted', 'ResultVerified', 'ResultCorrected']);
-
-/** The projected state of one (election, TPS, ballot) result stream: a row of `result_current`. */
-export interface CurrentResult {
-  electionId: string;
-  tpsCode: string;
-  ballot: Ballot;
-  status: ResultStatus;
-  form: CHasilForm | null;
-  flags: Flag[];
-  /** Stream version: number of events applied. */
-  version: number;
-  submittedBy: string | null;
-  submittedAt: string | null;
-  verifiedBy: string | null;
-  verifiedAt: string | null;
-  /** Checkpoint of the last event applied. */
-  position: string;
-}
+export const talliesProjection: ProjectionDefinition = {
+  name: 'tallies',
+  canHandle: isResultStreamEvent,
+  tables: ['region_tallies'],
+  async project({ results, position }, tx) {
+    const { deltas, changed } = projectTallies(results);
+    const sums = await sumTallyDeltas(tx, deltas);
+    return { writes: [tallySumsWrite(sums, position)], changed };
+  },
+  async check(tx: SqlExecutor): Promise<StoredProjection> {
+    const stored = await readStoredTallies(tx);
+    return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values()), stored) };
+  },
+};
 
 /** A change to one row of `region_tallies` (desa and above). */
 export interface TallyDelta {
@@ -46,102 +45,11 @@ export interface TallyDelta {
   tpsVerified: number;
 }
 
-/** One row of `result_audit`: who did what to which result, when (the forms stay in the event log). */
-export interface AuditRow {
-  electionId: string;
-  tpsCode: string;
-  ballot: Ballot;
-  version: number;
-  type: string;
-  at: string;
-  userId: string;
-  role: string;
-  /** A correction's reason and operator confirmation; a submission's client request id. */
-  data: Record<string, unknown>;
-  hash: string | null;
-  position: string;
-}
-
-/** The regions of one (election, ballot) whose numbers or TPS statuses changed. */
-export interface ChangedRegions {
-  electionId: string;
-  ballot: Ballot;
-  /** Desa and above (a TPS changes exactly when its desa's children do). */
-  regionCodes: string[];
-}
-
-export interface BatchEffects {
-  /** New state of every result stream the batch touched. */
-  results: CurrentResult[];
+export interface TallyEffects {
   /** Non-zero tally changes. */
   deltas: TallyDelta[];
-  audit: AuditRow[];
+  /** Regions whose numbers or TPS statuses changed. */
   changed: ChangedRegions[];
-}
-
-export const resultKey = (electionId: string, tpsCode: string, ballot: string): string => `${electionId}|${tpsCode}|${ballot}`;
-
-/** Whether a recorded event belongs to a result stream this projection reads. */
-export function isResultEvent(event: Pick<RecordedEvent, 'type'>): boolean {
-  return RESULT_EVENT_TYPES.has(event.type);
-}
-
-interface ResultEventData {
-  electionId: string;
-  tpsCode: string;
-  ballot: Ballot;
-  form?: CHasilForm;
-  after?: CHasilForm;
-  flags?: Flag[];
-}
-
-/** The (election, TPS, ballot) key of a result event. */
-export function keyOfEvent(event: RecordedEvent): string {
-  const d = event.data as unknown as ResultEventData;
-  return resultKey(d.electionId, d.tpsCode, d.ballot);
-}
-
-const emptyResult = (d: ResultEventData, position: string): CurrentResult => ({
-  electionId: d.electionId,
-  tpsCode: d.tpsCode,
-  ballot: d.ballot,
-  status: 'empty',
-  form: null,
-  flags: [],
-  version: 0,
-  submittedBy: null,
-  submittedAt: null,
-  verifiedBy: null,
-  verifiedAt: null,
-  position,
-});
-
-/** Applies one result event to the stream's current state (mirrors the write side's statuses). */
-export function evolveCurrent(current: CurrentResult | undefined, event: RecordedEvent): CurrentResult {
-  const d = event.data as unknown as ResultEventData;
-  const base = current ?? emptyResult(d, event.checkpoint);
-  const common = { version: event.streamPosition, position: event.checkpoint };
-  switch (event.type) {
-    case 'ResultSubmitted':
-      return {
-        ...base,
-        ...common,
-        status: 'submitted',
-        form: d.form ?? null,
-        flags: d.flags ?? [],
-        submittedBy: event.metadata.userId,
-        submittedAt: event.metadata.at,
-        verifiedBy: null,
-        verifiedAt: null,
-      };
-    case 'ResultVerified':
-      return { ...base, ...common, status: 'verified', verifiedBy: event.metadata.userId, verifiedAt: event.metadata.at };
-    case 'ResultCorrected':
-      // A correction needs a fresh verification (as in the result decider).
-      return { ...base, ...common, status: 'corrected', form: d.after ?? null, flags: d.flags ?? [], verifiedBy: null, verifiedAt: null };
-    default:
-      return base;
-  }
 }
 
 /** Whether a result counts in the tallies, and as verified. */
@@ -248,27 +156,14 @@ function addSums(target: Sums, source: Sums): void {
 const isZero = (s: Sums): boolean =>
   s.valid === 0 && s.invalid === 0 && s.tpsReported === 0 && s.tpsVerified === 0 && [...s.votes.values()].every((n) => n === 0);
 
-/**
- * Projects a batch. `previous` holds the stored current result of (at least) every stream the batch
- * touches; a missing key means the stream had not been projected yet.
- */
-export function projectBatch(events: readonly RecordedEvent[], previous: ReadonlyMap<string, CurrentResult>): BatchEffects {
-  const before = new Map<string, CurrentResult | undefined>();
-  const after = new Map<string, CurrentResult>();
-  const audit: AuditRow[] = [];
-  for (const event of events) {
-    if (!isResultEvent(event)) continue;
-    const key = keyOfEvent(event);
-    if (!before.has(key)) before.set(key, previous.get(key));
-    const next = evolveCurrent(after.get(key) ?? previous.get(key), event);
-    after.set(key, next);
-    audit.push(auditRow(next, event));
-  }
+/** The tally deltas and changed regions of a batch's result transitions. */
+export function projectTallies(results: readonly ResultTransition[]): TallyEffects {
   const desas = new Map<string, Sums>();
   const changed = new Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>();
-  for (const [key, result] of after) {
-    markChanged(changed, result);
-    addStreamDelta(sumsOf(desas, result.electionId, result.tpsCode.slice(0, 10), result.ballot), before.get(key), result);
+  for (const { before, after } of results) {
+    if (!showsChange(before, after)) continue;
+    markChanged(changed, after);
+    addStreamDelta(sumsOf(desas, after.electionId, after.tpsCode.slice(0, 10), after.ballot), before, after);
   }
   // Roll desa sums up to kecamatan, kabupaten and provinsi.
   const all = new Map(desas);
@@ -281,12 +176,14 @@ export function projectBatch(events: readonly RecordedEvent[], previous: Readonl
     deltas.push({ electionId: s.electionId, regionCode: s.regionCode, ballot: s.ballot, votes: Object.fromEntries(s.votes), valid: s.valid, invalid: s.invalid, tpsReported: s.tpsReported, tpsVerified: s.tpsVerified });
   }
   return {
-    results: [...after.values()],
     deltas,
-    audit,
     changed: [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() })),
   };
 }
+
+/** Whether a tally view shows the change (its status or form); other events of the stream (photos, proposals) do not move tallies. */
+const showsChange = (before: CurrentResult | undefined, after: CurrentResult): boolean =>
+  after.status !== (before?.status ?? 'empty') || after.form !== (before?.form ?? null);
 
 function markChanged(changed: Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>, result: CurrentResult): void {
   const key = `${result.electionId}|${result.ballot}`;
@@ -296,33 +193,4 @@ function markChanged(changed: Map<string, { electionId: string; ballot: Ballot; 
     changed.set(key, entry);
   }
   for (const code of ancestorCodes(result.tpsCode)) entry.codes.add(code);
-}
-
-function auditData(event: RecordedEvent): Record<string, unknown> {
-  const d = event.data as { clientRequestId?: string; reason?: string; operatorConfirmation?: string };
-  if (event.type === 'ResultSubmitted') return { clientRequestId: d.clientRequestId };
-  if (event.type === 'ResultCorrected') return { reason: d.reason, operatorConfirmation: d.operatorConfirmation };
-  return {};
-}
-
-function auditRow(result: CurrentResult, event: RecordedEvent): AuditRow {
-  const data = auditData(event);
-  return {
-    electionId: result.electionId,
-    tpsCode: result.tpsCode,
-    ballot: result.ballot,
-    version: event.streamPosition,
-    type: event.type,
-    at: event.metadata.at,
-    userId: event.metadata.userId,
-    role: event.metadata.role,
-    data,
-    hash: event.metadata.hash ?? null,
-    position: event.checkpoint,
-  };
-}
-
-/** Sort key of the flagged list: the worst flag dominates. */
-export function severityOf(flags: readonly Flag[]): number {
-  return flagSeverity(flags);
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CHasilForm } from '@suara/contracts';
+import { resultStreamId, type CHasilForm } from '@suara/contracts';
 import fc from 'fast-check';
+import type { RecordedEvent } from '../eventstore/event-store.port';
 import { flattenVotes } from '../tabulation/chasil.validation';
-import { addFormVotes, projectBatch, resultKey, type CurrentResult, type TallyDelta } from './tally.projection';
-import { compareTallies, TallyRecomputation, tallyRowKey, type TallyRow } from './tally-check';
+import { auditRow } from './audit.projection';
+import { evolveResults, isResultStreamEvent, resultStreamKey, type CurrentResult } from './current-result';
+import { addFormVotes, projectTallies, type TallyDelta } from './tally.projection';
+import { compareResults, compareTallies, expectedTallies, ResultRecomputation, tallyRowKey, type TallyRow } from './tally-check';
 import { corrected, flatForm, record, submitted, verified } from './test-support/result-events';
 
 const E = 'labusel-2024';
@@ -12,6 +15,21 @@ const TPS_B = '1222011001002';
 const TPS_C = '1222021002001'; // another kecamatan
 /** The tallied regions above TPS A: desa, kecamatan, kabupaten, provinsi (TPS numbers live in its current result). */
 const LEVELS_A = ['1222011001', '122201', '1222', '12'];
+
+const resultKey = (electionId: string, tpsCode: string, ballot: string) => resultStreamId(electionId, tpsCode, ballot as 'PPWP');
+
+/** What the projector's runtime and the tallies and audit definitions make of one batch (their pure parts). */
+function projectBatch(events: RecordedEvent[], previous: ReadonlyMap<string, CurrentResult>) {
+  const transitions = evolveResults(events, previous);
+  return { results: transitions.map((t) => t.after), ...projectTallies(transitions), audit: events.filter(isResultStreamEvent).map(auditRow) };
+}
+
+/** The tallies the write side's decider implies, summed from scratch. */
+function recomputed(events: RecordedEvent[]): Map<string, TallyRow> {
+  const recomputation = new ResultRecomputation();
+  recomputation.add(events);
+  return expectedTallies(recomputation.results().values());
+}
 
 function deltaAt(deltas: TallyDelta[], regionCode: string, ballot = 'PPWP'): TallyDelta | undefined {
   return deltas.find((d) => d.regionCode === regionCode && d.ballot === ballot && d.electionId === E);
@@ -132,8 +150,23 @@ describe('tally projection: deltas of a batch', () => {
   });
 
   it('ignores events of other streams', () => {
-    const other = { ...record([submitted(E, TPS_A, 'PPWP', flatForm({ '01': 1 }))])[0], type: 'SampleDrawn', data: { seed: 1 } };
+    const other = { ...record([submitted(E, TPS_A, 'PPWP', flatForm({ '01': 1 }))])[0], streamId: `quickcount-${E}-PPWP`, type: 'SampleDrawn', data: { seed: 1 } };
     expect(projectBatch([other], new Map())).toEqual({ results: [], deltas: [], audit: [], changed: [] });
+  });
+
+  it('an event type it does not know moves the stream version and position only: no delta, no push, one audit row', () => {
+    const form = flatForm({ '01': 3 });
+    const [first, second] = record([submitted(E, TPS_A, 'DPRD_KAB', form), submitted(E, TPS_A, 'DPRD_KAB', form)]);
+    const photo = { ...second, type: 'PhotoAttached', data: { sha256: 'ab'.repeat(32) } };
+    const afterSubmit = projectBatch([first], new Map());
+    const effects = projectBatch([photo], new Map(afterSubmit.results.map((r) => [resultKey(r.electionId, r.tpsCode, r.ballot), r])));
+    expect(effects.results).toEqual([{ ...afterSubmit.results[0], version: 2, position: '1:2' }]);
+    expect(effects).toMatchObject({ deltas: [], changed: [] });
+    expect(effects.audit).toMatchObject([{ electionId: E, tpsCode: TPS_A, ballot: 'DPRD_KAB', version: 2, type: 'PhotoAttached', data: {} }]);
+
+    // A stream may start with it (a photo before the numbers): an empty result at version 1.
+    const photoFirst = { ...first, type: 'PhotoAttached', data: {} };
+    expect(projectBatch([photoFirst], new Map()).results).toMatchObject([{ electionId: E, tpsCode: TPS_A, ballot: 'DPRD_KAB', status: 'empty', form: null, version: 1 }]);
   });
 });
 
@@ -169,9 +202,7 @@ describe('tally check: recomputation from the events', () => {
   ]);
 
   it('the incremental deltas, in any batching, equal the recomputation', () => {
-    const recomputation = new TallyRecomputation();
-    recomputation.add(events);
-    const expected = recomputation.tallies();
+    const expected = recomputed(events);
     for (const size of [1, 2, 4, 6]) {
       const batches = [];
       for (let i = 0; i < events.length; i += size) batches.push(events.slice(i, i + size));
@@ -183,20 +214,44 @@ describe('tally check: recomputation from the events', () => {
   });
 
   it('reports each field that differs, and rows that should not exist', () => {
-    const recomputation = new TallyRecomputation();
-    recomputation.add(events);
     const stored = [...projectInBatches([events]).values()].map((r) => ({ ...r, votes: { ...r.votes } }));
     const desa = stored.find((r) => r.regionCode === '1222011001') as TallyRow;
     desa.votes['01'] += 1;
     desa.tpsVerified = 0;
     stored.push({ electionId: E, regionCode: '1222031003', ballot: 'PPWP', votes: { '01': 1 }, valid: 1, invalid: 0, tpsReported: 1, tpsVerified: 0 });
     stored.push({ electionId: E, regionCode: '1222041004', ballot: 'PPWP', votes: { '01': 0 }, valid: 0, invalid: 0, tpsReported: 0, tpsVerified: 0 });
-    expect(compareTallies(recomputation.tallies(), stored)).toEqual([
+    expect(compareTallies(recomputed(events), stored)).toEqual([
       { electionId: E, regionCode: '1222011001', ballot: 'PPWP', field: 'tpsVerified', expected: 2, actual: 0 },
       { electionId: E, regionCode: '1222011001', ballot: 'PPWP', field: 'votes.01', expected: 13, actual: 14 },
       { electionId: E, regionCode: '1222031003', ballot: 'PPWP', field: 'valid', expected: 0, actual: 1 },
       { electionId: E, regionCode: '1222031003', ballot: 'PPWP', field: 'tpsReported', expected: 0, actual: 1 },
       { electionId: E, regionCode: '1222031003', ballot: 'PPWP', field: 'votes.01', expected: 0, actual: 1 },
     ]);
+  });
+});
+
+describe('result streams', () => {
+  it('the key of a result stream is read back from its id, election ids with dashes included', () => {
+    for (const key of [
+      { electionId: 'labusel-2024-sim-1', tpsCode: TPS_A, ballot: 'DPRD_KAB' as const },
+      { electionId: 'labusel', tpsCode: TPS_C, ballot: 'PPWP' as const },
+    ]) {
+      expect(resultStreamKey(resultStreamId(key.electionId, key.tpsCode, key.ballot))).toEqual(key);
+    }
+    expect(() => resultStreamKey('user-123')).toThrow('not a result stream');
+  });
+
+  it('the recomputation counts every event of a result stream for the version, also types the decider does not know', () => {
+    const form = flatForm({ '01': 3 });
+    const [first, second, third] = record([submitted(E, TPS_A, 'PPWP', form), submitted(E, TPS_A, 'PPWP', form), submitted(E, TPS_B, 'PPWP', form)]);
+    const events = [{ ...first, type: 'PhotoAttached', data: {} }, { ...second }, { ...third, type: 'CorrectionProposed', data: {} }];
+    const recomputation = new ResultRecomputation();
+    recomputation.add(events);
+    const results = recomputation.results();
+    expect([...results.values()].map((r) => [r.tpsCode, r.state.status, r.state.version])).toEqual([[TPS_A, 'submitted', 2], [TPS_B, 'empty', 1]]);
+    const stored = evolveResults(events, new Map()).map(({ after }) => ({ ...after }));
+    expect(compareResults(results, stored)).toEqual([]);
+    stored[1].version = 0;
+    expect(compareResults(results, stored)).toEqual([{ electionId: E, regionCode: TPS_B, ballot: 'PPWP', field: 'version', expected: 1, actual: 0 }]);
   });
 });

@@ -28,7 +28,8 @@ export class QuickcountRepository {
   async saveSample(electionId: string, ballot: Ballot, sample: DrawnSample, drawnBy: string, refuseAfterResults: boolean): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       if (refuseAfterResults) {
-        const { rows } = await tx.query('SELECT 1 FROM result_current WHERE election_id = $1 AND ballot = $2 LIMIT 1', [electionId, ballot]);
+        // A stream may hold only a photo so far (status empty): not a result yet.
+        const { rows } = await tx.query(`SELECT 1 FROM result_current WHERE election_id = $1 AND ballot = $2 AND status <> 'empty' LIMIT 1`, [electionId, ballot]);
         if (rows.length > 0) return false;
       }
       await tx.query(
