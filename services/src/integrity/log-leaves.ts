@@ -45,6 +45,23 @@ export function sqlLeafReader(db: SqlExecutor): ReadLeaves {
   };
 }
 
+/**
+ * Waits until every transaction that had committed when called is visible to `sqlLeafReader`:
+ * the visibility horizon is cluster-wide, so another database's open transaction holds it back.
+ * A forced seal ("seal now, we print") must cover what was acknowledged before it was asked for.
+ * Gives up after `timeoutMs` (the seal then covers what is visible; the next one takes the rest).
+ */
+export async function awaitCommittedVisible(db: SqlExecutor, timeoutMs = 10_000): Promise<boolean> {
+  const { rows: [{ xmax }] } = await db.query<{ xmax: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows: [{ ok }] } = await db.query<{ ok: boolean }>('SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS ok', [xmax]);
+    if (ok) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Reads leaves through any store's `readAll` (KurrentDB). */
 export function storeLeafReader(store: EventStore): ReadLeaves {
   return async (from, limit) => {

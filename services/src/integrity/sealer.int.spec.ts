@@ -5,7 +5,7 @@ import type { SqlDatabase } from '../db/sql';
 import { createPostgresTestDatabase, openTestPglite, postgresTestUrl } from '../db/test-support/test-database';
 import { createSqlEventStore, type SqlEventStore } from '../eventstore';
 import { latestSeal, listSeals, loadLogTree } from './integrity.repository';
-import { eventLeaf, sqlLeafReader } from './log-leaves';
+import { awaitCommittedVisible, eventLeaf, sqlLeafReader } from './log-leaves';
 import { BLOCK_SIZE } from './log-tree';
 import { inclusionProof, MemoryTree, verifyConsistency, verifyInclusion } from './merkle';
 import { keyIdOf, rawPublicKey, verifySealSignature, type SealRecord, type SealSigner } from './seal';
@@ -58,14 +58,12 @@ describe.each(backends)('sealer on %s', (_name, open) => {
     }
   }
 
-  /** Seals until the seal covers `size` events (PostgreSQL shows a commit once no older transaction runs anywhere). */
+  /** A forced seal, which first waits until every committed event is visible (the horizon is cluster-wide). */
   async function sealUpTo(sealer: Sealer, size: number): Promise<SealRecord> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const seal = (await sealer.seal(true))!;
-      if (seal.treeSize === size || Date.now() > deadline) return seal;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    expect(await awaitCommittedVisible(db)).toBe(true);
+    const seal = (await sealer.seal(true))!;
+    expect(seal.treeSize).toBe(size);
+    return seal;
   }
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import type { SqlDatabase } from '../db/sql';
 import { EVENT_STORE, SQL_DATABASE } from '../db/tokens';
 import type { EventStore } from '../eventstore/event-store.port';
 import { listSeals, SEAL_REQUESTED_CHANNEL } from './integrity.repository';
-import { sqlLeafReader, storeLeafReader } from './log-leaves';
+import { awaitCommittedVisible, sqlLeafReader, storeLeafReader } from './log-leaves';
 import type { SealRecord } from './seal';
 import { SealFile } from './seal-file';
 import { loadSealKey } from './seal-key';
@@ -40,11 +40,13 @@ export class SealerService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.config.roles.includes('projector')) return;
     const key = loadSealKey({ keyFile: this.config.sealKeyFile, dataDir: this.config.dataDir }, (m) => this.log.warn(m));
     this.file = new SealFile(this.config.sealsFile);
-    const readLeaves = this.store.kind === 'kurrentdb' ? storeLeafReader(this.store) : sqlLeafReader(this.db);
+    const sql = this.store.kind !== 'kurrentdb';
+    const readLeaves = sql ? sqlLeafReader(this.db) : storeLeafReader(this.store);
     this.sealer = new Sealer(this.db, readLeaves, key, {
       owner: `sealer-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       leaseSeconds: Math.max(30, this.config.sealIntervalSeconds * 3),
       onSealed: (record) => this.writeFile(record),
+      settle: sql ? () => awaitCommittedVisible(this.db) : undefined,
       logger: this.log,
     });
     this.unlisten = await this.db.listen(SEAL_REQUESTED_CHANNEL, () => void this.tick(true));

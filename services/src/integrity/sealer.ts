@@ -20,6 +20,8 @@ export interface SealerOptions {
   now?: () => Date;
   /** Told after each seal is committed (the append-only file). */
   onSealed?: (record: SealRecord) => Promise<void>;
+  /** Before a forced seal: waits until what was committed is readable, so the seal covers it. */
+  settle?: () => Promise<unknown>;
   logger?: { warn(message: string): void; error(message: string): void };
 }
 
@@ -93,6 +95,7 @@ export class Sealer {
       return undefined;
     }
     try {
+      if (force) await this.options.settle?.();
       const state = (this.state ??= await this.load());
       const grown = await this.extend(state);
       if (grown.leaves === 0 && !force && state.last) return undefined;
