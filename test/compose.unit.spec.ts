@@ -33,13 +33,15 @@ interface Compose {
 }
 
 /** The secrets an operator supplies; compose must refuse to start without each of them. */
-const SECRETS = ['POSTGRES_PASSWORD', 'KURRENTDB_ADMIN_PASSWORD', 'KURRENTDB_OPS_PASSWORD', 'SUARA_TOKEN_SECRET', 'SUARA_ADMIN_PASSWORD'];
+const SECRETS = ['POSTGRES_PASSWORD', 'KURRENTDB_ADMIN_PASSWORD', 'KURRENTDB_OPS_PASSWORD', 'SUARA_TOKEN_SECRET', 'SUARA_ADMIN_PASSWORD', 'MINIO_ROOT_PASSWORD', 'SUARA_S3_SECRET'];
 const deployEnv: Record<string, string> = {
   POSTGRES_PASSWORD: 'pg-pass',
   KURRENTDB_ADMIN_PASSWORD: 'kdb-admin-pass',
   KURRENTDB_OPS_PASSWORD: 'kdb-ops-pass',
   SUARA_TOKEN_SECRET: 'a-token-secret-of-at-least-32-characters',
   SUARA_ADMIN_PASSWORD: 'admin-pass',
+  MINIO_ROOT_PASSWORD: 'minio-root-pass',
+  SUARA_S3_SECRET: 'suara-s3-secret',
 };
 
 /** Compose's variable substitution: ${X}, ${X:-default}, ${X-default}, ${X:?error}, ${X?error}, $$. */
@@ -184,7 +186,7 @@ describe('docker-compose.yml: environment against services/src/config.ts', () =>
   });
 
   it('shares one token secret, one database, one event store and one Redis across all replicas', () => {
-    for (const v of ['SUARA_TOKEN_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL']) {
+    for (const v of ['SUARA_TOKEN_SECRET', 'DATABASE_URL', 'EVENTSTORE_URL', 'REDIS_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
       const values = new Set(appNames.map((n) => envOf(services[n]!)[v]).filter((x) => x !== undefined));
       expect(values.size, v).toBe(1);
     }
@@ -231,6 +233,59 @@ describe('docker-compose.yml: environment against services/src/config.ts', () =>
       expect(() => load(rest), secret).toThrow(new RegExp(`required variable ${secret}`));
       expect(composeText).not.toMatch(new RegExp(`\\$\\{${secret}:?-`));
     }
+  });
+});
+
+describe('docker-compose.yml: photos of the C.Hasil in MinIO', () => {
+  const minio = services.minio!;
+  const setup = services['minio-setup']!;
+  const script = [setup.command].flat().join('\n');
+  const bucket = /mc mb --ignore-existing local\/([a-z0-9.-]+)/.exec(script)?.[1];
+  const user = /mc admin user add local (\S+) "\$SUARA_S3_SECRET"/.exec(script)?.[1];
+
+  it('runs MinIO with its data on a named volume, health-checked, and a one-shot that makes the bucket and suara\'s key', () => {
+    expect(minio.image).toMatch(/^minio\/minio:RELEASE\./);
+    expect([minio.command].flat().join(' ')).toMatch(/^server \/data/);
+    expect(mountTarget(minio, 'minio-data')).toBe('/data');
+    expect(healthcheckCommand(minio)).toContain('mc ready local');
+    expect(setup.image).toMatch(/^minio\/mc:RELEASE\./);
+    expect(setup.restart).toBe('no');
+    expect(dependsOn(setup).minio?.condition).toBe('service_healthy');
+    expect(bucket).toBe('suara-photos');
+    expect(user).toBe('suara');
+    // The admin alias uses MinIO's own root account and password.
+    expect(script).toContain(`mc alias set local http://minio:9000 ${envOf(minio).MINIO_ROOT_USER} "$MINIO_ROOT_PASSWORD"`);
+    expect(envOf(setup).MINIO_ROOT_PASSWORD).toBe(envOf(minio).MINIO_ROOT_PASSWORD);
+  });
+
+  it('lets suara\'s key read and write the photos bucket and nothing else', () => {
+    const policy = JSON.parse(/printf '%s' '(\{.*\})'/.exec(script)![1]!) as { Statement: { Effect: string; Action: string[]; Resource: string[] }[] };
+    const resources = policy.Statement.flatMap((s) => s.Resource);
+    expect(resources.sort()).toEqual([`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]);
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    for (const needed of ['s3:GetObject', 's3:PutObject', 's3:ListBucket']) expect(actions).toContain(needed);
+    expect(actions.some((a) => a === 's3:*' || a.startsWith('admin:') || a === 's3:DeleteObject')).toBe(false);
+    expect(script).toMatch(/mc admin policy attach local suara-photos --user suara/);
+  });
+
+  it('points every suara container at MinIO with that bucket and key (S3_*, as loadConfig reads them)', () => {
+    for (const n of appNames) {
+      const config = loadConfig(envOf(services[n]!));
+      expect(config.s3, n).toBeDefined();
+      const endpoint = new URL(config.s3!.endpoint);
+      expect([endpoint.protocol, endpoint.hostname, endpoint.port], n).toEqual(['http:', 'minio', '9000']);
+      expect(config.s3, n).toMatchObject({ bucket, accessKeyId: user, secretAccessKey: envOf(setup).SUARA_S3_SECRET, forcePathStyle: true });
+      expect(dependsOn(services[n]!)['minio-setup']?.condition, n).toBe('service_completed_successfully');
+      expect(dependsOn(services[n]!).minio?.condition, n).toBe('service_healthy');
+    }
+  });
+
+  it('lets a 15 MB photo through the proxy to the application, streamed', () => {
+    const conf = readFileSync(resolve(root, 'deploy/nginx.conf'), 'utf8').replace(/#[^\n]*/g, '');
+    const api = /location\s+\/api\/\s*\{([^}]*)\}/.exec(conf)![1]!;
+    const size = /client_max_body_size\s+(\d+)m;/.exec(api);
+    expect(Number(size?.[1])).toBeGreaterThanOrEqual(16);
+    expect(api).toMatch(/proxy_request_buffering\s+off;/);
   });
 });
 

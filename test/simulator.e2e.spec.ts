@@ -21,7 +21,7 @@ describe('election-day simulator against a real server', { timeout: 400_000 }, (
         join(ROOT, 'services/dist/simulator/simulate.js'),
         '--url', server.url, '--admin-user', server.adminUser, '--admin-password', server.adminPassword,
         '--tps-limit', '40', '--ballots', 'PPWP,DPR', '--speed', 'max', '--mistakes', '0.2',
-        '--verifier-bot', '--draw-sample', '20', '--seed', 'uji-simulasi', '--json', '--quiet',
+        '--verifier-bot', '--draw-sample', '20', '--seed', 'uji-simulasi', '--json', '--quiet', '--photos', '0.5',
       ],
       { cwd: ROOT, timeout: 380_000 },
     );
@@ -33,6 +33,13 @@ describe('election-day simulator against a real server', { timeout: 400_000 }, (
     expect(summary.mistakes.acceptedButMustBeRejected).toBe(0);
     expect(summary.http['500'] ?? 0).toBe(0);
     expect(summary.tallies.every((t: { ok: boolean }) => t.ok)).toBe(true);
+    // Photos of the sheets at about half the TPS, some before the numbers; the tally counts those TPS.
+    expect(summary.photos.tps).toBeGreaterThan(5);
+    expect(summary.photos.attached).toBeGreaterThanOrEqual(summary.photos.tps);
+    expect(summary.photos.beforeNumbers).toBeGreaterThan(0);
+    expect(summary.photos.failed).toBe(0);
+    expect(summary.photos.tpsWithPhoto.actual).toBe(summary.photos.tpsWithPhoto.expected);
+    expect(summary.photos.tpsWithPhoto.expected).toBeGreaterThan(0);
     // Independently of the simulator's own verdict: the server's tallies show what was accepted.
     const official = new SuaraClient(server.url);
     await official.login(server.adminUser, server.adminPassword);

@@ -3,7 +3,7 @@ import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
 import type { ElectionView, RegionView, BallotSheet } from './election';
 import type {
-  Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, ResultView,
+  Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ResultView,
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
@@ -29,12 +29,12 @@ export class SuaraClient {
   async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
+    return this.send<T>(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  private async send<T>(method: string, path: string, headers: Record<string, string>, body?: BodyInit): Promise<ApiResponse<T>> {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const res = await this.fetchImpl(this.baseUrl + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await this.fetchImpl(this.baseUrl + path, { method, headers, body });
     const text = await res.text();
     const parsed = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
@@ -81,15 +81,40 @@ export class SuaraClient {
   correct(tpsCode: string, ballot: Ballot, body: CorrectResultBody) {
     return this.post<ResultView>(`/api/results/${tpsCode}/${ballot}/corrections`, body);
   }
+  /**
+   * `POST /api/results/:tpsCode/:ballot/photos` (multipart, field `photo`, optional `page`): `status` is
+   * 201 for a new photo, 200 when these very bytes were already attached to the result.
+   */
+  uploadPhoto(tpsCode: string, ballot: Ballot, photo: Blob, options: { page?: number; filename?: string } = {}) {
+    const form = new FormData();
+    if (options.page !== undefined) form.append('page', String(options.page));
+    form.append('photo', photo, options.filename ?? 'chasil.jpg');
+    return this.send<PhotoView>('POST', `/api/results/${tpsCode}/${ballot}/photos`, {}, form);
+  }
+  /** The path of a photo (`size: 'thumb'`: at most 480 px wide); fetch it with the token. */
+  static photoPath(sha256: string, size?: 'thumb'): string {
+    return `/api/photos/${sha256}${size ? `?size=${size}` : ''}`;
+  }
+  /** A photo's bytes and type; `404` also for a hash the caller may not see. */
+  async photo(sha256: string, size?: 'thumb'): Promise<{ bytes: Uint8Array; contentType: string; etag: string | null }> {
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const res = await this.fetchImpl(this.baseUrl + SuaraClient.photoPath(sha256, size), { headers });
+    if (!res.ok) {
+      const text = await res.text();
+      throw new ApiError(res.status, text ? JSON.parse(text) : { error: 'http_error', message: res.statusText }, res.headers);
+    }
+    return { bytes: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? '', etag: res.headers.get('etag') };
+  }
   tally(regionCode: string, ballot: Ballot) { return this.get<TallyView>(`/api/tallies/${regionCode}?ballot=${ballot}`); }
   /**
    * `GET /api/results?ballot=&status=` (verifier, official, admin): the results of a ballot in the given
    * statuses, oldest submission first — the verifier's queue. Statuses are comma-separated in the query.
    */
-  results(query: { ballot?: Ballot; status?: ResultStatus[] } = {}) {
+  results(query: { ballot?: Ballot; status?: ResultStatus[]; photos?: 'none' | 'some' } = {}) {
     const params = new URLSearchParams();
     if (query.ballot) params.set('ballot', query.ballot);
     if (query.status?.length) params.set('status', query.status.join(','));
+    if (query.photos) params.set('photos', query.photos);
     const qs = params.toString();
     return this.get<ResultView[]>(`/api/results${qs ? `?${qs}` : ''}`);
   }

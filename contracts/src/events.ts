@@ -42,7 +42,33 @@ export const ResultCorrected = z.object({
     flags: z.array(Flag),
   }),
 });
-export const ResultEvent = z.discriminatedUnion('type', [ResultSubmitted, ResultVerified, ResultCorrected]);
+/** Image types a photo of a C.Hasil sheet may have (phone browsers hand HEIC over as JPEG). */
+export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const PhotoContentType = z.enum(PHOTO_CONTENT_TYPES);
+export type PhotoContentType = z.infer<typeof PhotoContentType>;
+/** Lowercase hex SHA-256 of a photo's bytes: its name in the blob store. */
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 heksadesimal, 64 karakter');
+
+/**
+ * A photo of a C.Hasil sheet was attached to the result, before or after its numbers. The photo's
+ * SHA-256 is thereby in the stream's hash chain; the bytes live in the blob store under that name.
+ * Never changes the numbers or the status. `width`/`height` as displayed (EXIF orientation applied).
+ */
+export const PhotoAttached = z.object({
+  type: z.literal('PhotoAttached'),
+  data: z.object({
+    ...resultKey,
+    sha256: Sha256Hex,
+    contentType: PhotoContentType,
+    bytes: z.number().int().positive(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    /** 1-based page of the sheet; null when the uploader did not say. */
+    page: z.number().int().positive().nullable(),
+  }),
+});
+export const ResultEvent = z.discriminatedUnion('type', [ResultSubmitted, ResultVerified, ResultCorrected, PhotoAttached]);
+export type PhotoAttached = z.infer<typeof PhotoAttached>;
 export type ResultSubmitted = z.infer<typeof ResultSubmitted>;
 export type ResultVerified = z.infer<typeof ResultVerified>;
 export type ResultCorrected = z.infer<typeof ResultCorrected>;

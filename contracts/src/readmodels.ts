@@ -1,10 +1,26 @@
 import { z } from 'zod';
 import { Ballot, RegionLevel } from './ids';
 import { CHasilForm, Flag } from './form';
-import { Role } from './events';
+import { PhotoContentType, Role } from './events';
 
 export const ResultStatus = z.enum(['empty', 'submitted', 'verified', 'corrected']);
 export type ResultStatus = z.infer<typeof ResultStatus>;
+
+/**
+ * One photo of a C.Hasil sheet: the answer of `POST …/photos` and an entry of `ResultView.photos`.
+ * `by` is the uploader's username (the user id when it is unknown).
+ */
+export const PhotoView = z.object({
+  sha256: z.string(),
+  contentType: PhotoContentType,
+  bytes: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+  page: z.number().int().nullable(),
+  at: z.string(),
+  by: z.string(),
+});
+export type PhotoView = z.infer<typeof PhotoView>;
 
 /** `GET /api/results/:tpsCode/:ballot` and the answer of submit, verify and correct. */
 export const ResultView = z.object({
@@ -18,6 +34,8 @@ export const ResultView = z.object({
   verifiedBy: z.string().nullable().optional(),
   verifiedAt: z.string().nullable().optional(),
   flags: z.array(Flag),
+  /** Photos of the C.Hasil sheets, oldest first (version 2). */
+  photos: z.array(PhotoView).optional(),
 });
 export type ResultView = z.infer<typeof ResultView>;
 
@@ -58,7 +76,13 @@ export const Totals = z.object({
 });
 export type Totals = z.infer<typeof Totals>;
 
-export const Progress = z.object({ tpsTotal: z.number().int(), tpsReported: z.number().int(), tpsVerified: z.number().int() });
+export const Progress = z.object({
+  tpsTotal: z.number().int(),
+  tpsReported: z.number().int(),
+  tpsVerified: z.number().int(),
+  /** TPS whose every submitted ballot has at least one photo (version 2; the same in every ballot's tally). */
+  tpsWithPhoto: z.number().int().optional(),
+});
 export type Progress = z.infer<typeof Progress>;
 
 export const TallyChild = z.object({

@@ -9,6 +9,7 @@ import { ProjectionsModule } from './projections/projections.module';
 import { LiveModule } from './live/live.module';
 import { QuickcountModule } from './quickcount/quickcount.module';
 import { HealthController } from './health.controller';
+import { EvidenceModule } from './evidence/evidence.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { LimitsModule } from './limits/limits.module';
 
@@ -28,6 +29,7 @@ export class AppModule {
         ProjectionsModule,
         QuickcountModule,
         LiveModule,
+        EvidenceModule,
         IntegrityModule,
       ],
       controllers: [HealthController],

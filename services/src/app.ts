@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config';
 import { AppModule } from './app.module';
@@ -18,8 +19,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
+  // blob: for photos fetched with the token and shown from memory (an <img> cannot send a Bearer header).
   // 'self' covers the socket.io WebSocket of the same origin (CSP Level 3: ws/wss of the page's host), and nothing else.
-  'content-security-policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy': "default-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
 
 /** Only over HTTPS (as the trusted proxy says, TRUST_PROXY): browsers then refuse plain HTTP to this host for a year. */
@@ -61,6 +63,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       }
     });
   }
+  // multipart/form-data for photo uploads only: streamed by the route, which sets its own limits
+  // (one file of at most 15 MB, see evidence/photo-upload.ts); the JSON body limit stays as it is.
+  await app.register(fastifyMultipart as never, { limits: { files: 1, fields: 2, parts: 3, fileSize: 0 } });
   if (existsSync(config.dashboardDir)) {
     await app.register(fastifyStatic as never, { root: config.dashboardDir, prefix: '/', index: ['index.html'], wildcard: false });
   }

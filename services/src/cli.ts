@@ -8,6 +8,8 @@ import type { SqlDatabase } from './db/sql';
 import { createEventStore } from './eventstore/event-store.factory';
 import type { EventStore } from './eventstore/event-store.port';
 import { exportEvents, importEvents } from './ops/backup';
+import { describeBlobStore, openBlobStore } from './evidence/blob-store.factory';
+import type { BlobStore } from './evidence/blob-store.port';
 
 const USAGE = `suara — operations commands (npm run suara -- <command>)
 
@@ -20,13 +22,24 @@ const USAGE = `suara — operations commands (npm run suara -- <command>)
                             Seals: the append-only seals file (DATA_DIR/seals/seals.ndjson), a copy of it,
                             or a URL (GET /api/seals/export, with --token); default: the database's seals.
                             Key: raw base64 or a PEM file; default: this deployment's seal key file.
-  export <file.ndjson>      write the whole event log, one event per line (backup)
-  import <file.ndjson>      load a backup into an empty deployment, then rebuild the read models
+                            It also checks every photo the events name exists and matches its SHA-256
+                            (exit 1 if a photo is missing or altered).
+  export <file.ndjson>      write the whole event log, one event per line, and the photos it names
+                            into <file.ndjson>.blobs/ (backup)
+  import <file.ndjson>      load a backup (with its .blobs/ folder) into an empty deployment, then
+                            rebuild the read models
 
-Uses the same environment as the server (DATABASE_URL, DATA_DIR, EVENTSTORE_URL). With the embedded
+Uses the same environment as the server (DATABASE_URL, DATA_DIR, EVENTSTORE_URL, BLOB_DIR, S3_*). With the embedded
 database (PGlite), stop the server first: only one process can open its data folder.`;
 
-type Command = (args: string[], ctx: { db: SqlDatabase; store: EventStore }) => Promise<number>;
+interface Context {
+  db: SqlDatabase;
+  store: EventStore;
+  /** The photo store, opened on first use (S3 is not contacted by commands that do not need it). */
+  blobs(): Promise<BlobStore>;
+}
+
+type Command = (args: string[], ctx: Context) => Promise<number>;
 
 const commands: Record<string, Command> = {
   async users([sub, file], { db }) {
@@ -55,7 +68,7 @@ const commands: Record<string, Command> = {
     console.log(report.ok ? `tallies match the events (${report.events} events)` : `${report.differences.length} difference(s) between tallies and events`);
     return report.ok ? 0 : 1;
   },
-  async 'verify-chain'(args, { db, store }) {
+  async 'verify-chain'(args, { db, store, blobs }) {
     const { values } = parseArgs({
       args,
       options: { seals: { type: 'string' }, 'public-key': { type: 'string', multiple: true }, token: { type: 'string' } },
@@ -79,19 +92,29 @@ const commands: Record<string, Command> = {
         : `${report.sealProblems.length} problem(s) against ${report.seals} seal(s) from ${source.label}; key ${pinned}`,
     );
     if (report.seals === 0) console.log('no seals to check against: only the hash chains were verified');
-    return report.ok ? 0 : 1;
+    const { verifyPhotoBlobs } = await import('./evidence/photo-backup');
+    const photos = await verifyPhotoBlobs(store, db, blobs);
+    for (const p of photos.problems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
+    console.log(photos.problems.length === 0 ? `photos intact: ${photos.photos} referenced, each found and matching its SHA-256` : `${photos.problems.length} problem(s) with the photos`);
+    return report.ok && photos.problems.length === 0 ? 0 : 1;
   },
-  async export([file], { db, store }) {
+  async export([file], { db, store, blobs }) {
     if (!file) return usage();
     console.log(`exported ${await exportEvents(store, file, db)} events to ${file}`);
+    const { blobsFolderOf, exportPhotoBlobs } = await import('./evidence/photo-backup');
+    const photos = await exportPhotoBlobs(file, blobs);
+    if (photos > 0) console.log(`exported ${photos} photos to ${blobsFolderOf(file)}/`);
     return 0;
   },
-  async import([file], { db, store }) {
+  async import([file], { db, store, blobs }) {
     if (!file) return usage();
+    if ((await store.head()) !== '0') throw new Error('import needs an empty event store');
+    const { importPhotoBlobs } = await import('./evidence/photo-backup');
+    const photos = await importPhotoBlobs(file, blobs);
     const count = await importEvents(store, file);
     const { rebuildProjections } = await import('./projections/rebuild');
     await rebuildProjections(db, store);
-    console.log(`imported ${count} events from ${file} and rebuilt the read models`);
+    console.log(`imported ${count} events and ${photos} photos from ${file} and rebuilt the read models`);
     return 0;
   },
 };
@@ -101,17 +124,25 @@ function usage(): number {
   return 2;
 }
 
-async function open() {
+async function open(): Promise<Context & { close(): Promise<void> }> {
   const config = loadConfig();
   const db = await openDatabase(config);
   await migrate(db, allMigrations);
   const store = await createEventStore(config, db);
-  return { db, store };
-}
-
-async function close({ db, store }: { db: SqlDatabase; store: EventStore }) {
-  await store.close();
-  await db.close();
+  let blobs: Promise<BlobStore> | undefined;
+  return {
+    db,
+    store,
+    blobs() {
+      if (!blobs) console.error(`photos: ${describeBlobStore(config)}`);
+      return (blobs ??= openBlobStore(config));
+    },
+    async close() {
+      await (await blobs?.catch(() => undefined))?.close();
+      await store.close();
+      await db.close();
+    },
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -122,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command(args, ctx);
   } finally {
-    await close(ctx);
+    await ctx.close();
   }
 }
 

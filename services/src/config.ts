@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export type ProcessRole = 'command' | 'projector' | 'live';
 export const ALL_ROLES: ProcessRole[] = ['command', 'projector', 'live'];
@@ -31,6 +31,12 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   /** Submissions one operator may make per minute (a burst of as many). */
   submitRatePerMinute: number;
+  /** Photo uploads one user may make per minute (a burst of as many). */
+  photoRatePerMinute: number;
+  /** Where photos are kept on disk when no S3 is configured (`BLOB_DIR`, default `DATA_DIR/blobs`). */
+  blobDir: string;
+  /** S3-compatible object storage for photos (all of `S3_ENDPOINT`, `S3_BUCKET` and the keys set). */
+  s3?: S3Config;
   /** Requests one user may make per minute to read (GET), across replicas when Redis is set. */
   readRatePerMinute: number;
   /** Dry runs of the C.Hasil check (`POST /api/results/validate`) one user may make per minute. */
@@ -47,6 +53,29 @@ export interface AppConfig {
   sealsFile: string;
 }
 
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  forcePathStyle: boolean;
+}
+
+const S3_REQUIRED = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** S3 from the environment: all four required variables or none (half a configuration is a mistake, not a fallback to disk). */
+function s3Config(env: NodeJS.ProcessEnv): S3Config | undefined {
+  const values = S3_REQUIRED.map((name) => env[name] || undefined);
+  const region = env.S3_REGION || 'us-east-1';
+  const pathStyle = env.S3_FORCE_PATH_STYLE;
+  if (values.every((v) => v === undefined)) return undefined;
+  const missing = S3_REQUIRED.filter((_, i) => values[i] === undefined);
+  if (missing.length > 0) throw new Error(`S3 storage for photos needs ${missing.join(', ')} as well (or none of the S3_* variables for the disk)`);
+  const [endpoint, bucket, accessKeyId, secretAccessKey] = values as string[];
+  return { endpoint, bucket, accessKeyId, secretAccessKey, region, forcePathStyle: pathStyle === undefined ? true : pathStyle !== 'false' };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const roles = (env.ROLES ?? ALL_ROLES.join(','))
     .split(',')
@@ -55,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const r of roles) {
     if (!ALL_ROLES.includes(r as ProcessRole)) throw new Error(`ROLES: unknown role "${r}" (use ${ALL_ROLES.join(', ')})`);
   }
+  const dataDir = resolve(env.DATA_DIR ?? './data');
   const tokenTtlSeconds = positiveNumber(env.SUARA_TOKEN_TTL, 12 * 3600, 'SUARA_TOKEN_TTL');
   const tokenMaxLifetimeSeconds = positiveNumber(env.SUARA_TOKEN_MAX_LIFETIME, 24 * 3600, 'SUARA_TOKEN_MAX_LIFETIME');
   if (tokenTtlSeconds > tokenMaxLifetimeSeconds) {
@@ -63,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(env.DATA_DIR ?? './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
@@ -79,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY.split(',').map((s) => s.trim()) : false,
     submitRatePerMinute: Number(env.SUARA_SUBMIT_RATE_PER_MIN ?? 60),
+    photoRatePerMinute: Number(env.SUARA_PHOTO_RATE_PER_MIN ?? 30),
+    blobDir: resolve(env.BLOB_DIR || join(dataDir, 'blobs')),
+    s3: s3Config(env),
     readRatePerMinute: positiveNumber(env.SUARA_READ_RATE_PER_MIN, 600, 'SUARA_READ_RATE_PER_MIN'),
     validateRatePerMinute: positiveNumber(env.SUARA_VALIDATE_RATE_PER_MIN, 120, 'SUARA_VALIDATE_RATE_PER_MIN'),
     redisPrefix: env.SUARA_REDIS_PREFIX || undefined,

@@ -1,5 +1,6 @@
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { describeBlobStore } from './evidence/blob-store.factory';
 
 /** Nest closes everything on SIGTERM/SIGINT; should that hang, the process still ends. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -11,7 +12,9 @@ async function main() {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  console.log(`suara listening on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}, roles ${config.roles.join(',')})`);
+  console.log(
+    `suara listening on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}, roles ${config.roles.join(',')}, photos on ${describeBlobStore(config)})`,
+  );
 }
 
 main().catch((err) => {

@@ -11,6 +11,11 @@ import { validForm } from './forms';
 import { parseOptions } from './options';
 import { positionKey } from './position-key';
 import { payloadOfSize } from './raw-insert.bench';
+import { withComment } from './photos.bench';
+import { renderSheetPhoto } from '../simulator/sheet-photo';
+import { inspectPhoto } from '../evidence/photo-image';
+import { sha256Of } from '../evidence/blob-store.port';
+import { writeFileSync } from 'node:fs';
 import { quantile, seededRandom } from './stats';
 
 const LABUSEL = resolve(__dirname, '../../election-data/labusel-2024');
@@ -75,5 +80,14 @@ describe('bench helpers', () => {
     expect(parseOptions([], {}).ingestInstances).toBe(1);
     expect(parseOptions(['--instances', '2'], {}).ingestInstances).toBe(2);
     expect(() => parseOptions(['--instances', '0'], {})).toThrow(/--instances: not a positive number/);
+  });
+
+  it('gives every bench photo its own bytes, still a valid JPEG of the same picture', async () => {
+    const jpeg = await renderSheetPhoto({ title: 'C.HASIL', lines: ['1'], width: 320, height: 240 });
+    const a = withComment(jpeg, 'bench 1');
+    const b = withComment(jpeg, 'bench 2');
+    expect(new Set([sha256Of(jpeg), sha256Of(a), sha256Of(b)]).size).toBe(3);
+    writeFileSync(join(tmp, 'commented.jpg'), b);
+    await expect(inspectPhoto(join(tmp, 'commented.jpg'))).resolves.toMatchObject({ contentType: 'image/jpeg', width: 320, height: 240 });
   });
 });

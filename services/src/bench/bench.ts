@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { measureEmbedded } from './embedded.bench';
 import { measureFreshness } from './freshness.bench';
 import { measureIngest } from './ingest.bench';
+import { measurePhotos } from './photos.bench';
 import { MEASURES, parseOptions, type BenchOptions, type Measure } from './options';
 import { ensurePostgres, redact, settlePostgres } from './postgres';
 import { measureRawInsert } from './raw-insert.bench';
@@ -12,7 +13,7 @@ import { emptySummary, finalize, fmt, table, type BenchSummary, type Row } from 
 type Log = (m: string) => void;
 
 /**
- * `npm run bench [-- --quick] [-- --only raw,ingest,freshness,rebuild,embedded]`
+ * `npm run bench [-- --quick] [-- --only raw,ingest,freshness,rebuild,embedded,photos]`
  * Progress goes to stderr; stdout carries the table and, as its last line, the JSON summary
  * (figures of measures not run are null).
  */
@@ -124,6 +125,27 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
           (r.extrapolated ? ` (quick: scaled to all ${r.allTps} TPS)` : '') +
           (r.failures ? `; FAILED ${r.failures}: ${r.firstFailure}` : ''),
       });
+      return;
+    }
+    case 'photos': {
+      const r = await measurePhotos(o.postgresUrl, labuselDir, { seconds: o.photoSeconds, concurrency: o.photoConcurrency, warmupSeconds: o.quick ? 1 : 2 }, log);
+      for (const s of r.results) {
+        if (s.store === 'disk') summary.photos.diskPerSec = s.photosPerSec;
+        else summary.photos.s3PerSec = s.photosPerSec;
+        summary.photos.p99Ms = Math.max(summary.photos.p99Ms ?? 0, s.p99Ms);
+        summary.photos.maxRssMb = Math.max(summary.photos.maxRssMb ?? 0, s.memory.maxMb);
+        const failed = Object.entries(s.failures).map(([k, n]) => `${n}×${k}`).join(' ');
+        rows.push({
+          measure: `photos ${s.store === 'disk' ? 'on disk' : 'on S3'} (photos/s)`,
+          value: fmt(s.photosPerSec, 1),
+          target: '≥ 30',
+          detail:
+            `${s.uploaded} JPEGs of ${fmt(s.averageBytes / 1024 / 1024, 2)} MB with thumbnails, ${r.concurrency} in flight, ${fmt(s.megabytesPerSec, 1)} MB/s; ` +
+            `latency p50 ${fmt(s.p50Ms)} ms p99 ${fmt(s.p99Ms)} ms; service RSS ${fmt(s.memory.beforeMb)} → max ${fmt(s.memory.maxMb)} → ${fmt(s.memory.afterMb)} MB ` +
+            `(high-water ${fmt(s.memory.highWaterMb)} MB)${s.cpu ? `; service ${fmt(s.cpu.servicePercent)} %, PostgreSQL ${fmt(s.cpu.postgresPercent)} %` : ''}, ` +
+            `generator ${fmt(s.generatorCpuPercent)} % of a core${failed ? `; FAILED ${failed}: ${s.firstFailure}` : ''}`,
+        });
+      }
       return;
     }
   }

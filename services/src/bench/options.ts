@@ -1,5 +1,5 @@
 /** Which measures exist, in the order they run. */
-export const MEASURES = ['raw', 'ingest', 'freshness', 'rebuild', 'embedded'] as const;
+export const MEASURES = ['raw', 'ingest', 'freshness', 'rebuild', 'embedded', 'photos'] as const;
 export type Measure = (typeof MEASURES)[number];
 
 export interface BenchOptions {
@@ -22,6 +22,9 @@ export interface BenchOptions {
   rebuildEvents: number;
   /** Labusel TPS submitted in the embedded run; fewer than all (1,025) only in `--quick`, then extrapolated. */
   embeddedTps: number | undefined;
+  /** Photo uploads: seconds measured per store and uploads in flight. */
+  photoSeconds: number;
+  photoConcurrency: number;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N] [--instances N]`;
@@ -63,5 +66,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     dashboards: number('--dashboards', 200),
     rebuildEvents: quick ? 10_000 : 200_000,
     embeddedTps: quick ? 205 : undefined,
+    photoSeconds: quick ? 5 : 15,
+    photoConcurrency: 8,
   };
 }

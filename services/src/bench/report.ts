@@ -6,6 +6,7 @@ export interface BenchSummary {
   freshness: { p50Ms: number | null; p99Ms: number | null; ratePerSec: number | null; dashboards: number | null };
   rebuild: { eventsPerSec: number | null };
   embedded: { labuselSeconds: number | null };
+  photos: { diskPerSec: number | null; s3PerSec: number | null; p99Ms: number | null; maxRssMb: number | null };
 }
 
 export function emptySummary(): BenchSummary {
@@ -14,6 +15,7 @@ export function emptySummary(): BenchSummary {
     freshness: { p50Ms: null, p99Ms: null, ratePerSec: null, dashboards: null },
     rebuild: { eventsPerSec: null },
     embedded: { labuselSeconds: null },
+    photos: { diskPerSec: null, s3PerSec: null, p99Ms: null, maxRssMb: null },
   };
 }
 
@@ -37,6 +39,7 @@ export function finalize(s: BenchSummary): BenchSummary {
     freshness: { p50Ms: r(s.freshness.p50Ms, 1), p99Ms: r(s.freshness.p99Ms, 1), ratePerSec: r(s.freshness.ratePerSec), dashboards: s.freshness.dashboards },
     rebuild: { eventsPerSec: r(s.rebuild.eventsPerSec) },
     embedded: { labuselSeconds: r(s.embedded.labuselSeconds, 1) },
+    photos: { diskPerSec: r(s.photos.diskPerSec, 1), s3PerSec: r(s.photos.s3PerSec, 1), p99Ms: r(s.photos.p99Ms), maxRssMb: r(s.photos.maxRssMb) },
   };
 }
 

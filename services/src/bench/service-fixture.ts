@@ -23,14 +23,16 @@ export interface ServiceFixture {
   close(): Promise<void>;
 }
 
-export async function startPostgresService(serverUrl: string, labuselDir: string, label: string, tpsCount: number, roles = [ALL_ROLES.join(',')]): Promise<ServiceFixture> {
+export async function startPostgresService(
+  serverUrl: string, labuselDir: string, label: string, tpsCount: number, roles = [ALL_ROLES.join(',')], extraEnv: Record<string, string> = {},
+): Promise<ServiceFixture> {
   const tmp = mkdtempSync(join(tmpdir(), `suara-bench-${label}-`));
   const election = generateElectionData(labuselDir, join(tmp, 'election'), tpsCount);
   const db = await createBenchDatabase(serverUrl, label);
   const started: ServiceProcess[] = [];
   const stopAll = () => Promise.all(started.map((s) => s.stop()));
   try {
-    const env = serviceEnv({ DATABASE_URL: db.url, DATA_DIR: join(tmp, 'data'), ELECTION_DATA: election.dir });
+    const env = serviceEnv({ DATABASE_URL: db.url, DATA_DIR: join(tmp, 'data'), ELECTION_DATA: election.dir, ...extraEnv });
     // One after another: the first migrates and loads the election, the others find it done.
     for (const r of roles) started.push(await startService({ ...env, ROLES: r }));
     const [service, ...extra] = started;

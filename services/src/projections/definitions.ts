@@ -1,3 +1,4 @@
+import { photosProjection } from '../evidence/photo.projection';
 import { auditProjection } from './audit.projection';
 import type { ProjectionDefinition } from './projection-definition';
 import { talliesProjection } from './tally.projection';
@@ -7,4 +8,4 @@ import { talliesProjection } from './tally.projection';
  * definition here and the projector, `rebuildProjections` and `suara check` run it. Order is the
  * order of their writes within a batch's one statement (independent of each other either way).
  */
-export const PROJECTIONS: readonly ProjectionDefinition[] = [talliesProjection, auditProjection];
+export const PROJECTIONS: readonly ProjectionDefinition[] = [talliesProjection, auditProjection, photosProjection];

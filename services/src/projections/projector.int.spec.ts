@@ -67,7 +67,7 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     const kab = await f.tallies.getTally(E, '1222', 'PPWP');
     const expectedValid = codes.reduce((sum, _c, i) => sum + formFor(i).valid, 0);
     expect(kab.totals.valid).toBe(expectedValid);
-    expect(kab.progress).toEqual({ tpsTotal: 1025, tpsReported: 120, tpsVerified: 2 });
+    expect(kab.progress).toEqual({ tpsTotal: 1025, tpsReported: 120, tpsVerified: 2, tpsWithPhoto: 0 });
     expect(kab.children.reduce((s, c) => s + c.totals.valid, 0)).toBe(expectedValid);
     expect(kab.position).toBe(f.last);
   });
@@ -353,7 +353,7 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     const [tps] = tpsCodes(1);
     const photoFirst = tpsCodes(200).find((code) => code.slice(0, 10) !== tps.slice(0, 10)) as string;
     const pushedFor = (code: string) => local.some((c) => c.regions?.some((r) => r.regionCodes.includes(code.slice(0, 10))));
-    const photo = (code: string): NewEvent => ({ type: 'PhotoAttached', data: { electionId: E, tpsCode: code, ballot: 'PPWP', sha256: 'ab'.repeat(32) }, metadata: submitted(E, code, 'PPWP', formFor(0)).metadata });
+    const photo = (code: string): NewEvent => ({ type: 'SomeFutureEvent', data: { electionId: E, tpsCode: code, ballot: 'PPWP', sha256: 'ab'.repeat(32) }, metadata: submitted(E, code, 'PPWP', formFor(0)).metadata });
     await f.append([submitted(E, tps, 'PPWP', formFor(0)), photo(tps), photo(photoFirst)]);
     const p = await projectAll(projector(f.db, { onCommitted: (c) => local.push(c) }));
     const current = await f.db.query<{ tps_code: string; status: string; version: number; position: string }>(

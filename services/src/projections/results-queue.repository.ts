@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Ballot, CHasilForm, Flag, ResultStatus, ResultView } from '@suara/contracts';
+import type { Ballot, CHasilForm, Flag, PhotoView, ResultStatus, ResultView } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 
@@ -9,7 +9,11 @@ export const QUEUE_LIMIT = 500;
 interface Row {
   tps_code: string; ballot: Ballot; status: ResultStatus; form: CHasilForm | null; version: number; flags: Flag[];
   submitted_by: string | null; submitted_at: Date | string | null; verified_by: string | null; verified_at: Date | string | null;
+  photos: PhotoView[] | string;
 }
+
+/** `?photos=none`: only results without a photo of the C.Hasil ("tanpa foto"); `some`: only those with one. */
+export type PhotoFilter = 'none' | 'some';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -18,18 +22,25 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 export class ResultsQueueRepository {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
-  async list(electionId: string, statuses: ResultStatus[], ballot?: Ballot): Promise<ResultView[]> {
+  async list(electionId: string, statuses: ResultStatus[], ballot?: Ballot, photos?: PhotoFilter): Promise<ResultView[]> {
     const { rows } = await this.db.query<Row>(
-      `SELECT tps_code, ballot, status, form, version, flags, submitted_by, submitted_at, verified_by, verified_at
-         FROM result_current
-        WHERE election_id = $1 AND status = ANY($2::text[]) AND ($3::text IS NULL OR ballot = $3)
-        ORDER BY severity DESC, submitted_at ASC NULLS LAST, tps_code, ballot
+      `SELECT c.tps_code, c.ballot, c.status, c.form, c.version, c.flags, c.submitted_by, c.submitted_at, c.verified_by, c.verified_at,
+              (SELECT coalesce(json_agg(json_build_object('sha256', p.sha256, 'contentType', p.content_type, 'bytes', p.bytes,
+                        'width', p.width, 'height', p.height, 'page', p.page, 'at', p.at, 'by', coalesce(p.username, p.user_id))
+                        ORDER BY p.version), '[]'::json)
+                 FROM result_photos p WHERE p.election_id = c.election_id AND p.tps_code = c.tps_code AND p.ballot = c.ballot) AS photos
+         FROM result_current c
+        WHERE c.election_id = $1 AND c.status = ANY($2::text[]) AND ($3::text IS NULL OR c.ballot = $3)
+          AND ($4::text IS NULL OR ($4::text = 'some') = EXISTS (
+                SELECT 1 FROM result_photos p WHERE p.election_id = c.election_id AND p.tps_code = c.tps_code AND p.ballot = c.ballot))
+        ORDER BY c.severity DESC, c.submitted_at ASC NULLS LAST, c.tps_code, c.ballot
         LIMIT ${QUEUE_LIMIT}`,
-      [electionId, statuses, ballot ?? null],
+      [electionId, statuses, ballot ?? null, photos ?? null],
     );
     return rows.map((r) => ({
       tpsCode: r.tps_code, ballot: r.ballot, status: r.status, form: r.form, version: r.version, flags: r.flags,
       submittedBy: r.submitted_by, submittedAt: iso(r.submitted_at), verifiedBy: r.verified_by, verifiedAt: iso(r.verified_at),
+      photos: (typeof r.photos === 'string' ? (JSON.parse(r.photos) as PhotoView[]) : r.photos).map((p) => ({ ...p, at: iso(p.at)! })),
     }));
   }
 }

@@ -24,6 +24,8 @@ export interface TallySnapshot {
   position: string;
   numbers: Map<string, RegionNumbers>;
   results: Map<string, TpsResult>;
+  /** TPS whose every submitted ballot has a photo: per region (desa and above) a count, per TPS 1 or 0 (evidence). */
+  withPhoto: Map<string, number>;
 }
 
 interface TallyJson {
@@ -49,13 +51,17 @@ export class TalliesRepository {
    * election and ballot. One statement, so numbers, results and position come from the same snapshot.
    */
   async snapshot(electionId: string, ballot: Ballot, regionCodes: string[], tpsCodes: string[]): Promise<TallySnapshot> {
-    const { rows } = await this.db.query<{ position: string | null; tallies: unknown; statuses: unknown }>(
+    const { rows } = await this.db.query<{ position: string | null; tallies: unknown; statuses: unknown; photos: unknown }>(
       `SELECT (SELECT position FROM projection_checkpoints WHERE name = $5) AS position,
               (SELECT coalesce(json_agg(json_build_object('c', region_code, 'v', votes, 'va', valid, 'iv', invalid,
                                                           'r', tps_reported, 'vf', tps_verified, 'u', updated_at)), '[]'::json)
                  FROM region_tallies WHERE election_id = $1 AND ballot = $2 AND region_code = ANY($3::text[])) AS tallies,
               (SELECT coalesce(json_agg(json_build_object('c', tps_code, 's', status, 'f', form, 'u', updated_at)), '[]'::json)
-                 FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($4::text[])) AS statuses`,
+                 FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($4::text[])) AS statuses,
+              (SELECT coalesce(json_agg(json_build_object('c', c, 'n', n)), '[]'::json) FROM (
+                 SELECT region_code AS c, tps_with_photo AS n FROM region_photo_progress WHERE election_id = $1 AND region_code = ANY($3::text[])
+                 UNION ALL
+                 SELECT tps_code, 1 FROM tps_photo_status WHERE election_id = $1 AND tps_code = ANY($4::text[]) AND with_photo) AS p) AS photos`,
       [electionId, ballot, regionCodes, tpsCodes, TALLIES_PROJECTION],
     );
     const row = rows[0];
@@ -74,7 +80,8 @@ export class TalliesRepository {
         { status: r.s, form: r.f, updatedAt: isoOrNull(r.u) },
       ]),
     );
-    return { position: row.position ?? '0', numbers, results };
+    const withPhoto = new Map(parseJson<Array<{ c: string; n: number }>>(row.photos).map((p) => [p.c, p.n]));
+    return { position: row.position ?? '0', numbers, results, withPhoto };
   }
 
   /** Flagged results, worst first (flag severity, then TPS code). */

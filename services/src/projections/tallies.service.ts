@@ -54,7 +54,7 @@ export class TalliesService {
       ballot,
       electionId,
       totals: own.totals,
-      progress: this.progress(region.code, own),
+      progress: this.progress(region.code, own, snapshot),
       children: children.map((c) => this.child(c, ballot, snapshot)),
       position: snapshot.position,
       updatedAt: own.updatedAt,
@@ -84,13 +84,18 @@ export class TalliesService {
     return this.election.children(region.code).map((c) => ({ code: c.code, level: c.level, name: c.name }));
   }
 
-  private progress(code: string, numbers: RegionNumbers): Progress {
-    return { tpsTotal: this.election.tpsCount(code), tpsReported: numbers.tpsReported, tpsVerified: numbers.tpsVerified };
+  private progress(code: string, numbers: RegionNumbers, snapshot: TallySnapshot): Progress {
+    return {
+      tpsTotal: this.election.tpsCount(code),
+      tpsReported: numbers.tpsReported,
+      tpsVerified: numbers.tpsVerified,
+      tpsWithPhoto: snapshot.withPhoto.get(code) ?? 0,
+    };
   }
 
   private child(node: Node, ballot: Ballot, snapshot: TallySnapshot): TallyView['children'][number] {
     const numbers = numbersOf(node, ballot, snapshot);
-    const child = { ...node, totals: numbers.totals, progress: this.progress(node.code, numbers) };
+    const child = { ...node, totals: numbers.totals, progress: this.progress(node.code, numbers, snapshot) };
     return node.level === 'tps' ? { ...child, status: snapshot.results.get(node.code)?.status ?? 'empty' } : child;
   }
 }

@@ -157,15 +157,15 @@ describe('tally projection: deltas of a batch', () => {
   it('an event type it does not know moves the stream version and position only: no delta, no push, one audit row', () => {
     const form = flatForm({ '01': 3 });
     const [first, second] = record([submitted(E, TPS_A, 'DPRD_KAB', form), submitted(E, TPS_A, 'DPRD_KAB', form)]);
-    const photo = { ...second, type: 'PhotoAttached', data: { sha256: 'ab'.repeat(32) } };
+    const photo = { ...second, type: 'SomeFutureEvent', data: { sha256: 'ab'.repeat(32) } };
     const afterSubmit = projectBatch([first], new Map());
     const effects = projectBatch([photo], new Map(afterSubmit.results.map((r) => [resultKey(r.electionId, r.tpsCode, r.ballot), r])));
     expect(effects.results).toEqual([{ ...afterSubmit.results[0], version: 2, position: '1:2' }]);
     expect(effects).toMatchObject({ deltas: [], changed: [] });
-    expect(effects.audit).toMatchObject([{ electionId: E, tpsCode: TPS_A, ballot: 'DPRD_KAB', version: 2, type: 'PhotoAttached', data: {} }]);
+    expect(effects.audit).toMatchObject([{ electionId: E, tpsCode: TPS_A, ballot: 'DPRD_KAB', version: 2, type: 'SomeFutureEvent', data: {} }]);
 
     // A stream may start with it (a photo before the numbers): an empty result at version 1.
-    const photoFirst = { ...first, type: 'PhotoAttached', data: {} };
+    const photoFirst = { ...first, type: 'SomeFutureEvent', data: {} };
     expect(projectBatch([photoFirst], new Map()).results).toMatchObject([{ electionId: E, tpsCode: TPS_A, ballot: 'DPRD_KAB', status: 'empty', form: null, version: 1 }]);
   });
 });
@@ -244,7 +244,7 @@ describe('result streams', () => {
   it('the recomputation counts every event of a result stream for the version, also types the decider does not know', () => {
     const form = flatForm({ '01': 3 });
     const [first, second, third] = record([submitted(E, TPS_A, 'PPWP', form), submitted(E, TPS_A, 'PPWP', form), submitted(E, TPS_B, 'PPWP', form)]);
-    const events = [{ ...first, type: 'PhotoAttached', data: {} }, { ...second }, { ...third, type: 'CorrectionProposed', data: {} }];
+    const events = [{ ...first, type: 'SomeFutureEvent', data: {} }, { ...second }, { ...third, type: 'AnotherFutureEvent', data: {} }];
     const recomputation = new ResultRecomputation();
     recomputation.add(events);
     const results = recomputation.results();

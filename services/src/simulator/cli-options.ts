@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   verifierBot: boolean;
   /** Share of clean results the verifier bot verifies (flagged ones it always handles). */
   verifyShare: number;
+  /** Share of TPS whose operator also sends a photo of each C.Hasil sheet. */
+  photos: number;
   seed?: string;
   tpsLimit?: number;
   drawSample?: number;
@@ -54,6 +56,8 @@ Usage: npm run simulate -- [options]
   --verifier-bot            a verifier verifies clean results and corrects mistaken ones, with a
                             reason and the operator's confirmation, flagged ones first
   --verify-share <share>    share of clean results the bot verifies (default 1)
+  --photos <share>          share of TPS whose operator also sends a generated photo of each C.Hasil
+                            sheet, half of them before the numbers (default 0.3; 0 = none)
   --seed <text>             seed of everything generated (default random; printed so a run can be
                             repeated: the same seed re-sends the same requests, same clientRequestIds)
   --tps-limit <n>           play only n TPS, spread over the kabupaten (quick runs)
@@ -94,6 +98,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         concurrency: { type: 'string' },
         'verifier-bot': { type: 'boolean' },
         'verify-share': { type: 'string' },
+        photos: { type: 'string' },
         seed: { type: 'string' },
         'tps-limit': { type: 'string' },
         'draw-sample': { type: 'string' },
@@ -124,6 +129,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       concurrency: positiveInt('--concurrency', str('concurrency')) ?? 16,
       verifierBot: values['verifier-bot'] === true,
       verifyShare: share('--verify-share', str('verify-share'), 1),
+      photos: share('--photos', str('photos'), 0.3),
       seed: str('seed'),
       tpsLimit: positiveInt('--tps-limit', str('tps-limit')),
       drawSample: positiveInt('--draw-sample', str('draw-sample')),

@@ -7,6 +7,7 @@ import type { SimulatorOptions } from './cli-options';
 import { EVENING_SECONDS, formatClock, planElectionDay, type PlannedSubmission, type TpsInfo } from './election-day';
 import { compareTotals, expectedTotals } from './tally-expectation';
 import { resultKey, VerifierBot, type AcceptedResult } from './verifier-bot';
+import { renderSheetPhoto, sheetLines } from './sheet-photo';
 
 export interface Reporter {
   info(line: string): void;
@@ -45,6 +46,8 @@ export interface SimulationSummary {
   mistakes: { planned: number; rejectedAsExpected: number; flaggedAsExpected: number; acceptedWithoutFlag: number; acceptedButMustBeRejected: number };
   cleanRejected: number;
   verifier?: { verified: number; corrected: number; skipped: number; errors: number; http: Record<string, number> };
+  /** Photos of C.Hasil sheets sent (`--photos`), and how many before the numbers. */
+  photos: { tps: number; attached: number; beforeNumbers: number; failed: number; tpsWithPhoto?: { expected: number; actual: number | null } };
   tallies: { ballot: Ballot; ok: boolean; skipped?: string; diffs: string[] }[];
   quickCount?: QuickCountCheck | { error: string };
   elapsedSeconds: number;
@@ -79,6 +82,11 @@ class ElectionDayPlayer {
     submitted: 0, conflicts: 0, failed: 0, retries: 0, fixedAfterRejection: 0, cleanRejected: 0,
     rejectedAsExpected: 0, acceptedButMustBeRejected: 0,
   };
+  /** TPS whose operator photographs the sheets (`--photos`), and what came of it. */
+  private photoTps = new Set<string>();
+  private photoStats = { attached: 0, beforeNumbers: 0, failed: 0 };
+  /** Result keys whose photo was attached. */
+  private photographed = new Set<string>();
   private warnings = 0;
 
   constructor(private readonly options: SimulatorOptions, private readonly reporter: Reporter) {
@@ -98,6 +106,8 @@ class ElectionDayPlayer {
     const accounts = operatorAccounts(tps, this.options.tpsPerOperator);
     await this.createAccounts(accounts);
     const day = planElectionDay(tps, { seed: this.seed, mistakeShare: this.options.mistakes, ballots: this.options.ballots });
+    const photoRng = seededRandom(`${this.seed}/photos`);
+    for (const t of tps) if (photoRng.float() < this.options.photos) this.photoTps.add(t.code);
     const mistakes = day.submissions.filter((s) => s.mistake);
     this.reporter.info(`Playing ${day.submissions.length} C.Hasil of ${tps.length} TPS (${mistakes.length} with a mistake), ` +
       `${this.speedText()}, seed ${this.seed}`);
@@ -118,8 +128,9 @@ class ElectionDayPlayer {
     this.reporter.progress(this.progressLine());
     await this.checkLateFlags();
     const tallies = await this.checkTallies(kabupatenCode);
+    const photoProgress = this.photoTps.size > 0 ? await this.checkPhotoProgress(kabupatenCode) : undefined;
     const quickCount = sample ? await this.checkQuickCount(sample.ballot, day.submissions) : undefined;
-    return this.summary(election, tps.length, accounts.length, day.submissions, tallies, quickCount, (Date.now() - t0) / 1000);
+    return this.summary(election, tps.length, accounts.length, day.submissions, tallies, quickCount, (Date.now() - t0) / 1000, photoProgress);
   }
 
   // ------------------------------------------------------------ setup
@@ -239,6 +250,8 @@ class ElectionDayPlayer {
     const operator = this.operators.get(planned.tpsCode)!;
     const form = task.fix ? planned.trueForm : planned.form;
     const body = { tpsCode: planned.tpsCode, ballot: planned.ballot, clientRequestId: clientRequestId(this.tag, planned.tpsCode, planned.ballot, task.fix), form };
+    const photo = this.photoPlan(planned);
+    if (photo === 'before' && !task.fix) await this.attachPhoto(operator, planned, true);
     this.inFlight++;
     const outcome = await callWithRetry(() => operator.client.submit(body), this.submitCounter);
     this.inFlight--;
@@ -252,6 +265,7 @@ class ElectionDayPlayer {
         this.problem(`accepted a form the server must reject (${mistake.kind}: ${mistake.description}) at ${what}`);
       }
       const flags = outcome.body.flags ?? (mistake ? await this.flagsOf(operator, planned) : []);
+      if (photo === 'after') await this.attachPhoto(operator, planned, false);
       const result: AcceptedResult = { planned, sent: form, form, version: outcome.body.version, operator: operator.account.username, flagged: flags.length > 0 };
       this.accepted.set(resultKey(planned.tpsCode, planned.ballot), result);
       this.bot?.enqueue(result);
@@ -275,6 +289,51 @@ class ElectionDayPlayer {
     }
     this.stats.failed++;
     this.problem(`gave up on ${what} after ${outcome.attempts} attempt(s): ${describeError(outcome.error)}`);
+  }
+
+  /** Whether this result gets a photo, and when: operators often photograph the sheet before typing it. */
+  private photoPlan(planned: PlannedSubmission): 'before' | 'after' | undefined {
+    if (!this.photoTps.has(planned.tpsCode)) return undefined;
+    return seededRandom(`${this.seed}/photo/${planned.tpsCode}/${planned.ballot}`).float() < 0.5 ? 'before' : 'after';
+  }
+
+  /** A generated photo of the paper sheet (its true numbers), sent as the operator's phone would. */
+  private async attachPhoto(operator: Operator, planned: PlannedSubmission, beforeNumbers: boolean): Promise<void> {
+    const f = planned.trueForm;
+    const jpeg = await renderSheetPhoto({
+      title: `C.HASIL ${planned.ballot}`, lines: sheetLines(planned.tpsCode, planned.ballot, f.votes as Record<string, unknown>, f.valid, f.invalid), width: 600, quality: 70,
+    });
+    const outcome = await callWithRetry(() => operator.client.uploadPhoto(planned.tpsCode, planned.ballot, new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), { page: 1 }));
+    if (outcome.ok) {
+      this.photoStats.attached++;
+      if (beforeNumbers) this.photoStats.beforeNumbers++;
+      this.photographed.add(resultKey(planned.tpsCode, planned.ballot));
+    } else {
+      this.photoStats.failed++;
+      this.problem(`photo of ${planned.tpsCode} ${planned.ballot} not attached: ${describeError(outcome.error)}`);
+    }
+  }
+
+  /** tpsWithPhoto of the kabupaten: photographed TPS whose every accepted ballot got its photo. */
+  private async checkPhotoProgress(kabupatenCode: string): Promise<{ expected: number; actual: number | null }> {
+    const accepted = [...this.accepted.values()];
+    const expected = [...this.photoTps].filter((tps) => {
+      const mine = accepted.filter((r) => r.planned.tpsCode === tps);
+      return mine.length > 0 && mine.every((r) => this.photographed.has(resultKey(tps, r.planned.ballot)));
+    }).length;
+    let actual: number | null = null;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      try {
+        actual = (await this.admin.tally(kabupatenCode, this.options.ballots[0])).progress.tpsWithPhoto ?? null;
+      } catch (e) {
+        this.warn(`tally for photo progress: ${describeError(e)}`);
+      }
+      if (actual === expected || this.stats.conflicts > 0) break;
+      await sleep(500);
+    }
+    if (actual !== expected && this.stats.conflicts === 0) this.problem(`TPS with photo in the ${kabupatenCode} tally: expected ${expected}, got ${actual}`);
+    return { expected, actual };
   }
 
   /** The operator reads the 400's issues, checks the paper form again and sends the right numbers a few minutes later. */
@@ -361,7 +420,7 @@ class ElectionDayPlayer {
   // ------------------------------------------------------------ reporting
 
   private summary(election: ElectionView, tps: number, operators: number, planned: readonly PlannedSubmission[], tallies: SimulationSummary['tallies'],
-    quickCount: SimulationSummary['quickCount'], elapsedSeconds: number): SimulationSummary {
+    quickCount: SimulationSummary['quickCount'], elapsedSeconds: number, photoProgress?: { expected: number; actual: number | null }): SimulationSummary {
     const accepted = [...this.accepted.values()];
     const flaggedMistakes = planned.filter((p) => p.mistake?.expect === 'flagged');
     const flaggedAsExpected = flaggedMistakes.filter((p) => this.accepted.get(resultKey(p.tpsCode, p.ballot))?.flagged).length;
@@ -397,6 +456,7 @@ class ElectionDayPlayer {
       },
       cleanRejected: this.stats.cleanRejected,
       verifier: this.bot ? { ...this.bot.stats } : undefined,
+      photos: { tps: this.photoTps.size, ...this.photoStats, ...(photoProgress ? { tpsWithPhoto: photoProgress } : {}) },
       tallies,
       quickCount,
       elapsedSeconds,
@@ -459,6 +519,10 @@ export function formatSummary(s: SimulationSummary): string[] {
   ];
   if (s.verifier) {
     lines.push(`  verifier: ${s.verifier.verified} verified · ${s.verifier.corrected} corrected · ${s.verifier.skipped} skipped · ${s.verifier.errors} errors`);
+  }
+  if (s.photos.tps > 0) {
+    const progress = s.photos.tpsWithPhoto ? ` · TPS with photo in the tally ${s.photos.tpsWithPhoto.actual ?? '—'} (expected ${s.photos.tpsWithPhoto.expected})` : '';
+    lines.push(`  photos: ${s.photos.attached} attached at ${s.photos.tps} TPS (${s.photos.beforeNumbers} before the numbers) · ${s.photos.failed} failed${progress}`);
   }
   for (const t of s.tallies) lines.push(`  tally ${t.ballot}: ${t.skipped ? `skipped (${t.skipped})` : t.ok ? 'adds up' : `DOES NOT ADD UP: ${t.diffs.slice(0, 3).join('; ')}`}`);
   if (s.quickCount && 'error' in s.quickCount) lines.push(`  quick count: ${s.quickCount.error}`);

@@ -12,7 +12,7 @@ describe('parseCommandLine', () => {
       help: false,
       options: expect.objectContaining({
         url: 'http://localhost:3000', adminUser: 'admin', adminPassword: 'rahasia-123', speed: 360, mistakes: 0.03,
-        ballots: ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'], verifierBot: false, concurrency: 16, reset: false, allowReal: false,
+        ballots: ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'], verifierBot: false, concurrency: 16, reset: false, allowReal: false, photos: 0.3,
       }),
     });
     expect(DEFAULT_SPEED * 60).toBe(6 * 3600);
@@ -21,13 +21,13 @@ describe('parseCommandLine', () => {
   it('reads every option', () => {
     const parsed = parseCommandLine([
       '--url', 'http://x:4000/', '--admin-user', 'a', '--admin-password', 'b', '--speed', 'max', '--ballots', 'ppwp,DPD',
-      '--mistakes', '0.1', '--concurrency', '4', '--verifier-bot', '--seed', 's1', '--tps-limit', '30', '--draw-sample', '20', '--reset', '--json',
+      '--mistakes', '0.1', '--concurrency', '4', '--verifier-bot', '--seed', 's1', '--tps-limit', '30', '--draw-sample', '20', '--reset', '--json', '--photos', '0',
     ], {});
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
     expect(parsed.options).toMatchObject({
       url: 'http://x:4000', adminUser: 'a', adminPassword: 'b', speed: Infinity, ballots: ['PPWP', 'DPD'], mistakes: 0.1,
-      concurrency: 4, verifierBot: true, seed: 's1', tpsLimit: 30, drawSample: 20, reset: true, json: true,
+      concurrency: 4, verifierBot: true, seed: 's1', tpsLimit: 30, drawSample: 20, reset: true, json: true, photos: 0,
     });
   });
 
@@ -37,6 +37,7 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['--speed', '0'], {})).toThrow(UsageError);
     expect(() => parseCommandLine(['--ballots', 'PPWP,DPRX'], {})).toThrow(/DPRX/);
     expect(() => parseCommandLine(['--mistakes', '2'], {})).toThrow(UsageError);
+    expect(() => parseCommandLine(['--photos', '1.2'], {})).toThrow(/--photos/);
     expect(() => parseCommandLine(['--tps-limit', '1.5'], {})).toThrow(UsageError);
     expect(() => parseCommandLine(['--bogus'], {})).toThrow(UsageError);
   });

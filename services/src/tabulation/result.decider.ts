@@ -5,6 +5,8 @@ import {
   type EventMetadata,
   type Flag,
   type Issue,
+  type PhotoContentType,
+  type PhotoView,
   type ResultEvent,
   type ResultStatus,
   type ResultView,
@@ -26,6 +28,7 @@ export const DOMAIN_ERROR_STATUS = {
   confirmation_required: 400,
   no_change: 400,
   nothing_submitted: 409,
+  too_many_photos: 409,
   already_submitted: 409,
   already_verified: 409,
   version_conflict: 409,
@@ -79,14 +82,22 @@ export interface ResultState {
   key: ResultKey | null;
   form: CHasilForm | null;
   flags: Flag[];
-  /** The operator's submission as sent: a retry is judged against it, whatever happened since. */
-  submission: { clientRequestId: string; form: CHasilForm; flags: Flag[] } | null;
+  /**
+   * The operator's submission as sent: a retry is judged against it, whatever happened since. `version`
+   * is the stream version it made: not always 1, since photos may come before the numbers.
+   */
+  submission: { clientRequestId: string; form: CHasilForm; flags: Flag[]; version: number } | null;
   clientRequestId: string | null;
   submittedBy: string | null;
   submittedAt: string | null;
   verifiedBy: string | null;
   verifiedAt: string | null;
+  /** Photos of the C.Hasil sheets, oldest first; they never change the numbers or the status. */
+  photos: PhotoView[];
 }
+
+/** Most photos one result may carry: every page of the sheet, with retakes. */
+export const MAX_PHOTOS_PER_RESULT = 20;
 
 export const initialState = (): ResultState => ({
   status: 'empty',
@@ -100,10 +111,11 @@ export const initialState = (): ResultState => ({
   submittedAt: null,
   verifiedBy: null,
   verifiedAt: null,
+  photos: [],
 });
 
 /** A result event as `evolve` reads it: `decide`'s output, or a stored event with its metadata (who, when). */
-export type StoredResultEvent = ResultEvent & { metadata?: Partial<Pick<EventMetadata, 'userId' | 'at'>> };
+export type StoredResultEvent = ResultEvent & { metadata?: Partial<Pick<EventMetadata, 'userId' | 'username' | 'at'>> };
 
 export function evolve(state: ResultState, event: StoredResultEvent): ResultState {
   const by = event.metadata?.userId ?? null;
@@ -119,7 +131,7 @@ export function evolve(state: ResultState, event: StoredResultEvent): ResultStat
         key: { electionId, tpsCode, ballot },
         form,
         flags,
-        submission: { clientRequestId, form, flags },
+        submission: { clientRequestId, form, flags, version },
         clientRequestId,
         submittedBy: by,
         submittedAt: at,
@@ -130,6 +142,12 @@ export function evolve(state: ResultState, event: StoredResultEvent): ResultStat
     case 'ResultCorrected':
       // A corrected result needs a fresh verification, so the previous one no longer describes it.
       return { ...state, status: 'corrected', version, form: event.data.after, flags: event.data.flags, verifiedBy: null, verifiedAt: null };
+    case 'PhotoAttached': {
+      const { electionId, tpsCode, ballot, sha256, contentType, bytes, width, height, page } = event.data;
+      const photo = { sha256, contentType, bytes, width, height, page, at: at ?? '', by: event.metadata?.username ?? by ?? '' };
+      // A photo may come before the numbers, so it may be what gives the stream its key.
+      return { ...state, version, key: state.key ?? { electionId, tpsCode, ballot }, photos: [...state.photos, photo] };
+    }
   }
 }
 
@@ -139,9 +157,10 @@ export function rebuild(events: readonly StoredResultEvent[]): ResultState {
 }
 
 /** Parses a stored event (e.g. the event store's `RecordedEvent`) into a `StoredResultEvent`; throws on a foreign shape. */
-export function toStoredResultEvent(recorded: { type: string; data: unknown; metadata?: { userId?: string; at?: string } }): StoredResultEvent {
+export function toStoredResultEvent(recorded: { type: string; data: unknown; metadata?: { userId?: string; username?: string; at?: string } }): StoredResultEvent {
   const event = ResultEventSchema.parse({ type: recorded.type, data: recorded.data });
-  const metadata = recorded.metadata ? { userId: recorded.metadata.userId, at: recorded.metadata.at } : undefined;
+  const m = recorded.metadata;
+  const metadata = m ? { userId: m.userId, at: m.at, ...(m.username === undefined ? {} : { username: m.username }) } : undefined;
   return metadata ? { ...event, metadata } : event;
 }
 
@@ -179,12 +198,28 @@ export interface CorrectResult extends ResultKey {
   by: Actor;
 }
 
-export type ResultCommand = SubmitResult | VerifyResult | CorrectResult;
+/** A photo already stored in the blob store under its SHA-256, checked to be a JPEG, PNG or WebP. */
+export interface PhotoFacts {
+  sha256: string;
+  contentType: PhotoContentType;
+  bytes: number;
+  width: number;
+  height: number;
+  page: number | null;
+}
+
+export interface AttachPhoto extends ResultKey {
+  type: 'AttachPhoto';
+  photo: PhotoFacts;
+  by: Actor;
+}
+
+export type ResultCommand = SubmitResult | VerifyResult | CorrectResult | AttachPhoto;
 
 /** What `decide` returns: the events to append, and whether the command was a harmless retry. */
 export interface ResultDecision {
   events: ResultEvent[];
-  /** true for a repeated submission (same clientRequestId, same form): answer 200 with the stored state. */
+  /** true for a repeated submission (same clientRequestId, same form) or photo (same bytes): answer 200 with the stored state. */
   retry: boolean;
 }
 
@@ -196,6 +231,8 @@ export function decide(command: ResultCommand, state: ResultState): ResultDecisi
       return verify(command, state);
     case 'CorrectResult':
       return correct(command, state);
+    case 'AttachPhoto':
+      return attachPhoto(command, state);
   }
 }
 
@@ -248,6 +285,19 @@ function correct(command: CorrectResult, state: ResultState): ResultDecision {
     type: 'ResultCorrected',
     data: { ...keyOf(command), before: state.form as CHasilForm, after: command.form, reason, operatorConfirmation, flags: command.flags },
   });
+}
+
+/** Allowed before the numbers, after them and after a verification: evidence never changes the numbers. */
+function attachPhoto(command: AttachPhoto, state: ResultState): ResultDecision {
+  if (state.photos.some((p) => p.sha256 === command.photo.sha256)) return { events: [], retry: true };
+  if (state.photos.length >= MAX_PHOTOS_PER_RESULT) {
+    throw new DomainError(
+      'too_many_photos',
+      `hasil TPS ${command.tpsCode} surat suara ${command.ballot} sudah memiliki ${state.photos.length} foto, batasnya ${MAX_PHOTOS_PER_RESULT}`,
+      { photos: state.photos.length, version: state.version },
+    );
+  }
+  return emit({ type: 'PhotoAttached', data: { ...keyOf(command), ...command.photo } });
 }
 
 function requireCorrectionTexts(reason: string, operatorConfirmation: string): void {
@@ -307,11 +357,20 @@ export function toResultView(tpsCode: string, ballot: Ballot, state: ResultState
     verifiedBy: state.verifiedBy,
     verifiedAt: state.verifiedAt,
     flags: state.flags,
+    photos: state.photos,
   };
+}
+
+/** `POST …/photos` answer: 201 after the append, and the same body (200) when these bytes were already attached. */
+export function toPhotoView(state: ResultState, sha256: string): PhotoView {
+  const photo = state.photos.find((p) => p.sha256 === sha256);
+  if (!photo) throw new Error(`photo ${sha256} is not attached to this result`);
+  return photo;
 }
 
 /** `POST /api/results` answer: 201 after the append, and the same body (200) for a retry. */
 export function toSubmitResponse(tpsCode: string, ballot: Ballot, state: ResultState): SubmitResultResponse {
-  // The submission is always the stream's first event, so its answer never changes.
-  return { tpsCode, ballot, status: 'submitted', version: 1, flags: state.submission?.flags ?? state.flags };
+  // Answered from the submission itself, so a retry gets the same body whatever happened since
+  // (photos may come before the numbers: the submission is not always version 1).
+  return { tpsCode, ballot, status: 'submitted', version: state.submission?.version ?? state.version, flags: state.submission?.flags ?? state.flags };
 }

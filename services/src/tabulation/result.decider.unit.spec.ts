@@ -10,6 +10,9 @@ import {
   toResultView,
   toStoredResultEvent,
   toSubmitResponse,
+  MAX_PHOTOS_PER_RESULT,
+  toPhotoView,
+  type AttachPhoto,
   type CorrectResult,
   type StoredResultEvent,
   type SubmitResult,
@@ -194,7 +197,7 @@ describe('result decider: errors, events and views', () => {
   it('maps every error code to an HTTP status', () => {
     expect(DOMAIN_ERROR_STATUS).toEqual({
       invalid_form: 400, reason_required: 400, confirmation_required: 400, no_change: 400,
-      nothing_submitted: 409, already_submitted: 409, already_verified: 409, version_conflict: 409,
+      nothing_submitted: 409, too_many_photos: 409, already_submitted: 409, already_verified: 409, version_conflict: 409,
     });
   });
 
@@ -222,14 +225,14 @@ describe('result decider: errors, events and views', () => {
   it('toResultView of an empty stream', () => {
     expect(toResultView(key.tpsCode, 'PPWP', rebuild([]))).toEqual({
       tpsCode: key.tpsCode, ballot: 'PPWP', status: 'empty', form: null, version: 0,
-      submittedBy: null, submittedAt: null, verifiedBy: null, verifiedAt: null, flags: [],
+      submittedBy: null, submittedAt: null, verifiedBy: null, verifiedAt: null, flags: [], photos: [],
     });
   });
 
   it('toResultView after submit and verify', () => {
     expect(toResultView(key.tpsCode, 'PPWP', rebuild([submitted, verified]))).toEqual({
       tpsCode: key.tpsCode, ballot: 'PPWP', status: 'verified', form, version: 2,
-      submittedBy: 'op-1', submittedAt: '2024-02-14T10:00:00.000Z', verifiedBy: 'ver-1', verifiedAt: '2024-02-14T11:00:00.000Z', flags: [],
+      submittedBy: 'op-1', submittedAt: '2024-02-14T10:00:00.000Z', verifiedBy: 'ver-1', verifiedAt: '2024-02-14T11:00:00.000Z', flags: [], photos: [],
     });
   });
 
@@ -242,5 +245,78 @@ describe('result decider: errors, events and views', () => {
     expect(sameForm(form, { invalid: 4, votes: { '02': 120, '01': 50, '03': 10 }, valid: 180 })).toBe(true);
     expect(sameForm(form, fixedForm)).toBe(false);
     expect(sameForm(form, null)).toBe(false);
+  });
+});
+
+describe('result decider: AttachPhoto (evidence)', () => {
+  const sha = (n: number) => n.toString(16).padStart(64, 'a');
+  const facts = (n = 1, page: number | null = 1) => ({ sha256: sha(n), contentType: 'image/jpeg' as const, bytes: 812_345, width: 1500, height: 2000, page });
+  const attach = (over: Partial<AttachPhoto> = {}): AttachPhoto => ({ type: 'AttachPhoto', ...key, photo: facts(), by: operator, ...over });
+  const photoAttached = (n = 1, at = '2024-02-14T09:30:00.000Z'): StoredResultEvent => ({
+    type: 'PhotoAttached', data: { ...key, ...facts(n) }, metadata: { userId: 'op-1', username: 'operator-kotapinang', at },
+  });
+
+  it('given an empty stream, when a photo is attached, then PhotoAttached with hash, size, type, dimensions and page', () => {
+    spec.given([]).when(attach()).then([{ type: 'PhotoAttached', data: { ...key, ...facts() } }]);
+  });
+
+  it('a photo before the numbers leaves the result empty, gives the stream its key, and counts in the version', () => {
+    const state = rebuild([photoAttached()]);
+    expect(state).toMatchObject({ status: 'empty', version: 1, form: null, key, submission: null });
+    expect(state.photos).toEqual([{ ...facts(), at: '2024-02-14T09:30:00.000Z', by: 'operator-kotapinang' }]);
+  });
+
+  it('given a photo first, when the numbers are submitted, then ResultSubmitted, and the submission is version 2', () => {
+    spec.given([photoAttached()]).when(submit()).then([{ type: 'ResultSubmitted', data: { ...key, clientRequestId: 'req-00000001', form, flags: [] } }]);
+    spec.given([photoAttached()]).when(submit()).thenState({ status: 'submitted', version: 2, submission: { clientRequestId: 'req-00000001', form, flags: [], version: 2 } });
+  });
+
+  it('toSubmitResponse answers the submission\'s own version, also for a retry after more photos', () => {
+    const state = rebuild([photoAttached(1), submitted, photoAttached(2), verified]);
+    expect(toSubmitResponse(key.tpsCode, 'PPWP', state)).toEqual({ tpsCode: key.tpsCode, ballot: 'PPWP', status: 'submitted', version: 2, flags: [] });
+    spec.given([photoAttached(1), submitted, photoAttached(2)]).when(submit()).thenDecision({ events: [], retry: true });
+  });
+
+  it('never changes numbers or status: after a verification the result stays verified with the same form', () => {
+    spec.given([submitted, verified]).when(attach()).thenState({ status: 'verified', form, flags: [], version: 3, verifiedBy: 'ver-1' });
+    spec.given([submitted, corrected]).when(attach()).thenState({ status: 'corrected', form: fixedForm, version: 3 });
+  });
+
+  it('given the same bytes already attached, then no events and a retry (whatever page is sent now)', () => {
+    spec.given([photoAttached(1)]).when(attach({ photo: facts(1, 3) })).thenDecision({ events: [], retry: true });
+  });
+
+  it('another photo of the same result is appended after the first', () => {
+    const state = rebuild([photoAttached(1), photoAttached(2, '2024-02-14T09:31:00.000Z')]);
+    expect(state.photos.map((p) => p.sha256)).toEqual([sha(1), sha(2)]);
+    expect(toPhotoView(state, sha(2))).toMatchObject({ sha256: sha(2), at: '2024-02-14T09:31:00.000Z', by: 'operator-kotapinang' });
+  });
+
+  it('a verifier may attach a photo too, without a page', () => {
+    spec.given([submitted]).when(attach({ by: verifier, photo: facts(5, null) })).then([{ type: 'PhotoAttached', data: { ...key, ...facts(5, null) } }]);
+  });
+
+  it(`given ${MAX_PHOTOS_PER_RESULT} photos, then too_many_photos (409) naming the count`, () => {
+    const full = Array.from({ length: MAX_PHOTOS_PER_RESULT }, (_, i) => photoAttached(i + 1));
+    spec.given(full).when(attach({ photo: facts(99) })).then({ code: 'too_many_photos', status: 409, details: { photos: MAX_PHOTOS_PER_RESULT } });
+    // The same bytes again are still a retry, not an error.
+    spec.given(full).when(attach({ photo: facts(3) })).thenDecision({ events: [], retry: true });
+  });
+
+  it('verify and correct after a photo-only stream still say nothing_submitted', () => {
+    spec.given([photoAttached()]).when(verify(1)).then({ code: 'nothing_submitted' });
+    spec.given([photoAttached()]).when(correct({ expectedVersion: 1 })).then({ code: 'nothing_submitted' });
+  });
+
+  it('a photo after the numbers moves the version, so a verification at the old version conflicts', () => {
+    spec.given([submitted, photoAttached()]).when(verify(1)).then({ code: 'version_conflict', details: { currentVersion: 2 } });
+    spec.given([submitted, photoAttached()]).when(verify(2)).then([{ type: 'ResultVerified', data: { ...key } }]);
+  });
+
+  it('PhotoAttached is a valid contracts event and the result view lists the photos', () => {
+    const [event] = resultDecider.decide(attach(), rebuild([])).events;
+    expect(toStoredResultEvent(event)).toEqual(event);
+    expect(toResultView(key.tpsCode, 'PPWP', rebuild([photoAttached(), submitted])).photos).toHaveLength(1);
+    expect(() => toStoredResultEvent({ type: 'PhotoAttached', data: { ...key, ...facts(), sha256: 'not-a-hash' } })).toThrow();
   });
 });

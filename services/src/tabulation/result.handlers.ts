@@ -17,10 +17,11 @@ const MAX_ATTEMPTS = 5;
  * Load → decide → append, again on a fresh state when another writer got there first, so a lost
  * race ends in the same answer a later request would get (409 already_submitted, or 200 for a retry).
  */
-async function execute(repo: ResultRepository, key: ResultKey, command: ResultCommand, user: AuthUser, requestId: string, at: () => string) {
+export async function execute(repo: ResultRepository, key: ResultKey, command: ResultCommand, user: AuthUser, requestId: string, at: () => string) {
   for (let attempt = 1; ; attempt++) {
     // Nearly every submission is the first for its stream: try that without reading the stream; the
-    // store refuses it (NO_STREAM) when the stream exists, and the next attempt reads it.
+    // store refuses it (NO_STREAM) when the stream exists (already submitted, or photos came first),
+    // and the next attempt reads it.
     const { state } = command.type === 'SubmitResult' && attempt === 1 ? { state: initialState() } : await repo.load(key);
     const decision = decideOrThrow(command, state);
     if (decision.events.length === 0) return { state, created: false };
@@ -44,7 +45,7 @@ function decideOrThrow(command: ResultCommand, state: ResultState) {
   }
 }
 
-const now = () => new Date().toISOString();
+export const now = () => new Date().toISOString();
 
 function validOrThrow(election: ElectionService, key: ResultKey, form: unknown) {
   const result = validateForm(key.ballot, election.sheet(key.tpsCode, key.ballot), form);

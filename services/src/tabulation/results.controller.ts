@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import {
   Ballot, CorrectResultBody, ResultStatus, SubmitResultBody, TpsCode, ValidateResultBody, VerifyResultBody,
   type HistoryEntry, type ResultView, type SubmitResultResponse, type ValidateResponse,
@@ -19,6 +20,9 @@ import { toHistory } from './result.history';
 import { ResultsQueueRepository } from '../projections/results-queue.repository';
 import { RequestLimits } from '../limits/limits.module';
 
+/** The queue's photo filter: `none` ("tanpa foto") or `some`. */
+const PhotoFilter = z.enum(['none', 'some']);
+
 @Controller('api/results')
 export class ResultsController {
   constructor(
@@ -30,12 +34,17 @@ export class ResultsController {
     private readonly limits: RequestLimits,
   ) {}
 
-  /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP`, flagged first, then oldest. */
+  /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP&photos=none`, flagged first, then oldest. */
   @Get()
   @Roles('verifier', 'official', 'admin')
-  async list(@Query('status') status: unknown = 'submitted,corrected', @Query('ballot') ballot?: unknown): Promise<ResultView[]> {
+  async list(@Query('status') status: unknown = 'submitted,corrected', @Query('ballot') ballot?: unknown, @Query('photos') photos?: unknown): Promise<ResultView[]> {
     const statuses = parseParam(ResultStatus.array().min(1).max(4), String(status).split(','), 'status');
-    return this.queue.list(await this.election.activeElectionId(), statuses, ballot === undefined ? undefined : parseParam(Ballot, ballot, 'ballot'));
+    return this.queue.list(
+      await this.election.activeElectionId(),
+      statuses,
+      ballot === undefined ? undefined : parseParam(Ballot, ballot, 'ballot'),
+      photos === undefined ? undefined : parseParam(PhotoFilter, photos, 'photos'),
+    );
   }
 
   /** Dry run: every problem and every flag, nothing stored. */

@@ -1,0 +1,66 @@
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Ballot, Sha256Hex, TpsCode, type PhotoView } from '@suara/contracts';
+import { z } from 'zod';
+import { ElectionService } from '../election/election.service';
+import { parseParam } from '../http/parse-body';
+import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
+import { assertTpsInScope } from '../identity/scope';
+import type { RequestLimit } from '../limits/request-limit';
+import { BLOB_STORE } from './blob-store.factory';
+import type { BlobStore } from './blob-store.port';
+import { receivePhoto } from './photo-upload';
+import { etagOf, PhotoService } from './photo.service';
+
+/** Photo uploads one user may make per minute, like submissions (`SUARA_PHOTO_RATE_PER_MIN`). */
+export const PHOTO_RATE_LIMITER = Symbol('PHOTO_RATE_LIMITER');
+
+const Size = z.enum(['thumb']).optional();
+
+/** Photos of the C.Hasil sheets (API.md version 2, "Evidence"). */
+@Controller('api')
+export class PhotosController {
+  constructor(
+    private readonly photos: PhotoService,
+    private readonly election: ElectionService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(PHOTO_RATE_LIMITER) private readonly rateLimiter: RequestLimit,
+  ) {}
+
+  /** `multipart/form-data`: field `photo` (JPEG, PNG or WebP, at most 15 MB), optional `page`. 201 new, 200 the same bytes again. */
+  @Post('results/:tpsCode/:ballot/photos')
+  @Roles('operator', 'verifier')
+  async upload(
+    @Param('tpsCode') rawTps: string, @Param('ballot') rawBallot: string, @CurrentUser() user: AuthUser,
+    @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PhotoView> {
+    const tpsCode = parseParam(TpsCode, rawTps, 'tpsCode');
+    const ballot = parseParam(Ballot, rawBallot, 'ballot');
+    this.election.requireTps(tpsCode);
+    assertTpsInScope(user, tpsCode);
+    this.election.sheet(tpsCode, ballot);
+    // Refused before a byte of the body is read.
+    await this.rateLimiter.consume(user.id);
+    const staged = await receivePhoto(req, this.blobs.stagingDir);
+    const { created, body } = await this.photos.attach(user, req.id, { tpsCode, ballot }, staged);
+    reply.status(created ? 201 : 200);
+    return body;
+  }
+
+  /** The photo (`?size=thumb`: at most 480 px wide), checked against its hash; 404 for a hash the caller may not see. */
+  @Get('photos/:sha256')
+  @Roles('operator', 'verifier', 'official', 'admin')
+  async read(@Param('sha256') rawSha: string, @Query('size') rawSize: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const sha256 = parseParam(Sha256Hex, rawSha, 'sha256');
+    const size = parseParam(Size, rawSize, 'size') ?? 'full';
+    const contentType = await this.photos.requireVisible(user, sha256);
+    const etag = etagOf(sha256, size);
+    reply.header('etag', etag).header('cache-control', 'private, max-age=31536000, immutable').header('vary', 'Authorization');
+    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+    const photo = await this.photos.read(sha256, contentType, size);
+    return reply
+      .type(photo.contentType)
+      .header('content-disposition', `inline; filename="${sha256.slice(0, 16)}${size === 'thumb' ? '-thumb' : ''}.${photo.contentType.split('/')[1].replace('jpeg', 'jpg')}"`)
+      .send(photo.bytes);
+  }
+}
