@@ -138,7 +138,7 @@ describe('docker-compose.yml: topology', () => {
 
   it('builds suara from the Dockerfile at the root: npm ci, npm run build, node services/dist/main.js', () => {
     const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toMatch(/^FROM node:(22|24)-bookworm-slim/m);
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/CMD \["node", "services\/dist\/main\.js"\]/);
