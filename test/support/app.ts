@@ -26,7 +26,7 @@ export type Backend = 'pglite' | 'postgres';
  * Boots the real application in this process on a free port: PGlite in a temp folder, or a fresh
  * database on TEST_DATABASE_URL's PostgreSQL. Nothing is mocked.
  */
-export async function bootApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function bootApp(backend: Backend, env: Record<string, string> = {}, beforeListen?: (app: NestFastifyApplication) => void): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'suara-app-'));
   const pg = backend === 'postgres' ? await createPostgresTestDatabase() : undefined;
   const config = loadConfig({
@@ -43,6 +43,7 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
     ...env,
   });
   const app = await createApp(config);
+  beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
