@@ -92,7 +92,7 @@ async function run(measure: Measure, o: BenchOptions, summary: BenchSummary, row
       rows.push({
         measure: 'freshness p99 (ms)',
         value: fmt(r.p99Ms, 1),
-        target: '≤ 500',
+        target: '≤ 250',
         detail: `one dashboard: p99 ${fmt(r.designatedP99Ms, 1)} ms; ${r.missing} pairs never saw their push`,
       });
       rows.push({
