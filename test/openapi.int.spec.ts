@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuaraClient, type Ballot } from '@suara/contracts';
 import { bootApp, ppwpForm, type TestApp } from './support/app';
 import { errorOf, eventually } from './support/http';
-import { captureResponses, openApiValidator, type CapturedResponse } from './support/openapi-responses';
+import { captureResponses, openApiValidator, type CapturedResponse, type OpenApi } from './support/openapi-responses';
 import { sheet } from './evidence/photo-fixtures';
 
 const DESA = '1222011001';
@@ -12,7 +12,7 @@ const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;
 let crid = 0;
 const newCrid = () => `oas-${Date.now().toString(36)}-${++crid}`;
 
-type Spec = Parameters<typeof openApiValidator>[0] & { openapi: string; components: { schemas: Record<string, unknown> } };
+type Spec = OpenApi & { openapi: string; components: { schemas: Record<string, unknown> } };
 
 /**
  * `/api/openapi.json` against the running application: every route the router holds is described,

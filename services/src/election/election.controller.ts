@@ -20,7 +20,7 @@ export class ElectionController {
   }
 
   @Get('regions/:code')
-  @ApiDoc({ summary: 'A region and its children', params: { code: RegionCode }, response: RegionView, errors: [404] })
+  @ApiDoc({ summary: 'A region and its children', params: { code: RegionCode }, response: RegionView, errors: [403, 404] })
   region(@Param('code') raw: string, @CurrentUser() user: AuthUser): RegionView {
     const code = parseParam(RegionCode, raw, 'code');
     if (!canAccessRegion(user, code)) throw forbidden('Wilayah ini di luar cakupan Anda');
@@ -28,7 +28,7 @@ export class ElectionController {
   }
 
   @Get('tps/:tpsCode/ballots')
-  @ApiDoc({ summary: "The ballot sheets of a TPS: what its C.Hasil forms list", params: { tpsCode: TpsCode }, response: BallotSheet.array(), errors: [404] })
+  @ApiDoc({ summary: "The ballot sheets of a TPS: what its C.Hasil forms list", params: { tpsCode: TpsCode }, response: BallotSheet.array(), errors: [403, 404] })
   ballots(@Param('tpsCode') raw: string, @CurrentUser() user: AuthUser): BallotSheet[] {
     const tpsCode = parseParam(TpsCode, raw, 'tpsCode');
     if (!canAccessTps(user, tpsCode)) throw forbidden('TPS ini di luar cakupan Anda');

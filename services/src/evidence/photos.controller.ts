@@ -63,7 +63,7 @@ export class PhotosController {
     summary: 'A photo, checked against its hash before a byte is sent (`?size=thumb`: at most 480 px wide)',
     params: { sha256: Sha256Hex },
     query: z.object({ size: Size }),
-    response: { contentType: PHOTO_CONTENT_TYPES.join(', ') },
+    response: { contentType: PHOTO_CONTENT_TYPES },
     emptyStatus: { 304: 'If-None-Match matched the ETag' },
     errors: [404, 500],
   })

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 
 /** A body other than JSON: photos, seal lines, the docs page. */
 export interface RawContent {
-  contentType: string;
+  /** One media type, or the ones it may be (a photo: JPEG, PNG or WebP). */
+  contentType: string | readonly string[];
   /** Its shape, when it has one (a multipart form as a zod object with `z.file()` fields). */
   schema?: z.ZodType;
 }

@@ -98,6 +98,8 @@ function operation(route: RouteInfo, ref: (s: z.ZodType) => JsonSchema): Operati
   const mayBeBad = parameters.length > 0 || doc.body !== undefined;
   const errors = new Set<number>([
     ...(mayBeBad ? [400] : []),
+    // A JSON body over BODY_LIMIT (64 kB), or a body that is not JSON.
+    ...(doc.body && !isRaw(doc.body) ? [413, 415] : []),
     ...(route.public ? [] : [401]),
     ...(route.roles?.length ? [403] : []),
     // Every signed-in read counts against SUARA_READ_RATE_PER_MIN.
@@ -125,7 +127,8 @@ function operation(route: RouteInfo, ref: (s: z.ZodType) => JsonSchema): Operati
 
 function content(c: z.ZodType | RawContent, schemaOf: (s: z.ZodType) => JsonSchema): Record<string, { schema?: JsonSchema }> {
   if (!isRaw(c)) return { 'application/json': { schema: schemaOf(c) } };
-  return { [c.contentType]: c.schema ? { schema: inputSchema(c.schema) } : {} };
+  const schema = c.schema ? { schema: inputSchema(c.schema) } : {};
+  return Object.fromEntries([c.contentType].flat().map((type) => [type, schema]));
 }
 
 /** What a client sends: zod's input side, inlined. */

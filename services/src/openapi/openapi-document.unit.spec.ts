@@ -39,7 +39,7 @@ describe('buildOpenApiDocument', () => {
       INFO,
     );
     const post = doc.paths['/api/r/{tpsCode}'].post as Record<string, any>;
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '503']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '503']);
     expect(post.responses['409'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorBody' });
     expect(post['x-roles']).toEqual(['operator']);
     expect(post.security).toBeUndefined(); // the document's default: bearer

@@ -53,7 +53,7 @@ export class OpenApiController {
   }
 
   @Get('docs/:asset')
-  @ApiDoc({ summary: "The docs page's script and style", params: { asset: Asset }, response: { contentType: 'text/javascript' }, errors: [404] })
+  @ApiDoc({ summary: "The docs page's script and style", params: { asset: Asset }, response: { contentType: ['text/javascript', 'text/css'] }, errors: [404] })
   asset(@Param('asset') name: string, @Res() reply: FastifyReply): void {
     const asset = Asset.safeParse(name);
     if (!asset.success) throw new ApiError(404, 'not_found', 'Alamat tidak ditemukan');
