@@ -10,3 +10,4 @@ export * from './client';
 export * from './identity';
 export * from './text';
 export * from './integrity';
+export * from './reports';

@@ -12,6 +12,7 @@ import { HealthController } from './health.controller';
 import { EvidenceModule } from './evidence/evidence.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { LimitsModule } from './limits/limits.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         LiveModule,
         EvidenceModule,
         IntegrityModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };
