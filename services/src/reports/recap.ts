@@ -63,7 +63,9 @@ export interface RecapReport {
 
 export const SIMULATION_MARK = 'SIMULASI';
 
-const LEVEL_NAMES: Record<string, string> = { provinsi: 'Provinsi', kabupaten: 'Kabupaten', kecamatan: 'Kecamatan', desa: 'Desa/Kelurahan', tps: 'TPS' };
+const LEVEL_NAMES: Record<string, string> = { provinsi: 'Provinsi', kabupaten: 'Kabupaten', kecamatan: 'Kecamatan', desa: 'Desa', kelurahan: 'Kelurahan', tps: 'TPS' };
+/** A kecamatan's children mix desa and kelurahan. */
+const childHeader = (level: string | undefined) => (level === 'desa' || level === 'kelurahan' ? 'Desa/Kelurahan' : level ? LEVEL_NAMES[level] ?? 'Wilayah' : 'Wilayah');
 
 /** "4 Desember 2026 pukul 16.44.05 WIB": the time officials read, whatever the server's time zone. */
 export function wibTime(at: Date): string {
@@ -87,7 +89,7 @@ export function buildRecap(input: RecapInput): RecapReport {
 
   const columns: RecapColumn[] = [
     { header: 'Kode', kind: 'code', width: tally.children.some((c) => c.level === 'tps') ? 15 : 12 },
-    { header: childLevel ? LEVEL_NAMES[childLevel] ?? 'Wilayah' : 'Wilayah', kind: 'text', width: 24 },
+    { header: childHeader(childLevel), kind: 'text', width: 24 },
     { header: 'Jumlah TPS', kind: 'count', width: 8 },
     { header: 'TPS masuk', kind: 'count', width: 8 },
     { header: 'TPS terverifikasi', kind: 'count', width: 10 },

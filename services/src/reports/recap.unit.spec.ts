@@ -121,7 +121,7 @@ describe('PDF and XLSX', () => {
 
   it('XLSX: codes as text, counts with a number format, notice and SIMULASI on the sheet', async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await recapXlsx(buildRecap(input('simulation'))));
+    await wb.xlsx.load((await recapXlsx(buildRecap(input('simulation')))) as unknown as ArrayBuffer);
     const sheet = wb.getWorksheet('Rekap')!;
     const texts: string[] = [];
     let header = 0;
