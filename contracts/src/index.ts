@@ -11,3 +11,4 @@ export * from './identity';
 export * from './text';
 export * from './integrity';
 export * from './reports';
+export * from './csv';

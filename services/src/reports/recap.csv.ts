@@ -1,4 +1,4 @@
-import { toCsv, type CsvSeparator } from './csv';
+import { toCsv, type CsvSeparator } from '@suara/contracts';
 import { SIMULATION_MARK, type Cell, type RecapReport } from './recap';
 
 /** The recap as CSV: the notice, who and when above the table; percentages as numbers of percent. */

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { REPORT_NOTICE, type ElectionView, type TallyView } from '@suara/contracts';
-import { neutraliseCell, toCsv } from './csv';
+import { neutraliseCell, toCsv } from '@suara/contracts';
 import { buildRecap, NO_VOTERS, wibTime, type RecapInput } from './recap';
 import { recapCsv } from './recap.csv';
 import { recapPdf } from './recap.pdf';
