@@ -69,6 +69,18 @@ export async function writeCheckpoint(ex: SqlExecutor, name: string, position: s
   await runTogether(ex, [checkpointWrite(name, position, owner, leaseSeconds)]);
 }
 
+/**
+ * Renews `owner`'s lease without a batch, so an idle or busy leader keeps it and a dead one loses it
+ * within `leaseSeconds`. false when another owner holds it now (leadership was lost).
+ */
+export async function renewLease(ex: SqlExecutor, name: string, owner: string, leaseSeconds: number): Promise<boolean> {
+  const { rows } = await ex.query(
+    'UPDATE projection_checkpoints SET lease_until = now() + make_interval(secs => $3) WHERE name = $1 AND owner = $2 RETURNING name',
+    [name, owner, leaseSeconds],
+  );
+  return rows.length > 0;
+}
+
 export async function releaseLease(ex: SqlExecutor, name: string, owner: string): Promise<void> {
   await ex.query('UPDATE projection_checkpoints SET owner = NULL, lease_until = NULL WHERE name = $1 AND owner = $2', [name, owner]);
 }

@@ -173,6 +173,29 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 120 });
   });
 
+  it('the leader keeps its lease while idle (heartbeat), so a standby stays out until the leader is gone', async () => {
+    await f.append(submissions(tpsCodes(10)));
+    const a = await projectAll(projector(f.db, { leaseSeconds: 0.5 }));
+    const leaseOf = async () =>
+      (await f.db.query<{ owner: string | null; leased: boolean }>(
+        `SELECT owner, coalesce(lease_until > now(), false) AS leased FROM projection_checkpoints WHERE name = $1`, [TALLIES_PROJECTION],
+      )).rows[0];
+    // Four leases long with no events: without the heartbeat the lease would have run out.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await leaseOf()).toEqual({ owner: a.owner, leased: true });
+    const b = projector(f.db, { leaseSeconds: 0.5 });
+    await b.start();
+    await f.append(submissions(tpsCodes(10, 10)));
+    await a.waitFor(f.last);
+    expect((await leaseOf()).owner).toBe(a.owner);
+    await a.stop();
+    await f.append(submissions(tpsCodes(10, 20)));
+    await b.waitFor(f.last);
+    expect(await leaseOf()).toEqual({ owner: b.owner, leased: true });
+    await b.stop();
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 30 });
+  });
+
   it('rebuild from zero restores tampered tallies; check reports the tampering first', async () => {
     const codes = tpsCodes(50);
     await f.append([...submissions(codes), ...submissions(codes.slice(0, 10), 'DPD'), verified(E, codes[3], 'PPWP')]);

@@ -6,7 +6,7 @@ import { runTogether, type Statement } from '../db/statements';
 import { evolveResults, isResultStreamEvent, streamsProjectedBefore } from './current-result';
 import { PROJECTIONS } from './definitions';
 import type { ProjectionDefinition, ResultTransition } from './projection-definition';
-import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, notifyWrite, readCheckpoint, releaseLease, TALLIES_PROJECTION } from './projection-store';
+import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, notifyWrite, readCheckpoint, releaseLease, renewLease, TALLIES_PROJECTION } from './projection-store';
 import { encodeTallyChange, TALLIES_CHANNEL, type ChangedRegions, type TallyChange } from './tally-changes';
 
 export interface BatchTarget {
@@ -88,6 +88,9 @@ function mergeChanged(changed: readonly ChangedRegions[]): ChangedRegions[] {
   return [...merged.values()];
 }
 
+/** Failover within 2 s of the leader's death: its lease runs out after 1.5 s. */
+export const DEFAULT_LEASE_SECONDS = 1.5;
+
 export interface ProjectorLogger {
   log(message: string): void;
   warn(message: string): void;
@@ -100,7 +103,11 @@ export interface ProjectorOptions {
   /** NOTIFY origin (the process's TallyChangeFeed.origin); default the owner. */
   origin?: string;
   batchSize?: number;
-  /** How long a batch's lease lasts; a standby projector takes over after it runs out. */
+  /**
+   * How long the leader's lease lasts without renewal; a standby takes over after it runs out (the
+   * failover time). The leader renews it with every batch and on a heartbeat every quarter of it.
+   * Default 1.5 s.
+   */
   leaseSeconds?: number;
   /** Called after each committed batch that changed tallies. */
   onCommitted?: (change: TallyChange) => void;
@@ -126,6 +133,8 @@ export class Projector {
   private expectedFrom = '0';
   private running = false;
   private restartTimer?: NodeJS.Timeout;
+  /** Renews the lease while this projector leads, batches or not. */
+  private heartbeat?: NodeJS.Timeout;
   private waiters: Array<{ position: string; resolve: () => void }> = [];
 
   constructor(
@@ -137,7 +146,7 @@ export class Projector {
     this.owner = options.owner ?? `projector-${randomUUID()}`;
     this.origin = options.origin ?? this.owner;
     this.batchSize = options.batchSize ?? 1000;
-    this.leaseSeconds = options.leaseSeconds ?? 15;
+    this.leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   }
 
   /** The checkpoint this projector has committed up to. */
@@ -156,6 +165,7 @@ export class Projector {
     this.running = false;
     this.generation += 1;
     clearTimeout(this.restartTimer);
+    this.stopHeartbeat();
     const sub = this.subscription;
     this.subscription = undefined;
     await sub?.stop();
@@ -183,11 +193,13 @@ export class Projector {
     const outcome = await applyBatch(this.db, target, this.expectedFrom, batch, this.options.projections);
     if (generation !== this.generation) return;
     if (outcome.kind === 'applied') {
+      this.startHeartbeat();
       this.expectedFrom = outcome.position;
       this.resolveWaiters();
       if (outcome.change) this.options.onCommitted?.(outcome.change);
       return;
     }
+    this.stopHeartbeat();
     const delayMs = outcome.kind === 'leased' ? outcome.retryInMs + 50 : 0;
     if (outcome.kind === 'leased') this.options.logger?.log(`projector ${this.name}: ${outcome.owner ?? 'another process'} projects; standing by`);
     else this.options.logger?.warn(`projector ${this.name}: checkpoint was reset to ${outcome.stored}; resubscribing`);
@@ -208,6 +220,31 @@ export class Projector {
         this.restart(1000);
       });
     }, delayMs);
+  }
+
+  /**
+   * Keeps the lease while leading, so leadership ends with the process (SIGKILL, lost network)
+   * within one lease, not at the next batch. A renewal that finds another owner stops it: the next
+   * batch then finds the lease taken and this projector stands by. Exactly once does not rest on
+   * it: every batch locks the checkpoint row and checks the owner in its own transaction.
+   */
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    const every = Math.max(100, (this.leaseSeconds * 1000) / 4);
+    this.heartbeat = setInterval(() => {
+      renewLease(this.db, this.name, this.owner, this.leaseSeconds).then(
+        (held) => {
+          if (!held) this.stopHeartbeat();
+        },
+        (err: unknown) => this.options.logger?.warn(`projector ${this.name}: lease renewal failed: ${String(err)}`),
+      );
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   private resolveWaiters(): void {
