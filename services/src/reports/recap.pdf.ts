@@ -71,7 +71,7 @@ export function recapPdf(report: RecapReport, at: Date): Promise<Buffer> {
     pageOrientation: 'landscape',
     pageMargins: [28, 46, 28, 40],
     defaultStyle: { font: 'Roboto', fontSize: 8 },
-    watermark: { text: report.simulation ? `${SIMULATION_MARK} · ${report.notice}` : report.notice, color: RED, opacity: 0.07, bold: true, fontSize: 34 },
+    watermark: { text: report.simulation ? `${SIMULATION_MARK} · ${report.notice}` : report.notice, color: RED, opacity: 0.07, bold: true, fontSize: 28 },
     header: () => ({
       margin: [28, 14, 28, 0],
       columns: [
