@@ -235,6 +235,44 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 60 });
   });
 
+  it('rebuilds into shadow tables while the live ones serve; one that dies half way leaves them untouched, the next starts over', async () => {
+    await f.append(submissions(tpsCodes(60)));
+    const live = await projectAll(projector(f.db));
+    const honest = await f.tallies.getTally(E, '122201', 'PPWP');
+    // A tampered live row shows which tables a rebuild wrote: the dead one must not touch it.
+    await f.db.query(`UPDATE region_tallies SET valid = valid + 7 WHERE region_code = '122201' AND ballot = 'PPWP'`);
+    let batches = 0;
+    const dies = rebuildProjections(f.db, f.store, {
+      batchSize: 10,
+      onProgress: () => {
+        if (++batches === 3) throw new Error('killed half way');
+      },
+    });
+    await expect(dies).rejects.toThrow('killed half way');
+    expect((await f.tallies.getTally(E, '122201', 'PPWP')).totals.valid).toBe(honest.totals.valid + 7);
+    // The live projector kept going meanwhile, into the live tables.
+    await f.append(submissions(tpsCodes(10, 60)));
+    await live.waitFor(f.last);
+    expect((await f.tallies.getTally(E, '122201', 'PPWP')).progress.tpsReported).toBe(70);
+
+    // The next rebuild starts over; what is appended while it runs is in its result too.
+    let appended = false;
+    const report = await rebuildProjections(f.db, f.store, {
+      batchSize: 10,
+      onProgress: async () => {
+        if (appended) return;
+        appended = true;
+        await f.append(submissions(tpsCodes(5, 70)));
+      },
+    });
+    expect(report.events).toBeGreaterThanOrEqual(70);
+    await live.waitFor(f.last);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 75 });
+    expect((await f.tallies.getTally(E, '122201', 'PPWP')).progress.tpsReported).toBe(75);
+    const { rows } = await f.db.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'suara_rebuild'`);
+    expect(rows).toEqual([]);
+  });
+
   it('keeps simulation runs and the real election apart', async () => {
     const codes = tpsCodes(5);
     await f.append([...submissions(codes, 'PPWP', E), ...submissions(codes.slice(0, 2), 'PPWP', 'labusel-2024')]);

@@ -17,6 +17,8 @@ export interface BatchTarget {
   leaseSeconds: number;
   /** Identifies this process in NOTIFY payloads. */
   origin: string;
+  /** No NOTIFY of changed tallies (a rebuild into shadow tables: nothing live changed). */
+  quiet?: boolean;
 }
 
 export type BatchOutcome =
@@ -36,38 +38,47 @@ const max = (a: string, b: string) => (comparePositions(a, b) >= 0 ? a : b);
  * through every event of the stream, hands each definition its events and those transitions, and
  * sends every write (current results, the definitions', checkpoint, NOTIFY) as one statement.
  */
-export async function applyBatch(
+export function applyBatch(
   db: SqlDatabase,
   target: BatchTarget,
   from: string,
   batch: ReadAllBatch,
   projections: readonly ProjectionDefinition[] = PROJECTIONS,
 ): Promise<BatchOutcome> {
-  return db.transaction(async (tx): Promise<BatchOutcome> => {
-    // Read models need no fsync of their own: a batch lost in a database crash is lost together with
-    // its checkpoint, and is projected again from the events.
-    const stored = await lockCheckpoint(tx, target.name, { relaxedCommit: true });
-    if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
-    if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
-    const events = batch.events.filter((e) => comparePositions(e.checkpoint, stored.position) > 0);
-    const position = max(stored.position, batch.checkpoint);
-    const results = await evolveStoredResults(tx, events.filter(isResultStreamEvent));
-    const writes: Array<Statement | undefined> = [currentResultsWrite(results.map((r) => r.after))];
-    const changed: ChangedRegions[] = [];
-    for (const projection of projections) {
-      const handled = events.filter((e) => projection.canHandle(e));
-      if (handled.length === 0) continue;
-      const output = await projection.project({ events: handled, results, position }, tx);
-      writes.push(...output.writes);
-      changed.push(...(output.changed ?? []));
-    }
-    writes.push(checkpointWrite(target.name, position, target.owner, target.leaseSeconds));
-    const change = changed.length > 0 ? { position, regions: mergeChanged(changed) } : undefined;
-    if (change) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
-    // One statement for every write of the batch: each round trip waits for a busy event loop.
-    await runTogether(tx, writes);
-    return { kind: 'applied', position, change };
-  });
+  return db.transaction((tx) => applyBatchIn(tx, target, from, batch, projections));
+}
+
+/** `applyBatch` inside a transaction the caller holds (the rebuild's swap catches up in its own). */
+export async function applyBatchIn(
+  tx: SqlExecutor,
+  target: BatchTarget,
+  from: string,
+  batch: ReadAllBatch,
+  projections: readonly ProjectionDefinition[] = PROJECTIONS,
+): Promise<BatchOutcome> {
+  // Read models need no fsync of their own: a batch lost in a database crash is lost together with
+  // its checkpoint, and is projected again from the events.
+  const stored = await lockCheckpoint(tx, target.name, { relaxedCommit: true });
+  if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
+  if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
+  const events = batch.events.filter((e) => comparePositions(e.checkpoint, stored.position) > 0);
+  const position = max(stored.position, batch.checkpoint);
+  const results = await evolveStoredResults(tx, events.filter(isResultStreamEvent));
+  const writes: Array<Statement | undefined> = [currentResultsWrite(results.map((r) => r.after))];
+  const changed: ChangedRegions[] = [];
+  for (const projection of projections) {
+    const handled = events.filter((e) => projection.canHandle(e));
+    if (handled.length === 0) continue;
+    const output = await projection.project({ events: handled, results, position }, tx);
+    writes.push(...output.writes);
+    changed.push(...(output.changed ?? []));
+  }
+  writes.push(checkpointWrite(target.name, position, target.owner, target.leaseSeconds));
+  const change = changed.length > 0 ? { position, regions: mergeChanged(changed) } : undefined;
+  if (change && !target.quiet) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
+  // One statement for every write of the batch: each round trip waits for a busy event loop.
+  await runTogether(tx, writes);
+  return { kind: 'applied', position, change };
 }
 
 /** The stored current results the events start from (read once per batch), evolved through them. */
