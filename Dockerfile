@@ -12,7 +12,6 @@ COPY services/package.json services/
 COPY dashboard/package.json dashboard/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json ./
-COPY scripts scripts
 COPY contracts contracts
 COPY services services
 COPY dashboard dashboard

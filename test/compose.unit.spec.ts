@@ -149,8 +149,8 @@ describe('docker-compose.yml: topology', () => {
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/CMD \["node", "services\/dist\/main\.js"\]/);
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.build).toContain('scripts/build-changed.mjs');
-    expect(readFileSync(resolve(root, 'scripts/build-changed.mjs'), 'utf8')).toMatch(/^  services: /m);
+    expect(pkg.scripts.build).toContain('services/scripts/build-changed.mjs');
+    expect(readFileSync(resolve(root, 'services/scripts/build-changed.mjs'), 'utf8')).toMatch(/^  services: /m);
     for (const n of appNames) {
       const build = services[n]!.build;
       const dockerfileName = typeof build === 'object' ? (build.dockerfile ?? 'Dockerfile') : 'Dockerfile';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the workspaces whose inputs changed since their last build, so that `npm start` on an
 // unchanged checkout starts at once (the full build takes about a minute on 2 cores).
-// Usage: node scripts/build-changed.mjs [--all] [workspace ...]   (default: every workspace, in order)
+// Usage: node services/scripts/build-changed.mjs [--all] [workspace ...]   (default: every workspace, in order)
 // A workspace's inputs are its own files (not dist/ or node_modules/), those of the workspaces it
 // builds from, the base tsconfig and the lock file; their hash is kept in <workspace>/dist/.build-inputs
 // after a successful build. `--all` builds regardless (what `npm run build` does).
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 
 /** Build order, and what each workspace's build reads besides itself. */
 const WORKSPACES = {
@@ -18,7 +18,7 @@ const WORKSPACES = {
   services: { from: ['contracts'], skip: ['dist', 'node_modules', 'election-data'] },
   dashboard: { from: ['contracts'], skip: ['dist', 'node_modules'] },
 };
-const SHARED = ['tsconfig.base.json', 'package-lock.json', 'scripts/build-changed.mjs'];
+const SHARED = ['tsconfig.base.json', 'package-lock.json'];
 
 function filesOf(dir, skip) {
   const out = [];
