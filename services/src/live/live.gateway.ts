@@ -3,7 +3,7 @@ import {
   ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  Ballot, LIVE_NAMESPACE, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type QuickCountView, type SubscribeAck,
+  Ballot, LIVE_NAMESPACE, RegionCode, roleRoom, scopeRoom, type LiveClientToServerEvents, type ProposalView, type LiveServerToClientEvents, type QuickCountView, type SubscribeAck,
   type TallyView,
 } from '@suara/contracts';
 import type { Namespace, Socket } from 'socket.io';
@@ -132,6 +132,17 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     this.deploymentTimer.unref();
   }
 
+  /**
+   * Tells a proposal (made or answered) to the operators of its TPS and to the verifiers and admins.
+   * Not `local`: with REDIS_URL the adapter carries it to the sockets of every process, whichever
+   * process took the request (tally pushes stay local, fed by each process's own change feed).
+   */
+  pushProposal(proposal: ProposalView): void {
+    if (!this.rooms) return;
+    const desa = proposal.tpsCode.slice(0, 10);
+    this.nsp.to([scopeRoom(desa), scopeRoom(proposal.tpsCode), roleRoom('verifier'), roleRoom('admin')]).emit('proposal', proposal);
+  }
+
   /** `subscribe {regionCode, ballot}` → ack `{ok: true, tally}`, then `tally` pushes. Operators are refused. */
   @SubscribeMessage('subscribe')
   async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<SubscribeAck> {
@@ -220,6 +231,9 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     }
     socket.data.user = session.user;
     socket.data.token = token;
+    // Rooms of the pushes addressed to people rather than regions (proposals).
+    const own = session.user.role === 'operator' ? session.user.scope.map(scopeRoom) : [roleRoom(session.user.role)];
+    await socket.join(own);
     const sessions = this.sessions!;
     sessions.track(
       {

@@ -4,6 +4,7 @@ import { ElectionModule } from '../election/election.module';
 import { ProjectionsModule } from '../projections/projections.module';
 import { QuickcountModule } from '../quickcount/quickcount.module';
 import { LiveGateway } from './live.gateway';
+import { ProposalPushHandler } from './proposal-push.handler';
 import { connectLiveRedis, LIVE_REDIS, type LiveRedis } from './live-redis';
 
 /** The `/live` socket.io namespace: live tallies and quick counts for verifiers, officials and admins. */
@@ -17,6 +18,7 @@ import { connectLiveRedis, LIVE_REDIS, type LiveRedis } from './live-redis';
         config.redisUrl && config.roles.includes('live') ? connectLiveRedis(config.redisUrl) : undefined,
     },
     LiveGateway,
+    ProposalPushHandler,
   ],
 })
 export class LiveModule implements OnModuleDestroy {
