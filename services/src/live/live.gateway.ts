@@ -84,11 +84,12 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
 
   afterInit(nsp: LiveNamespace): void {
     this.nsp = nsp;
+    // Also without the live role: a command process broadcasts the proposals it takes through Redis.
+    if (this.redis) nsp.server.adapter(this.redis.adapter);
     if (!this.config.roles.includes('live')) {
       nsp.use((_socket, next) => next(connectError('unavailable', 'Pembaruan langsung tidak dilayani proses ini')));
       return;
     }
-    if (this.redis) nsp.server.adapter(this.redis.adapter);
     const sessions = new SocketSessions({ verify: (token) => this.tokens.session(token), isRefusal: (err) => err instanceof TokenError });
     this.sessions = sessions;
     this.offUserChanged = this.users.onUserChanged((id) => sessions.userChanged(id));
@@ -138,7 +139,8 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
    * process took the request (tally pushes stay local, fed by each process's own change feed).
    */
   pushProposal(proposal: ProposalView): void {
-    if (!this.rooms) return;
+    // Neither clients of its own nor Redis to reach others': nobody to tell.
+    if (!this.rooms && !this.redis) return;
     const desa = proposal.tpsCode.slice(0, 10);
     this.nsp.to([scopeRoom(desa), scopeRoom(proposal.tpsCode), roleRoom('verifier'), roleRoom('admin')]).emit('proposal', proposal);
   }
