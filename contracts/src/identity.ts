@@ -15,11 +15,15 @@ export const AdminUserView = UserView.extend({
 });
 export type AdminUserView = z.infer<typeof AdminUserView>;
 
+/** `POST /api/admin/users`: the new user's id. */
+export const CreatedUser = z.object({ id: z.string() });
+export type CreatedUser = z.infer<typeof CreatedUser>;
+
 /** Known audit actions; other contexts may record their own admin actions too. */
 export const AUDIT_ACTIONS = [
   'login_ok', 'login_failed', 'login_throttled', 'logout',
   'user_created', 'user_disabled', 'user_enabled', 'password_reset', 'tokens_revoked',
-  'simulation_reset', 'phase_switched', 'sample_drawn', 'seal_requested',
+  'simulation_reset', 'phase_switched', 'sample_drawn', 'seal_requested', 'report_exported',
 ] as const;
 
 /** One line of `GET /api/admin/audit`: who did what, to what, when, from where. Newest first. */

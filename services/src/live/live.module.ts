@@ -24,6 +24,7 @@ import { deploymentPrefix } from '../limits/counters';
     LiveGateway,
     ProposalPushHandler,
   ],
+  exports: [LiveGateway],
 })
 export class LiveModule implements OnModuleDestroy {
   constructor(@Inject(LIVE_REDIS) private readonly redis: LiveRedis | undefined) {}

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import {
-  DisputeProposalBody, parseProposalId, ProposalId, ProposalStatus, type ProposalView, type ResultView,
+  DisputeProposalBody, parseProposalId, ProposalId, ProposalStatus, ProposalView, ResultView,
 } from '@suara/contracts';
+import { ApiDoc } from '../openapi/api-doc';
 import { ElectionService } from '../election/election.service';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { assertTpsInScope } from '../identity/scope';
@@ -16,6 +18,8 @@ import { ResultRepository } from './result.repository';
 import { now } from './result.handlers';
 
 type Answer = { proposal: ProposalView; result: ResultView };
+const Answer = z.object({ proposal: ProposalView, result: ResultView });
+const Params = { proposalId: ProposalId };
 
 /**
  * Corrections the operator confirms (API.md version 2): a verifier's proposal waits for the TPS's
@@ -34,6 +38,11 @@ export class ProposalsController {
   /** `?status=open` (default) or a comma list (`open,confirmed,disputed,withdrawn,stale,expired`); operators see their scope only. */
   @Get()
   @Roles('operator', 'verifier', 'admin')
+  @ApiDoc({
+    summary: 'Correction proposals, newest first (operators: their own scope)',
+    query: z.object({ status: z.string().optional().describe('comma-separated ProposalStatus list; default open') }),
+    response: ProposalView.array(),
+  })
   async list(@Query('status') status: unknown = 'open', @CurrentUser() user: AuthUser): Promise<ProposalView[]> {
     const statuses = parseParam(ProposalStatus.array().min(1).max(6), String(status).split(','), 'status');
     const within = user.role === 'operator' ? user.scope : undefined;
@@ -42,6 +51,7 @@ export class ProposalsController {
 
   @Get(':proposalId')
   @Roles('operator', 'verifier', 'admin')
+  @ApiDoc({ summary: 'One proposal with its status now', params: Params, response: ProposalView, errors: [404] })
   async get(@Param('proposalId') raw: string, @CurrentUser() user: AuthUser): Promise<ProposalView> {
     const id = this.id(user, raw);
     const { tpsCode, ballot } = parseProposalId(id);
@@ -54,6 +64,7 @@ export class ProposalsController {
   @Post(':proposalId/confirm')
   @Roles('operator')
   @HttpCode(200)
+  @ApiDoc({ summary: "The TPS's operator confirms: the correction applies, the history names both", params: Params, response: Answer, errors: [404, 409] })
   confirm(@Param('proposalId') raw: string, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
     return this.commands.execute(new AnswerProposalCommand(user, req.id, this.id(user, raw), { action: 'confirm' }));
   }
@@ -61,6 +72,7 @@ export class ProposalsController {
   @Post(':proposalId/dispute')
   @Roles('operator')
   @HttpCode(200)
+  @ApiDoc({ summary: "The TPS's operator disputes with a reason: the proposal closes unapplied", params: Params, body: DisputeProposalBody, response: Answer, errors: [404, 409] })
   dispute(@Param('proposalId') raw: string, @Body() body: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
     const id = this.id(user, raw);
     const { reason } = parseBody(DisputeProposalBody, body);
@@ -71,6 +83,7 @@ export class ProposalsController {
   @Post(':proposalId/withdraw')
   @Roles('verifier')
   @HttpCode(200)
+  @ApiDoc({ summary: 'Its proposer takes the proposal back', params: Params, response: Answer, errors: [404, 409] })
   withdraw(@Param('proposalId') raw: string, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
     return this.commands.execute(new AnswerProposalCommand(user, req.id, this.id(user, raw), { action: 'withdraw' }));
   }
