@@ -130,6 +130,7 @@ export class ResultsController {
    */
   @Post(':tpsCode/:ballot/corrections')
   @Roles('verifier')
+  @HttpCode(200)
   @ApiDoc({
     summary: "Correct the numbers with a reason: with operatorConfirmation (by phone) it applies (200, the result); without, it is proposed to the TPS's operator (202)",
     params: ResultKey, body: CorrectResultBody, response: ResultView.or(ProposeCorrectionResponse),
