@@ -86,7 +86,9 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
     const after = ppwpForm({ '01': 71, '02': 100, '03': 30 });
     const corrected = await verifier.correct(tps(5), 'PPWP', { expectedVersion: 1, form: after, reason: 'Salah baca angka 71 sebagai 70', operatorConfirmation: 'Dikonfirmasi Budi via telepon' });
     expect(corrected).toMatchObject({ status: 'corrected', version: 2, form: after });
-    const verified = await verifier.verify(tps(5), 'PPWP', 2);
+    // Separation of duties: whoever corrected is not who verifies (proposals-api.int.spec.ts has the rest).
+    expect((await errorOf(verifier.verify(tps(5), 'PPWP', 2))).body.error).toBe('own_correction');
+    const verified = await (await t.userClient('verifier')).verify(tps(5), 'PPWP', 2);
     expect(verified).toMatchObject({ status: 'verified', version: 3 });
     const history = await official.history(tps(5), 'PPWP');
     expect(history.map((h) => h.type)).toEqual(['ResultSubmitted', 'ResultCorrected', 'ResultVerified']);

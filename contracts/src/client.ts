@@ -3,8 +3,8 @@ import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
 import type { ElectionView, RegionView, BallotSheet, DeploymentChange } from './election';
 import type {
-  Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ResultView,
-  SubmitResultResponse, TallyView, UserView, ValidateResponse,
+  Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ProposalStatus, ProposalView,
+  ProposeCorrectionResponse, ResultView, SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
 import type { AdminUserView, AuditEntryView, CreatedUser } from './identity';
@@ -86,8 +86,27 @@ export class SuaraClient {
   verify(tpsCode: string, ballot: Ballot, expectedVersion: number) {
     return this.post<ResultView>(`/api/results/${tpsCode}/${ballot}/verify`, { expectedVersion });
   }
-  correct(tpsCode: string, ballot: Ballot, body: CorrectResultBody) {
+  /** A correction the operator confirmed outside the app (`operatorConfirmation`): it applies at once. */
+  correct(tpsCode: string, ballot: Ballot, body: CorrectResultBody & { operatorConfirmation: string }) {
     return this.post<ResultView>(`/api/results/${tpsCode}/${ballot}/corrections`, body);
+  }
+  /** A correction proposed to the TPS's operator: `202 {proposalId, status: "proposed", proposal}`. */
+  propose(tpsCode: string, ballot: Ballot, body: Omit<CorrectResultBody, 'operatorConfirmation'>) {
+    return this.request<ProposeCorrectionResponse>('POST', `/api/results/${tpsCode}/${ballot}/corrections`, body);
+  }
+  /** Proposals in these statuses (default open); operators get their own scope's. */
+  proposals(status: ProposalStatus[] = ['open']) { return this.get<ProposalView[]>(`/api/proposals?status=${status.join(',')}`); }
+  proposal(proposalId: string) { return this.get<ProposalView>(`/api/proposals/${proposalId}`); }
+  /** The operator confirms: the correction applies. */
+  confirmProposal(proposalId: string) {
+    return this.post<{ proposal: ProposalView; result: ResultView }>(`/api/proposals/${proposalId}/confirm`, {});
+  }
+  disputeProposal(proposalId: string, reason: string) {
+    return this.post<{ proposal: ProposalView; result: ResultView }>(`/api/proposals/${proposalId}/dispute`, { reason });
+  }
+  /** The proposer takes it back. */
+  withdrawProposal(proposalId: string) {
+    return this.post<{ proposal: ProposalView; result: ResultView }>(`/api/proposals/${proposalId}/withdraw`, {});
   }
   /**
    * `POST /api/results/:tpsCode/:ballot/photos` (multipart, field `photo`, optional `page`): `status` is

@@ -25,9 +25,34 @@ export const CorrectResultBody = z.strictObject({
   expectedVersion: ExpectedVersion,
   form: z.unknown(),
   reason: textField({ label: 'alasan koreksi', min: 5, max: 1000, multiline: true }),
-  /** How the operator confirmed the mistake (who, how, when), e.g. "dikonfirmasi via telepon, Budi". */
-  operatorConfirmation: textField({ label: 'konfirmasi operator', min: 3, max: 500 }),
+  /**
+   * How the operator confirmed the mistake outside the app (who, how, when), e.g. "dikonfirmasi via
+   * telepon, Budi": the correction applies at once. Without it the correction is a proposal the
+   * operator confirms or disputes in the app (version 2).
+   */
+  operatorConfirmation: textField({ label: 'konfirmasi operator', min: 3, max: 500 }).optional(),
 });
 export type CorrectResultBody = z.input<typeof CorrectResultBody>;
+
+/** `POST /api/proposals/:proposalId/dispute`. */
+export const DisputeProposalBody = z.strictObject({
+  reason: textField({ label: 'alasan penolakan', min: 5, max: 1000, multiline: true }),
+});
+export type DisputeProposalBody = z.infer<typeof DisputeProposalBody>;
+
+/** A proposal's id: `{tpsCode}-{ballot}-{version}`, the version of its `CorrectionProposed` in the result stream. */
+export const ProposalId = z
+  .string()
+  .max(40)
+  .regex(/^[0-9]{13}-(PPWP|DPR|DPD|DPRD_PROV|DPRD_KAB)-[0-9]{1,7}$/, 'kode usulan tidak dikenal');
+
+export function proposalId(tpsCode: string, ballot: Ballot, version: number): string {
+  return `${tpsCode}-${ballot}-${version}`;
+}
+
+export function parseProposalId(id: string): { tpsCode: string; ballot: Ballot; version: number } {
+  const [tpsCode, ballot, version] = [id.slice(0, 13), id.slice(14, id.lastIndexOf('-')), id.slice(id.lastIndexOf('-') + 1)];
+  return { tpsCode, ballot: Ballot.parse(ballot), version: Number(version) };
+}
 
 export type { CHasilForm };

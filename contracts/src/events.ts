@@ -40,7 +40,41 @@ export const ResultCorrected = z.object({
     reason: z.string(),
     operatorConfirmation: z.string(),
     flags: z.array(Flag),
+    /**
+     * How the operator confirmed (version 2): `phone` = outside the app, told in `operatorConfirmation`
+     * by the verifier; `app` = the operator confirmed proposal `proposalId` of `proposedBy` in the app
+     * (the event's metadata names the operator). Absent on version 1 events (= phone).
+     */
+    confirmedVia: z.enum(['phone', 'app']).optional(),
+    proposalId: z.string().optional(),
+    proposedBy: z.object({ userId: z.string(), username: z.string().optional() }).optional(),
   }),
+});
+/**
+ * A verifier proposed a correction (version 2): the tallies do not move until the TPS's operator
+ * confirms it (then a `ResultCorrected` with `confirmedVia: 'app'`). Its id is `proposalId(tps, ballot, version)`.
+ */
+export const CorrectionProposed = z.object({
+  type: z.literal('CorrectionProposed'),
+  data: z.object({
+    ...resultKey,
+    proposalId: z.string(),
+    before: CHasilForm,
+    after: CHasilForm,
+    reason: z.string(),
+    flags: z.array(Flag),
+    expiresAt: z.string(),
+  }),
+});
+/** The operator disputed a proposal: it closes unapplied, with the operator's reason. */
+export const ProposalDisputed = z.object({
+  type: z.literal('ProposalDisputed'),
+  data: z.object({ ...resultKey, proposalId: z.string(), reason: z.string() }),
+});
+/** The verifier took a proposal back before the operator answered. */
+export const ProposalWithdrawn = z.object({
+  type: z.literal('ProposalWithdrawn'),
+  data: z.object({ ...resultKey, proposalId: z.string() }),
 });
 /** Image types a photo of a C.Hasil sheet may have (phone browsers hand HEIC over as JPEG). */
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -67,7 +101,10 @@ export const PhotoAttached = z.object({
     page: z.number().int().positive().nullable(),
   }),
 });
-export const ResultEvent = z.discriminatedUnion('type', [ResultSubmitted, ResultVerified, ResultCorrected, PhotoAttached]);
+export const ResultEvent = z.discriminatedUnion('type', [
+  ResultSubmitted, ResultVerified, ResultCorrected, PhotoAttached, CorrectionProposed, ProposalDisputed, ProposalWithdrawn,
+]);
+export type CorrectionProposed = z.infer<typeof CorrectionProposed>;
 export type PhotoAttached = z.infer<typeof PhotoAttached>;
 export type ResultSubmitted = z.infer<typeof ResultSubmitted>;
 export type ResultVerified = z.infer<typeof ResultVerified>;

@@ -36,8 +36,42 @@ export const ResultView = z.object({
   flags: z.array(Flag),
   /** Photos of the C.Hasil sheets, oldest first (version 2). */
   photos: z.array(PhotoView).optional(),
+  /** Who wrote a corrected result's numbers: that verifier may not verify them (version 2). */
+  correctedBy: z.string().nullable().optional(),
 });
 export type ResultView = z.infer<typeof ResultView>;
+
+/**
+ * A correction a verifier proposed (version 2). `open` until the operator confirms or disputes it or
+ * the verifier withdraws it; `stale` once the result changed or a newer proposal came; `expired`
+ * after `expiresAt`.
+ */
+export const ProposalStatus = z.enum(['open', 'confirmed', 'disputed', 'withdrawn', 'stale', 'expired']);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+const Person = z.object({ userId: z.string(), username: z.string().optional() });
+export const ProposalView = z.object({
+  proposalId: z.string(),
+  tpsCode: z.string(),
+  ballot: Ballot,
+  /** The result's version the proposal made (its own event); confirming needs nothing to have changed since. */
+  version: z.number().int(),
+  status: ProposalStatus,
+  before: CHasilForm,
+  after: CHasilForm,
+  reason: z.string(),
+  flags: z.array(Flag),
+  proposedBy: Person,
+  proposedAt: z.string(),
+  expiresAt: z.string(),
+  /** Who closed it and when (operator: confirmed/disputed; verifier: withdrawn), with the dispute's reason. */
+  answeredBy: Person.nullable(),
+  answeredAt: z.string().nullable(),
+  answerReason: z.string().nullable(),
+});
+export type ProposalView = z.infer<typeof ProposalView>;
+/** `POST …/corrections` without `operatorConfirmation`: 202. */
+export const ProposeCorrectionResponse = z.object({ proposalId: z.string(), status: z.literal('proposed'), proposal: ProposalView });
+export type ProposeCorrectionResponse = z.infer<typeof ProposeCorrectionResponse>;
 
 export const SubmitResultResponse = z.object({
   tpsCode: z.string(),

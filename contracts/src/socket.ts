@@ -1,8 +1,12 @@
 import type { Ballot } from './ids';
-import type { TallyView } from './readmodels';
+import type { ProposalView, TallyView } from './readmodels';
 import type { QuickCountView } from './quickcount';
 
 export const LIVE_NAMESPACE = '/live';
+
+/** The room of the operators whose scope lists this desa or TPS code, and the room of a role. */
+export const scopeRoom = (code: string): string => `scope:${code}`;
+export const roleRoom = (role: string): string => `role:${role}`;
 
 export interface SubscribeRequest {
   regionCode: string;
@@ -16,6 +20,11 @@ export interface LiveServerToClientEvents {
   tally: (tally: TallyView) => void;
   /** The quick count estimate of a subscribed ballot. */
   quickcount: (view: QuickCountView) => void;
+  /**
+   * A correction proposal was made or answered (version 2): sent to the operators whose scope holds
+   * the TPS, and to every verifier and admin, across processes (socket.io's Redis adapter).
+   */
+  proposal: (proposal: ProposalView) => void;
   /** The deployment changed phase (simulation → real) or the simulation was reset. */
   election: (info: { mode: 'simulation' | 'real'; activeElectionId: string }) => void;
   /**

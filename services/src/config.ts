@@ -51,6 +51,8 @@ export interface AppConfig {
   sealIntervalSeconds: number;
   /** The append-only file every seal is also written to. */
   sealsFile: string;
+  /** Seconds an operator has to confirm or dispute a proposed correction. */
+  proposalTtlSeconds: number;
 }
 
 export interface S3Config {
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sealKeyFile: env.SUARA_SEAL_KEY_FILE ? resolve(env.SUARA_SEAL_KEY_FILE) : undefined,
     sealIntervalSeconds: positiveNumber(env.SUARA_SEAL_INTERVAL, 30, 'SUARA_SEAL_INTERVAL'),
     sealsFile: resolve(env.SUARA_SEALS_FILE ?? resolve(env.DATA_DIR ?? './data', 'seals/seals.ndjson')),
+    proposalTtlSeconds: positiveNumber(env.SUARA_PROPOSAL_TTL, 12 * 3600, 'SUARA_PROPOSAL_TTL'),
   };
 }
 

@@ -17,8 +17,12 @@ export function launchBrowser(): Promise<Browser> {
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };
 
-export async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'id-ID' });
+/**
+ * A fresh context. The dashboard's service worker is blocked unless asked for: it would answer
+ * requests before `page.route` sees them; the offline tests allow it.
+ */
+export async function newPage(browser: Browser, viewport = DESKTOP, serviceWorkers: 'allow' | 'block' = 'block'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale: 'id-ID', serviceWorkers });
   const page = await context.newPage();
   return { context, page };
 }

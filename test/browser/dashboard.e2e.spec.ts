@@ -148,6 +148,8 @@ describe('dashboard in Chromium', () => {
       await page.fill('input[name=valid]', '125');
       await expect(page.isDisabled('[data-testid=save-correction]')).resolves.toBe(true);
       await page.fill('textarea[name=reason]', 'salah baca angka paslon 02 di C.Hasil');
+      // The phone path (the operator has no data): secondary to proposing, applies at once.
+      await page.check('[data-testid=by-phone]');
       await page.fill('input[name=operatorConfirmation]', 'dikonfirmasi via telepon, operator-koreksi, 19.40');
       await screenshot(page, 'verifier-correction-1280');
       await page.click('[data-testid=save-correction]');

@@ -45,6 +45,8 @@ export function signOut(flash: string | null = null): void {
   session.election = null;
   session.flash = flash;
   sessionStorage.removeItem(SESSION_KEY);
+  // The service worker's kept reads belong to the user who leaves.
+  navigator.serviceWorker?.controller?.postMessage('clear-reads');
 }
 
 export function setElection(election: ElectionView): void {

@@ -11,9 +11,10 @@ export const LIVE_REDIS = Symbol('LIVE_REDIS');
 
 /**
  * Connects the socket.io Redis adapter's clients. With it, every `/live` namespace of every
- * process on that Redis shares rooms and broadcasts.
+ * process on that Redis shares rooms and broadcasts. `key` is the deployment's prefix: two
+ * deployments on one Redis must not hear each other's broadcasts (proposals name people and numbers).
  */
-export async function connectLiveRedis(url: string): Promise<LiveRedis> {
+export async function connectLiveRedis(url: string, key: string): Promise<LiveRedis> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   // Without listeners a lost connection would throw; the client reconnects by itself.
@@ -21,7 +22,7 @@ export async function connectLiveRedis(url: string): Promise<LiveRedis> {
   sub.on('error', () => undefined);
   await Promise.all([pub.connect(), sub.connect()]);
   return {
-    adapter: createAdapter(pub, sub),
+    adapter: createAdapter(pub, sub, { key: `${key}:socket.io` }),
     async close() {
       await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
     },

@@ -3,7 +3,7 @@ import {
   ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  Ballot, LIVE_NAMESPACE, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type QuickCountView, type SubscribeAck,
+  Ballot, LIVE_NAMESPACE, RegionCode, roleRoom, scopeRoom, type LiveClientToServerEvents, type ProposalView, type LiveServerToClientEvents, type QuickCountView, type SubscribeAck,
   type TallyView,
 } from '@suara/contracts';
 import type { Namespace, Socket } from 'socket.io';
@@ -90,11 +90,12 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
 
   afterInit(nsp: LiveNamespace): void {
     this.nsp = nsp;
+    // Also without the live role: a command process broadcasts the proposals it takes through Redis.
+    if (this.redis) nsp.server.adapter(this.redis.adapter);
     if (!this.config.roles.includes('live')) {
       nsp.use((_socket, next) => next(connectError('unavailable', 'Pembaruan langsung tidak dilayani proses ini')));
       return;
     }
-    if (this.redis) nsp.server.adapter(this.redis.adapter);
     const sessions = new SocketSessions({ verify: (token) => this.tokens.session(token), isRefusal: (err) => err instanceof TokenError });
     this.sessions = sessions;
     this.offUserChanged = this.users.onUserChanged((id) => sessions.userChanged(id));
@@ -138,6 +139,18 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     this.election.onDeploymentChange((d) => this.announce({ mode: d.phase, activeElectionId: d.activeElectionId }));
     this.deploymentTimer = setInterval(() => void this.watchDeployment(), DEPLOYMENT_POLL_MS);
     this.deploymentTimer.unref();
+  }
+
+  /**
+   * Tells a proposal (made or answered) to the operators of its TPS and to the verifiers and admins.
+   * Not `local`: with REDIS_URL the adapter carries it to the sockets of every process, whichever
+   * process took the request (tally pushes stay local, fed by each process's own change feed).
+   */
+  pushProposal(proposal: ProposalView): void {
+    // Neither clients of its own nor Redis to reach others': nobody to tell.
+    if (!this.rooms && !this.redis) return;
+    const desa = proposal.tpsCode.slice(0, 10);
+    this.nsp.to([scopeRoom(desa), scopeRoom(proposal.tpsCode), roleRoom('verifier'), roleRoom('admin')]).emit('proposal', proposal);
   }
 
   /** `subscribe {regionCode, ballot}` → ack `{ok: true, tally}`, then `tally` pushes. Operators are refused. */
@@ -233,6 +246,9 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     }
     socket.data.user = session.user;
     socket.data.token = token;
+    // Rooms of the pushes addressed to people rather than regions (proposals).
+    const own = session.user.role === 'operator' ? session.user.scope.map(scopeRoom) : [roleRoom(session.user.role)];
+    await socket.join(own);
     const sessions = this.sessions!;
     sessions.track(
       {

@@ -4,19 +4,25 @@ import { ElectionModule } from '../election/election.module';
 import { ProjectionsModule } from '../projections/projections.module';
 import { QuickcountModule } from '../quickcount/quickcount.module';
 import { LiveGateway } from './live.gateway';
+import { ProposalPushHandler } from './proposal-push.handler';
 import { connectLiveRedis, LIVE_REDIS, type LiveRedis } from './live-redis';
+import { deploymentPrefix } from '../limits/counters';
 
-/** The `/live` socket.io namespace: live tallies and quick counts for verifiers, officials and admins. */
+/** The `/live` socket.io namespace: live tallies and quick counts for verifiers, officials and admins; proposals for operators and verifiers. */
 @Module({
   imports: [ProjectionsModule, ElectionModule, QuickcountModule],
   providers: [
     {
       provide: LIVE_REDIS,
       inject: [APP_CONFIG],
+      // A command process too: the proposals it takes are pushed through Redis to the live processes.
       useFactory: (config: AppConfig): Promise<LiveRedis | undefined> | undefined =>
-        config.redisUrl && config.roles.includes('live') ? connectLiveRedis(config.redisUrl) : undefined,
+        config.redisUrl && (config.roles.includes('live') || config.roles.includes('command'))
+          ? connectLiveRedis(config.redisUrl, deploymentPrefix(config.redisPrefix, config.databaseUrl ?? config.dataDir))
+          : undefined,
     },
     LiveGateway,
+    ProposalPushHandler,
   ],
   exports: [LiveGateway],
 })

@@ -23,17 +23,36 @@ export interface AuditRow {
   at: string;
   userId: string;
   role: string;
-  /** A correction's reason and operator confirmation; a submission's client request id. */
+  /**
+   * A correction's reason, operator confirmation and path (with the proposer when confirmed in the
+   * app); a proposal's id, reason and expiry; a dispute's reason; a submission's client request id.
+   */
   data: Record<string, unknown>;
   hash: string | null;
   position: string;
 }
 
 function auditData(event: RecordedEvent): Record<string, unknown> {
-  const d = event.data as { clientRequestId?: string; reason?: string; operatorConfirmation?: string };
-  if (event.type === 'ResultSubmitted') return { clientRequestId: d.clientRequestId };
-  if (event.type === 'ResultCorrected') return { reason: d.reason, operatorConfirmation: d.operatorConfirmation };
-  return {};
+  const d = event.data as {
+    clientRequestId?: string; reason?: string; operatorConfirmation?: string; confirmedVia?: string; proposalId?: string; proposedBy?: unknown; expiresAt?: string;
+  };
+  switch (event.type) {
+    case 'ResultSubmitted':
+      return { clientRequestId: d.clientRequestId };
+    case 'ResultCorrected':
+      return {
+        reason: d.reason, operatorConfirmation: d.operatorConfirmation,
+        ...(d.confirmedVia ? { confirmedVia: d.confirmedVia } : {}), ...(d.proposalId ? { proposalId: d.proposalId, proposedBy: d.proposedBy } : {}),
+      };
+    case 'CorrectionProposed':
+      return { proposalId: d.proposalId, reason: d.reason, expiresAt: d.expiresAt };
+    case 'ProposalDisputed':
+      return { proposalId: d.proposalId, reason: d.reason };
+    case 'ProposalWithdrawn':
+      return { proposalId: d.proposalId };
+    default:
+      return {};
+  }
 }
 
 export function auditRow(event: RecordedEvent): AuditRow {

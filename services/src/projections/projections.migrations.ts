@@ -110,4 +110,13 @@ export const projectionsMigrations: Migration[] = [
       CREATE INDEX result_current_queue ON result_current (election_id, status, severity DESC, submitted_at);
     `,
   },
+  {
+    version: 440,
+    name: 'projections: index of correction proposals and corrections in the audit trail',
+    sql: `
+      -- GET /api/proposals finds the results that had a proposal; the queue finds who corrected a result.
+      CREATE INDEX result_audit_proposals ON result_audit (election_id, tps_code, ballot) WHERE type = 'CorrectionProposed';
+      CREATE INDEX result_audit_corrections ON result_audit (election_id, tps_code, ballot, version DESC) WHERE type = 'ResultCorrected';
+    `,
+  },
 ];

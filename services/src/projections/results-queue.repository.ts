@@ -9,7 +9,7 @@ export const QUEUE_LIMIT = 500;
 interface Row {
   tps_code: string; ballot: Ballot; status: ResultStatus; form: CHasilForm | null; version: number; flags: Flag[];
   submitted_by: string | null; submitted_at: Date | string | null; verified_by: string | null; verified_at: Date | string | null;
-  photos: PhotoView[] | string;
+  photos: PhotoView[] | string; corrected_by: string | null;
 }
 
 /** `?photos=none`: only results without a photo of the C.Hasil ("tanpa foto"); `some`: only those with one. */
@@ -28,7 +28,13 @@ export class ResultsQueueRepository {
               (SELECT coalesce(json_agg(json_build_object('sha256', p.sha256, 'contentType', p.content_type, 'bytes', p.bytes,
                         'width', p.width, 'height', p.height, 'page', p.page, 'at', p.at, 'by', coalesce(p.username, p.user_id))
                         ORDER BY p.version), '[]'::json)
-                 FROM result_photos p WHERE p.election_id = c.election_id AND p.tps_code = c.tps_code AND p.ballot = c.ballot) AS photos
+                 FROM result_photos p WHERE p.election_id = c.election_id AND p.tps_code = c.tps_code AND p.ballot = c.ballot) AS photos,
+              -- Separation of duties: who wrote a corrected result's numbers (the proposer when the operator confirmed in the app).
+              CASE WHEN c.status = 'corrected' THEN
+                (SELECT coalesce(a.data->'proposedBy'->>'userId', a.user_id) FROM result_audit a
+                  WHERE a.election_id = c.election_id AND a.tps_code = c.tps_code AND a.ballot = c.ballot AND a.type = 'ResultCorrected'
+                  ORDER BY a.version DESC LIMIT 1)
+              END AS corrected_by
          FROM result_current c
         WHERE c.election_id = $1 AND c.status = ANY($2::text[]) AND ($3::text IS NULL OR c.ballot = $3)
           AND ($4::text IS NULL OR ($4::text = 'some') = EXISTS (
@@ -41,6 +47,7 @@ export class ResultsQueueRepository {
       tpsCode: r.tps_code, ballot: r.ballot, status: r.status, form: r.form, version: r.version, flags: r.flags,
       submittedBy: r.submitted_by, submittedAt: iso(r.submitted_at), verifiedBy: r.verified_by, verifiedAt: iso(r.verified_at),
       photos: (typeof r.photos === 'string' ? (JSON.parse(r.photos) as PhotoView[]) : r.photos).map((p) => ({ ...p, at: iso(p.at)! })),
+      correctedBy: r.corrected_by,
     }));
   }
 }

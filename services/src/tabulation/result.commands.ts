@@ -14,6 +14,15 @@ export class CorrectResultCommand {
     readonly requestId: string,
     readonly tpsCode: string,
     readonly ballot: Ballot,
-    readonly body: { expectedVersion: number; form: unknown; reason: string; operatorConfirmation: string },
+    readonly body: { expectedVersion: number; form: unknown; reason: string; operatorConfirmation?: string },
+  ) {}
+}
+/** The TPS's operator confirms or disputes a proposal; its proposer withdraws it. The route checked role and scope. */
+export class AnswerProposalCommand {
+  constructor(
+    readonly user: AuthUser,
+    readonly requestId: string,
+    readonly proposalId: string,
+    readonly answer: { action: 'confirm' } | { action: 'dispute'; reason: string } | { action: 'withdraw' },
   ) {}
 }

@@ -7,12 +7,15 @@ import {
   type Issue,
   type PhotoContentType,
   type PhotoView,
+  type ProposalStatus,
+  type ProposalView,
   type ResultEvent,
   type ResultStatus,
   type ResultView,
   type Role,
   type SubmitResultResponse,
 } from '@suara/contracts';
+import { proposalId as makeProposalId } from '@suara/contracts';
 
 /**
  * The result stream of one (election, TPS, ballot): submitted once by the operator, verified and
@@ -32,6 +35,12 @@ export const DOMAIN_ERROR_STATUS = {
   already_submitted: 409,
   already_verified: 409,
   version_conflict: 409,
+  own_correction: 403,
+  not_proposer: 403,
+  proposal_not_found: 404,
+  proposal_stale: 409,
+  proposal_expired: 409,
+  proposal_closed: 409,
 } as const satisfies Record<string, number>;
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 
@@ -94,6 +103,40 @@ export interface ResultState {
   verifiedAt: string | null;
   /** Photos of the C.Hasil sheets, oldest first; they never change the numbers or the status. */
   photos: PhotoView[];
+  /** The verifier whose correction wrote the current numbers (separation of duties: not the one to verify them). */
+  correctedBy: string | null;
+  /**
+   * Version of the last event that was not a photo: a proposal is live only while it is that event
+   * (a verification, a correction or a newer proposal after it makes it stale; photos do not).
+   */
+  lastChange: number;
+  /** Every correction proposed on this result, oldest first. */
+  proposals: Proposal[];
+}
+
+/** A proposal as the stream holds it; `status` is stored, `stale`/`expired` are judged by `proposalStatus`. */
+export interface Proposal {
+  proposalId: string;
+  version: number;
+  status: Extract<ProposalStatus, 'open' | 'confirmed' | 'disputed' | 'withdrawn'>;
+  before: CHasilForm;
+  after: CHasilForm;
+  reason: string;
+  flags: Flag[];
+  proposedBy: { userId: string; username?: string };
+  proposedAt: string;
+  expiresAt: string;
+  answeredBy: { userId: string; username?: string } | null;
+  answeredAt: string | null;
+  answerReason: string | null;
+}
+
+/** A proposal's status at `now`: stored, or stale/expired for an open one that can no longer be confirmed. */
+export function proposalStatus(state: ResultState, p: Proposal, now: string): ProposalStatus {
+  if (p.status !== 'open') return p.status;
+  if (p.version !== state.lastChange) return 'stale';
+  if (Date.parse(now) >= Date.parse(p.expiresAt)) return 'expired';
+  return 'open';
 }
 
 /** Most photos one result may carry: every page of the sheet, with retakes. */
@@ -112,6 +155,9 @@ export const initialState = (): ResultState => ({
   verifiedBy: null,
   verifiedAt: null,
   photos: [],
+  correctedBy: null,
+  lastChange: 0,
+  proposals: [],
 });
 
 /** A result event as `evolve` reads it: `decide`'s output, or a stored event with its metadata (who, when). */
@@ -121,6 +167,10 @@ export function evolve(state: ResultState, event: StoredResultEvent): ResultStat
   const by = event.metadata?.userId ?? null;
   const at = event.metadata?.at ?? null;
   const version = state.version + 1;
+  if (event.type !== 'PhotoAttached') state = { ...state, lastChange: version };
+  const who = by === null ? null : { userId: by, ...(event.metadata?.username === undefined ? {} : { username: event.metadata.username }) };
+  const answer = (id: string, status: Proposal['status'], answerReason: string | null) =>
+    state.proposals.map((p) => (p.proposalId === id ? { ...p, status, answeredBy: who, answeredAt: at, answerReason } : p));
   switch (event.type) {
     case 'ResultSubmitted': {
       const { electionId, tpsCode, ballot, clientRequestId, form, flags } = event.data;
@@ -139,9 +189,27 @@ export function evolve(state: ResultState, event: StoredResultEvent): ResultStat
     }
     case 'ResultVerified':
       return { ...state, status: 'verified', version, verifiedBy: by, verifiedAt: at };
-    case 'ResultCorrected':
+    case 'ResultCorrected': {
       // A corrected result needs a fresh verification, so the previous one no longer describes it.
-      return { ...state, status: 'corrected', version, form: event.data.after, flags: event.data.flags, verifiedBy: null, verifiedAt: null };
+      const { proposalId, proposedBy } = event.data;
+      return {
+        ...state, status: 'corrected', version, form: event.data.after, flags: event.data.flags, verifiedBy: null, verifiedAt: null,
+        correctedBy: proposedBy?.userId ?? by,
+        proposals: proposalId ? answer(proposalId, 'confirmed', null) : state.proposals,
+      };
+    }
+    case 'CorrectionProposed': {
+      const { proposalId, before, after, reason, flags, expiresAt } = event.data;
+      const proposal: Proposal = {
+        proposalId, version, status: 'open', before, after, reason, flags, proposedBy: who ?? { userId: '' }, proposedAt: at ?? '', expiresAt,
+        answeredBy: null, answeredAt: null, answerReason: null,
+      };
+      return { ...state, version, proposals: [...state.proposals, proposal] };
+    }
+    case 'ProposalDisputed':
+      return { ...state, version, proposals: answer(event.data.proposalId, 'disputed', event.data.reason) };
+    case 'ProposalWithdrawn':
+      return { ...state, version, proposals: answer(event.data.proposalId, 'withdrawn', null) };
     case 'PhotoAttached': {
       const { electionId, tpsCode, ballot, sha256, contentType, bytes, width, height, page } = event.data;
       const photo = { sha256, contentType, bytes, width, height, page, at: at ?? '', by: event.metadata?.username ?? by ?? '' };
@@ -198,6 +266,43 @@ export interface CorrectResult extends ResultKey {
   by: Actor;
 }
 
+/** A correction without the operator's confirmation: proposed, applied only when the operator confirms. */
+export interface ProposeCorrection extends ResultKey {
+  type: 'ProposeCorrection';
+  expectedVersion: number;
+  /** Already validated by `validateForm`. */
+  form: CHasilForm;
+  flags: Flag[];
+  reason: string;
+  /** ISO time of the request and how long the operator has (decide stays pure). */
+  now: string;
+  ttlSeconds: number;
+  by: Actor;
+}
+
+/** The operator of the TPS answers a proposal (the scope is checked by the route). */
+export interface ConfirmProposal extends ResultKey {
+  type: 'ConfirmProposal';
+  proposalId: string;
+  now: string;
+  by: Actor;
+}
+
+export interface DisputeProposal extends ResultKey {
+  type: 'DisputeProposal';
+  proposalId: string;
+  reason: string;
+  now: string;
+  by: Actor;
+}
+
+export interface WithdrawProposal extends ResultKey {
+  type: 'WithdrawProposal';
+  proposalId: string;
+  now: string;
+  by: Actor;
+}
+
 /** A photo already stored in the blob store under its SHA-256, checked to be a JPEG, PNG or WebP. */
 export interface PhotoFacts {
   sha256: string;
@@ -214,7 +319,8 @@ export interface AttachPhoto extends ResultKey {
   by: Actor;
 }
 
-export type ResultCommand = SubmitResult | VerifyResult | CorrectResult | AttachPhoto;
+export type ResultCommand =
+  | SubmitResult | VerifyResult | CorrectResult | AttachPhoto | ProposeCorrection | ConfirmProposal | DisputeProposal | WithdrawProposal;
 
 /** What `decide` returns: the events to append, and whether the command was a harmless retry. */
 export interface ResultDecision {
@@ -233,6 +339,14 @@ export function decide(command: ResultCommand, state: ResultState): ResultDecisi
       return correct(command, state);
     case 'AttachPhoto':
       return attachPhoto(command, state);
+    case 'ProposeCorrection':
+      return propose(command, state);
+    case 'ConfirmProposal':
+      return confirm(command, state);
+    case 'DisputeProposal':
+      return dispute(command, state);
+    case 'WithdrawProposal':
+      return withdraw(command, state);
   }
 }
 
@@ -269,7 +383,22 @@ function verify(command: VerifyResult, state: ResultState): ResultDecision {
     );
   }
   requireVersion(command, state);
+  requireSecondPerson(command, state);
   return emit({ type: 'ResultVerified', data: keyOf(command) });
+}
+
+/** Separation of duties: whoever corrected the numbers, or proposes to, is not who verifies them. */
+function requireSecondPerson(command: VerifyResult, state: ResultState): void {
+  const mine = state.correctedBy === command.by.userId;
+  const proposing = state.proposals.some((p) => p.proposedBy.userId === command.by.userId && p.status === 'open' && p.version === state.lastChange);
+  if (!mine && !proposing) return;
+  throw new DomainError(
+    'own_correction',
+    mine
+      ? `Anda yang mengoreksi hasil TPS ${command.tpsCode} surat suara ${command.ballot}; verifikator lain yang harus memverifikasinya (you corrected this result; another verifier must verify it)`
+      : `Anda mengusulkan koreksi hasil TPS ${command.tpsCode} surat suara ${command.ballot} yang belum dijawab operator; verifikator lain yang harus memverifikasinya (you proposed a correction of this result; another verifier must verify it)`,
+    { version: state.version, status: state.status },
+  );
 }
 
 function correct(command: CorrectResult, state: ResultState): ResultDecision {
@@ -283,8 +412,82 @@ function correct(command: CorrectResult, state: ResultState): ResultDecision {
   }
   return emit({
     type: 'ResultCorrected',
-    data: { ...keyOf(command), before: state.form as CHasilForm, after: command.form, reason, operatorConfirmation, flags: command.flags },
+    data: { ...keyOf(command), before: state.form as CHasilForm, after: command.form, reason, operatorConfirmation, flags: command.flags, confirmedVia: 'phone' },
   });
+}
+
+function propose(command: ProposeCorrection, state: ResultState): ResultDecision {
+  const reason = command.reason.trim();
+  if (!reason) throw new DomainError('reason_required', 'alasan koreksi wajib diisi', undefined, [{ path: 'reason', message: 'alasan koreksi wajib diisi' }]);
+  requireSubmitted(command, state);
+  requireVersion(command, state);
+  if (sameForm(state.form, command.form)) {
+    throw new DomainError('no_change', `koreksi tidak mengubah apa pun: formulir sama dengan versi ${state.version}`, { version: state.version });
+  }
+  const expiresAt = new Date(Date.parse(command.now) + command.ttlSeconds * 1000).toISOString();
+  return emit({
+    type: 'CorrectionProposed',
+    data: {
+      ...keyOf(command), proposalId: makeProposalId(command.tpsCode, command.ballot, state.version + 1),
+      before: state.form as CHasilForm, after: command.form, reason, flags: command.flags, expiresAt,
+    },
+  });
+}
+
+/** The proposal, still open, live and in time; otherwise 404/409 saying what is stored. */
+function openProposal(command: ConfirmProposal | DisputeProposal | WithdrawProposal, state: ResultState): Proposal {
+  const proposal = state.proposals.find((p) => p.proposalId === command.proposalId);
+  if (!proposal) throw new DomainError('proposal_not_found', `usulan koreksi ${command.proposalId} tidak ditemukan`);
+  const status = proposalStatus(state, proposal, command.now);
+  const details = { proposalId: proposal.proposalId, proposalStatus: status, currentVersion: state.version, status: state.status };
+  switch (status) {
+    case 'open':
+      return proposal;
+    case 'stale': {
+      const newer = state.proposals.at(-1);
+      const why = newer && newer !== proposal ? `ada usulan yang lebih baru (${newer.proposalId})` : `hasil sudah berubah (sekarang versi ${state.version}, ${state.status})`;
+      throw new DomainError('proposal_stale', `usulan koreksi ${proposal.proposalId} sudah usang: ${why}`, {
+        ...details, ...(newer && newer !== proposal ? { latestProposalId: newer.proposalId } : {}),
+      });
+    }
+    case 'expired':
+      throw new DomainError('proposal_expired', `usulan koreksi ${proposal.proposalId} kedaluwarsa pada ${proposal.expiresAt}`, { ...details, expiresAt: proposal.expiresAt });
+    default:
+      throw new DomainError('proposal_closed', `usulan koreksi ${proposal.proposalId} sudah ditutup: ${PROPOSAL_STATUS_ID[status]}`, details);
+  }
+}
+
+const PROPOSAL_STATUS_ID: Record<ProposalStatus, string> = {
+  open: 'menunggu', confirmed: 'dikonfirmasi operator', disputed: 'ditolak operator', withdrawn: 'ditarik verifikator', stale: 'usang', expired: 'kedaluwarsa',
+};
+
+/** The operator confirms in the app: the correction applies, naming the proposer (data) and the operator (metadata). */
+function confirm(command: ConfirmProposal, state: ResultState): ResultDecision {
+  const p = openProposal(command, state);
+  return emit({
+    type: 'ResultCorrected',
+    data: {
+      ...keyOf(command), before: state.form as CHasilForm, after: p.after, reason: p.reason,
+      operatorConfirmation: 'dikonfirmasi operator di aplikasi', flags: p.flags,
+      confirmedVia: 'app', proposalId: p.proposalId, proposedBy: p.proposedBy,
+    },
+  });
+}
+
+function dispute(command: DisputeProposal, state: ResultState): ResultDecision {
+  const reason = command.reason.trim();
+  if (!reason) throw new DomainError('reason_required', 'alasan penolakan wajib diisi', undefined, [{ path: 'reason', message: 'alasan penolakan wajib diisi' }]);
+  const p = openProposal(command, state);
+  return emit({ type: 'ProposalDisputed', data: { ...keyOf(command), proposalId: p.proposalId, reason } });
+}
+
+/** Only the proposer takes a proposal back; an expired one needs no withdrawing, a stale one cannot be confirmed anyway. */
+function withdraw(command: WithdrawProposal, state: ResultState): ResultDecision {
+  const p = openProposal(command, state);
+  if (p.proposedBy.userId !== command.by.userId) {
+    throw new DomainError('not_proposer', `usulan koreksi ${p.proposalId} hanya dapat ditarik oleh pengusulnya${p.proposedBy.username ? ` (${p.proposedBy.username})` : ''}`);
+  }
+  return emit({ type: 'ProposalWithdrawn', data: { ...keyOf(command), proposalId: p.proposalId } });
 }
 
 /** Allowed before the numbers, after them and after a verification: evidence never changes the numbers. */
@@ -358,6 +561,16 @@ export function toResultView(tpsCode: string, ballot: Ballot, state: ResultState
     verifiedAt: state.verifiedAt,
     flags: state.flags,
     photos: state.photos,
+    correctedBy: state.status === 'corrected' ? state.correctedBy : null,
+  };
+}
+
+/** A proposal as the API shows it, with its status at `now`. */
+export function toProposalView(tpsCode: string, ballot: Ballot, state: ResultState, p: Proposal, now: string): ProposalView {
+  const { proposalId, version, before, after, reason, flags, proposedBy, proposedAt, expiresAt, answeredBy, answeredAt, answerReason } = p;
+  return {
+    proposalId, tpsCode, ballot, version, status: proposalStatus(state, p, now), before, after, reason, flags, proposedBy, proposedAt, expiresAt,
+    answeredBy, answeredAt, answerReason,
   };
 }
 

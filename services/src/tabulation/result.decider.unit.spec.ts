@@ -142,7 +142,10 @@ describe('result decider: CorrectResult', () => {
     spec.given([submitted]).when(correct({ flags })).then([
       {
         type: 'ResultCorrected',
-        data: { ...key, before: form, after: fixedForm, reason: 'salah salin angka paslon 01', operatorConfirmation: 'dikonfirmasi via telepon, Budi', flags },
+        data: {
+          ...key, before: form, after: fixedForm, reason: 'salah salin angka paslon 01', operatorConfirmation: 'dikonfirmasi via telepon, Budi', flags,
+          confirmedVia: 'phone',
+        },
       },
     ]);
   });
@@ -198,6 +201,7 @@ describe('result decider: errors, events and views', () => {
     expect(DOMAIN_ERROR_STATUS).toEqual({
       invalid_form: 400, reason_required: 400, confirmation_required: 400, no_change: 400,
       nothing_submitted: 409, too_many_photos: 409, already_submitted: 409, already_verified: 409, version_conflict: 409,
+      own_correction: 403, not_proposer: 403, proposal_not_found: 404, proposal_stale: 409, proposal_expired: 409, proposal_closed: 409,
     });
   });
 
@@ -225,14 +229,14 @@ describe('result decider: errors, events and views', () => {
   it('toResultView of an empty stream', () => {
     expect(toResultView(key.tpsCode, 'PPWP', rebuild([]))).toEqual({
       tpsCode: key.tpsCode, ballot: 'PPWP', status: 'empty', form: null, version: 0,
-      submittedBy: null, submittedAt: null, verifiedBy: null, verifiedAt: null, flags: [], photos: [],
+      submittedBy: null, submittedAt: null, verifiedBy: null, verifiedAt: null, flags: [], photos: [], correctedBy: null,
     });
   });
 
   it('toResultView after submit and verify', () => {
     expect(toResultView(key.tpsCode, 'PPWP', rebuild([submitted, verified]))).toEqual({
       tpsCode: key.tpsCode, ballot: 'PPWP', status: 'verified', form, version: 2,
-      submittedBy: 'op-1', submittedAt: '2024-02-14T10:00:00.000Z', verifiedBy: 'ver-1', verifiedAt: '2024-02-14T11:00:00.000Z', flags: [], photos: [],
+      submittedBy: 'op-1', submittedAt: '2024-02-14T10:00:00.000Z', verifiedBy: 'ver-1', verifiedAt: '2024-02-14T11:00:00.000Z', flags: [], photos: [], correctedBy: null,
     });
   });
 

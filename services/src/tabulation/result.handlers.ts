@@ -1,13 +1,16 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ResultView, SubmitResultResponse } from '@suara/contracts';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
+import { parseProposalId, type ProposalView, type ResultView, type SubmitResultResponse } from '@suara/contracts';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { ApiError } from '../http/api-error';
 import { ElectionService } from '../election/election.service';
 import type { AuthUser } from '../identity/auth.decorators';
 import { validateForm } from './chasil.validation';
-import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
+import { AnswerProposalCommand, CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import {
-  decide, evolve, initialState, isDomainError, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
+  decide, evolve, initialState, isDomainError, toProposalView, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
 } from './result.decider';
+import { ProposalChanged } from './proposal-changed.event';
 import { ConcurrencyError, ResultRepository } from './result.repository';
 
 /** A concurrent writer won the race this many times in a row: give up with a 409 rather than spin. */
@@ -78,20 +81,55 @@ export class VerifyResultHandler implements ICommandHandler<VerifyResultCommand,
   }
 }
 
-@CommandHandler(CorrectResultCommand)
-export class CorrectResultHandler implements ICommandHandler<CorrectResultCommand, ResultView> {
-  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
+/** With the operator's confirmation (phone) the correction applies: `applied`; without, it is proposed (202). */
+export type CorrectionOutcome = { applied: true; result: ResultView } | { applied: false; proposal: ProposalView };
 
-  async execute({ user, requestId, tpsCode, ballot, body }: CorrectResultCommand) {
+@CommandHandler(CorrectResultCommand)
+export class CorrectResultHandler implements ICommandHandler<CorrectResultCommand, CorrectionOutcome> {
+  constructor(
+    private readonly repo: ResultRepository,
+    private readonly election: ElectionService,
+    private readonly bus: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute({ user, requestId, tpsCode, ballot, body }: CorrectResultCommand): Promise<CorrectionOutcome> {
     const key = { electionId: await this.election.activeElectionId(), tpsCode, ballot };
     const { form, flags } = validOrThrow(this.election, key, body.form);
-    const command = {
-      type: 'CorrectResult' as const, ...key, expectedVersion: body.expectedVersion, form, flags,
-      reason: body.reason, operatorConfirmation: body.operatorConfirmation, by: { userId: user.id, role: user.role },
-    };
-    const { state } = await execute(this.repo, key, command, user, requestId, now);
-    return toResultView(tpsCode, ballot, state);
+    const by = { userId: user.id, role: user.role };
+    const base = { ...key, expectedVersion: body.expectedVersion, form, flags, reason: body.reason, by };
+    if (body.operatorConfirmation !== undefined) {
+      const { state } = await execute(this.repo, key, { type: 'CorrectResult', ...base, operatorConfirmation: body.operatorConfirmation }, user, requestId, now);
+      return { applied: true, result: toResultView(tpsCode, ballot, state) };
+    }
+    const at = now();
+    const command = { type: 'ProposeCorrection' as const, ...base, now: at, ttlSeconds: this.config.proposalTtlSeconds };
+    const { state } = await execute(this.repo, key, command, user, requestId, () => at);
+    const proposal = toProposalView(tpsCode, ballot, state, state.proposals.at(-1)!, at);
+    this.bus.publish(new ProposalChanged(proposal));
+    return { applied: false, proposal };
   }
 }
 
-export const RESULT_HANDLERS = [SubmitResultHandler, VerifyResultHandler, CorrectResultHandler];
+/** Confirm, dispute or withdraw: the answer to the proposal, and the result as it stands after it. */
+@CommandHandler(AnswerProposalCommand)
+export class AnswerProposalHandler implements ICommandHandler<AnswerProposalCommand, { proposal: ProposalView; result: ResultView }> {
+  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService, private readonly bus: EventBus) {}
+
+  async execute({ user, requestId, proposalId, answer }: AnswerProposalCommand) {
+    const { tpsCode, ballot } = parseProposalId(proposalId);
+    const key = { electionId: await this.election.activeElectionId(), tpsCode, ballot };
+    const at = now();
+    const common = { ...key, proposalId, now: at, by: { userId: user.id, role: user.role } };
+    const command: ResultCommand =
+      answer.action === 'confirm' ? { type: 'ConfirmProposal', ...common }
+      : answer.action === 'dispute' ? { type: 'DisputeProposal', ...common, reason: answer.reason }
+      : { type: 'WithdrawProposal', ...common };
+    const { state } = await execute(this.repo, key, command, user, requestId, () => at);
+    const proposal = toProposalView(tpsCode, ballot, state, state.proposals.find((p) => p.proposalId === proposalId)!, at);
+    this.bus.publish(new ProposalChanged(proposal));
+    return { proposal, result: toResultView(tpsCode, ballot, state) };
+  }
+}
+
+export const RESULT_HANDLERS = [SubmitResultHandler, VerifyResultHandler, CorrectResultHandler, AnswerProposalHandler];

@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ResultStatus, ResultView, SubmitResultBody, SubmitResultResponse, TpsCode, ValidateResponse,
-  ValidateResultBody, VerifyResultBody,
+  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ProposeCorrectionResponse, ResultStatus, ResultView, SubmitResultBody, SubmitResultResponse,
+  TpsCode, ValidateResponse, ValidateResultBody, VerifyResultBody,
 } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
@@ -15,6 +15,7 @@ import { boundIssues } from '../http/api-error';
 import { validateForm } from './chasil.validation';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import { toResultView } from './result.decider';
+import type { CorrectionOutcome } from './result.handlers';
 import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
 import { ResultsQueueRepository } from '../projections/results-queue.repository';
@@ -123,14 +124,32 @@ export class ResultsController {
     return this.commands.execute(new VerifyResultCommand(user, req.id, key.tpsCode, key.ballot, body.expectedVersion));
   }
 
+  /**
+   * With `operatorConfirmation` (confirmed by phone) the correction applies: 200 with the result.
+   * Without it the correction is proposed to the TPS's operator: 202 `{proposalId, status: "proposed", proposal}`.
+   */
   @Post(':tpsCode/:ballot/corrections')
   @Roles('verifier')
   @HttpCode(200)
-  @ApiDoc({ summary: "Correct the numbers, with a reason and the operator's confirmation", params: ResultKey, body: CorrectResultBody, response: ResultView, errors: [404, 409] })
-  async correct(@Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
+  @ApiDoc({
+    summary: "Correct the numbers with a reason: with operatorConfirmation (by phone) it applies (200, the result); without, it is proposed to the TPS's operator (202)",
+    params: ResultKey, body: CorrectResultBody, response: ResultView.or(ProposeCorrectionResponse),
+    alsoStatus: { 202: 'proposed to the operator: {proposalId, status: "proposed", proposal}; the numbers change when the operator confirms' },
+    errors: [404, 409],
+  })
+  async correct(
+    @Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser,
+    @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ResultView | ProposeCorrectionResponse> {
     const key = await this.key(user, tps, b);
     const body = parseBody(CorrectResultBody, raw);
-    return this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
+    const outcome: CorrectionOutcome = await this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
+    if (outcome.applied) {
+      reply.status(200);
+      return outcome.result;
+    }
+    reply.status(202);
+    return { proposalId: outcome.proposal.proposalId, status: 'proposed', proposal: outcome.proposal };
   }
 
   private async key(user: AuthUser, rawTps: string, rawBallot: string) {

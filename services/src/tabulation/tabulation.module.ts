@@ -3,14 +3,17 @@ import { ElectionModule } from '../election/election.module';
 import { RESULT_HANDLERS } from './result.handlers';
 import { ResultRepository } from './result.repository';
 import { ResultsController } from './results.controller';
+import { ProposalsController } from './proposals.controller';
+import { ProposalsRepository } from './proposals.repository';
 import { ResultsQueueRepository } from '../projections/results-queue.repository';
 
 @Module({
   imports: [ElectionModule],
-  controllers: [ResultsController],
+  controllers: [ResultsController, ProposalsController],
   providers: [
     ResultRepository,
     ResultsQueueRepository,
+    ProposalsRepository,
     // SubmissionRateLimiter comes from the global LimitsModule (counters shared across replicas).
     ...RESULT_HANDLERS,
   ],
