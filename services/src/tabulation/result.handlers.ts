@@ -49,7 +49,11 @@ export const now = () => new Date().toISOString();
 
 function validOrThrow(election: ElectionService, key: ResultKey, form: unknown) {
   const result = validateForm(key.ballot, election.sheet(key.tpsCode, key.ballot), form);
-  if (!result.ok) throw new ApiError(400, 'invalid_form', `Formulir C.Hasil tidak sah: ${result.issues.length} masalah`, result.issues);
+  if (!result.ok) {
+    // `canStoreAsWritten` tells the form it may offer "angka ini sesuai yang tertulis di formulir".
+    throw new ApiError(400, 'invalid_form', `Formulir C.Hasil tidak sah: ${result.issues.length} masalah`, result.issues, undefined,
+      result.canStoreAsWritten ? { canStoreAsWritten: true } : undefined);
+  }
   return result;
 }
 
@@ -60,7 +64,10 @@ export class SubmitResultHandler implements ICommandHandler<SubmitResultCommand,
   async execute({ user, requestId, body }: SubmitResultCommand) {
     const key = { electionId: await this.election.activeElectionId(), tpsCode: body.tpsCode, ballot: body.ballot };
     const { form, flags } = validOrThrow(this.election, key, body.form);
-    const command = { type: 'SubmitResult' as const, ...key, clientRequestId: body.clientRequestId, form, flags, by: { userId: user.id, role: user.role } };
+    const command = {
+      type: 'SubmitResult' as const, ...key, clientRequestId: body.clientRequestId, form, flags, by: { userId: user.id, role: user.role },
+      ...(body.onBehalf ? { onBehalf: body.onBehalf } : {}),
+    };
     const { state, created } = await execute(this.repo, key, command, user, requestId, now);
     return { created, body: toSubmitResponse(key.tpsCode, key.ballot, state) };
   }

@@ -59,11 +59,15 @@ export class ResultsController {
     const issues = boundIssues(result.ok ? [] : result.issues);
     const warnings = boundIssues(result.flags);
     const more = issues.more + warnings.more;
-    return { ok: result.ok, issues: issues.issues, warnings: warnings.issues, ...(more ? { moreIssues: more } : {}) };
+    return {
+      ok: result.ok, issues: issues.issues, warnings: warnings.issues, ...(more ? { moreIssues: more } : {}),
+      ...(!result.ok && result.canStoreAsWritten ? { canStoreAsWritten: true } : {}),
+    };
   }
 
+  /** Operators for their scope; a verifier only with `onBehalf` (the decider refuses it otherwise). */
   @Post()
-  @Roles('operator')
+  @Roles('operator', 'verifier')
   async submit(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
     const body = parseBody(SubmitResultBody, raw);
     this.checkTps(user, body.tpsCode);
