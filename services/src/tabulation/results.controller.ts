@@ -13,6 +13,7 @@ import { SubmissionRateLimiter } from '../identity/submission-rate-limiter';
 import { parseBody, parseParam } from '../http/parse-body';
 import { boundIssues } from '../http/api-error';
 import { validateForm } from './chasil.validation';
+import { DesaShares } from './desa-shares';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import { toResultView } from './result.decider';
 import { ResultRepository } from './result.repository';
@@ -32,6 +33,7 @@ export class ResultsController {
     @Inject(SubmissionRateLimiter) private readonly rateLimiter: SubmissionRateLimiter,
     private readonly queue: ResultsQueueRepository,
     private readonly limits: RequestLimits,
+    private readonly desaShares: DesaShares,
   ) {}
 
   /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP&photos=none`, flagged first, then oldest. */
@@ -55,7 +57,9 @@ export class ResultsController {
     await this.limits.validations.consume(user.id);
     const body = parseBody(ValidateResultBody, raw);
     this.checkTps(user, body.tpsCode);
-    const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form);
+    const electionId = await this.election.activeElectionId();
+    const desa = await this.desaShares.of(electionId, body.tpsCode, body.ballot);
+    const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form, desa);
     const issues = boundIssues(result.ok ? [] : result.issues);
     const warnings = boundIssues(result.flags);
     const more = issues.more + warnings.more;
