@@ -517,18 +517,19 @@ function nearUnanimous(totals: Record<string, number>, valid: number, label: (k:
 function offDesaShare(totals: Record<string, number>, valid: number, context: FlagContext, label: (k: string) => string): Flag[] {
   const { desaShares, desaReported = 0 } = context;
   if (!desaShares || desaReported < PLAUSIBILITY.offDesaMinReported || valid <= 0) return [];
-  let worst: { key: string; share: number; desa: number; diff: number } | undefined;
+  let worst: { key: string; share: number; diff: number } | undefined;
   for (const key of new Set([...Object.keys(desaShares), ...Object.keys(totals)])) {
     const desa = desaShares[key] ?? 0;
     const share = (totals[key] ?? 0) / valid;
     const diff = Math.abs(share - desa);
-    if (diff > PLAUSIBILITY.offDesaShareDiff && (!worst || diff > worst.diff)) worst = { key, share, desa, diff };
+    if (diff > PLAUSIBILITY.offDesaShareDiff && (!worst || diff > worst.diff)) worst = { key, share, diff };
   }
   if (!worst) return [];
   return [{
     code: 'off_desa_share',
     path: `form.votes.${worst.key}`,
-    message: `perolehan ${label(worst.key)} di TPS ini ${pct(worst.share)}, sedangkan di desanya ${pct(worst.desa)} (${desaReported} TPS lain)`,
+    // The desa's own share stays out of the message: operators get it back, and recap data stays internal.
+    message: `perolehan ${label(worst.key)} di TPS ini ${pct(worst.share)}, jauh dari perolehannya di ${desaReported} TPS lain desa ini`,
   }];
 }
 
