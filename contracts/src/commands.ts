@@ -6,11 +6,19 @@ import { textField } from './text';
 export const ClientRequestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'hanya huruf, angka, - dan _');
 
 /** `POST /api/results` and `POST /api/results/validate`. */
+/** A verifier entering a form for an operator who cannot (no signal, phone lost): why, for the history. */
+export const OnBehalf = z.strictObject({
+  reason: textField({ label: 'alasan entri atas nama operator', min: 5, max: 500, multiline: true }),
+});
+export type OnBehalf = z.infer<typeof OnBehalf>;
+
+/** `POST /api/results` and `POST /api/results/validate`. `onBehalf` only from a verifier. */
 export const SubmitResultBody = z.strictObject({
   tpsCode: TpsCode,
   ballot: Ballot,
   clientRequestId: ClientRequestId,
   form: z.unknown(),
+  onBehalf: OnBehalf.optional(),
 });
 export type SubmitResultBody = z.input<typeof SubmitResultBody>;
 

@@ -25,7 +25,14 @@ const resultKey = { electionId: z.string(), tpsCode: z.string(), ballot: Ballot 
 
 export const ResultSubmitted = z.object({
   type: z.literal('ResultSubmitted'),
-  data: z.object({ ...resultKey, clientRequestId: z.string(), form: CHasilForm, flags: z.array(Flag) }),
+  data: z.object({
+    ...resultKey,
+    clientRequestId: z.string(),
+    form: CHasilForm,
+    flags: z.array(Flag),
+    /** Present when a verifier entered the form for an unreachable operator: why. */
+    onBehalf: z.object({ reason: z.string() }).optional(),
+  }),
 });
 export const ResultVerified = z.object({
   type: z.literal('ResultVerified'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from './text';
 
 /** Upper bound on any single count: far above any TPS (≤ 300 voters) yet keeps sums exact. */
 export const MAX_COUNT = 100_000;
@@ -14,11 +15,37 @@ export const PartyVotes = z.record(
   z.strictObject({ party: Count, candidates: z.record(OptionKey, Count).default({}) }),
 );
 
+/** One row of the administrasi section as printed: men (`l`, laki-laki) and women (`p`, perempuan). */
+export const SexCounts = z.strictObject({ l: Count, p: Count });
+export type SexCounts = z.infer<typeof SexCounts>;
+/** The three voter lists of the real C.Hasil: DPT, DPTb (moved in) and DPK (registered on the day). */
+export const VoterRows = z.strictObject({ dpt: SexCounts, dptb: SexCounts, dpk: SexCounts });
+export type VoterRows = z.infer<typeof VoterRows>;
+/** Section I of the Pemilu 2024 C.Hasil: registered voters, voters who voted by list, voters with disabilities. */
+export const Administrasi = z.strictObject({
+  registered: VoterRows,
+  voted: VoterRows,
+  disabled: z.strictObject({ registered: SexCounts, voted: SexCounts }),
+});
+export type Administrasi = z.infer<typeof Administrasi>;
+export const VOTER_ROWS = ['dpt', 'dptb', 'dpk'] as const;
+export type VoterRow = (typeof VOTER_ROWS)[number];
+
+/** Most characters of the kejadian khusus notes. */
+export const MAX_NOTES = 2000;
+
 const formBase = {
   valid: Count,
   invalid: Count,
   voters: z.strictObject({ dpt: Count, voted: Count }).optional(),
   ballots: z.strictObject({ received: Count, used: Count, damaged: Count, unused: Count }).optional(),
+  administrasi: Administrasi.optional(),
+  /** Kejadian khusus as the KPPS wrote them. */
+  notes: textField({ label: 'catatan kejadian khusus', min: 0, max: MAX_NOTES, multiline: true }).optional(),
+  /** Number of objections (keberatan) recorded on the form. */
+  objections: Count.optional(),
+  /** The operator confirms the paper itself says these numbers, even where they do not add up. */
+  asWritten: z.boolean().optional(),
 };
 
 export const FlatForm = z.strictObject({ votes: FlatVotes, ...formBase });
@@ -28,6 +55,14 @@ export const CHasilForm = z.union([FlatForm, PartyForm]);
 export type FlatForm = z.infer<typeof FlatForm>;
 export type PartyForm = z.infer<typeof PartyForm>;
 export type CHasilForm = FlatForm | PartyForm;
+
+const sumRow = (r: SexCounts) => r.l + r.p;
+/** Sum of the three lists (DPT + DPTb + DPK), as the "jumlah" line of the paper. */
+export const sumRows = (rows: VoterRows): number => VOTER_ROWS.reduce((n, row) => n + sumRow(rows[row]), 0);
+/** `voters` as the administrasi section implies it: registered and voted over all three lists. */
+export function votersOfAdministrasi(a: Administrasi): { dpt: number; voted: number } {
+  return { dpt: sumRows(a.registered), voted: sumRows(a.voted) };
+}
 
 export const Flag = z.object({ code: z.string(), message: z.string(), path: z.string().optional() });
 export type Flag = z.infer<typeof Flag>;

@@ -99,6 +99,8 @@ export const ValidateResponse = z.object({
   warnings: z.array(Flag),
   /** Issues or warnings left out of the lists (each lists at most MAX_LISTED_ISSUES). */
   moreIssues: z.number().int().optional(),
+  /** Every issue is arithmetic: the form may be stored as written (`form.asWritten: true`) if the paper says so. */
+  canStoreAsWritten: z.boolean().optional(),
 });
 export type ValidateResponse = z.infer<typeof ValidateResponse>;
 

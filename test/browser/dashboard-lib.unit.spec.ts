@@ -27,6 +27,23 @@ describe('C.Hasil drafts', () => {
     expect(typedVoteSum(formToDraft(form))).toBe(8);
   });
 
+  it('writes section I with empty boxes as 0 once one box is filled, the notes as text, and reads them back', () => {
+    const d = { 'votes.01': '3', valid: '3', invalid: '0', 'administrasi.registered.dpt.l': '140', 'administrasi.voted.dpt.p': '3', objections: '1', notes: ' hujan deras ' };
+    const form = draftToForm(ppwpSheet, d);
+    expect(form).toMatchObject({
+      administrasi: {
+        registered: { dpt: { l: 140, p: 0 }, dptb: { l: 0, p: 0 }, dpk: { l: 0, p: 0 } },
+        voted: { dpt: { l: 0, p: 3 }, dptb: { l: 0, p: 0 }, dpk: { l: 0, p: 0 } },
+        disabled: { registered: { l: 0, p: 0 }, voted: { l: 0, p: 0 } },
+      },
+      objections: 1,
+      notes: 'hujan deras',
+    });
+    expect(localIssues({ ...d, notes: 'bukan angka' })).toEqual([]);
+    expect(draftToForm(ppwpSheet, formToDraft(form))).toEqual(form);
+    expect(draftToForm(ppwpSheet, { 'votes.01': '1', valid: '1', invalid: '0' })).not.toHaveProperty('administrasi');
+  });
+
   it('keeps text that is not a whole number so the server names the field, and flags it locally', () => {
     const d = { 'votes.01': '1a', valid: '', invalid: '0' };
     expect(draftToForm(ppwpSheet, d).votes).toEqual({ '01': '1a', '02': 0 });

@@ -6,6 +6,8 @@ export class LiveCheck {
   issues = $state<Issue[]>([]);
   warnings = $state<Flag[]>([]);
   checking = $state(false);
+  /** Every issue is arithmetic: the operator may confirm the paper says so and send it as written. */
+  canStoreAsWritten = $state(false);
   /** The last check could not reach the server; only local checks apply until it can. */
   unreachable = $state(false);
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,11 +29,13 @@ export class LiveCheck {
       if (id !== this.seq) return;
       this.issues = res.issues;
       this.warnings = res.warnings;
+      this.canStoreAsWritten = res.canStoreAsWritten === true;
       this.unreachable = false;
     } catch (err) {
       if (id !== this.seq) return;
       if (err instanceof ApiError && err.status === 400) {
         this.issues = err.body.issues ?? [{ path: '', message: err.body.message }];
+        this.canStoreAsWritten = false;
         this.unreachable = false;
       } else {
         this.unreachable = true;

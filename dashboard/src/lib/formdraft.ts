@@ -1,7 +1,16 @@
-import type { BallotSheet, CHasilForm, Issue } from '@suara/contracts';
+import { VOTER_ROWS, type BallotSheet, type CHasilForm, type Issue } from '@suara/contracts';
 
 /** What the operator typed, keyed by form path ("votes.01", "votes.2.party", "votes.2.candidates.5", "valid", …). */
 export type Draft = Record<string, string>;
+
+/** Draft keys that hold text, not counts. */
+export const TEXT_FIELDS = new Set(['notes']);
+
+/** The count fields of the administrasi section (section I of the paper), as draft keys. */
+export const ADMINISTRASI_FIELDS: readonly string[] = [
+  ...(['registered', 'voted'] as const).flatMap((part) => VOTER_ROWS.flatMap((row) => [`administrasi.${part}.${row}.l`, `administrasi.${part}.${row}.p`])),
+  'administrasi.disabled.registered.l', 'administrasi.disabled.registered.p', 'administrasi.disabled.voted.l', 'administrasi.disabled.voted.p',
+];
 
 const INTEGER = /^\s*\d+\s*$/;
 
@@ -35,7 +44,22 @@ export function draftToForm(sheet: BallotSheet, d: Draft): CHasilForm {
   };
   group('voters', ['dpt', 'voted']);
   group('ballots', ['received', 'used', 'damaged', 'unused']);
+  // Section I as soon as one box of it is filled; its empty boxes count as 0, as on the paper.
+  if (ADMINISTRASI_FIELDS.some((f) => d[f]?.trim())) {
+    const administrasi: Record<string, unknown> = {};
+    for (const f of ADMINISTRASI_FIELDS) setPath(administrasi, f.split('.').slice(1), toCount(d[f]) ?? 0);
+    form.administrasi = administrasi;
+  }
+  const objections = toCount(d.objections);
+  if (objections !== undefined) form.objections = objections;
+  if (d.notes?.trim()) form.notes = d.notes.trim();
   return form as unknown as CHasilForm;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[path[path.length - 1]] = value;
 }
 
 /** The draft that shows a stored form (a correction starts from the current numbers). */
@@ -53,6 +77,14 @@ export function formToDraft(form: CHasilForm | null | undefined): Draft {
   d.invalid = String(form.invalid);
   if (form.voters) { d['voters.dpt'] = String(form.voters.dpt); d['voters.voted'] = String(form.voters.voted); }
   if (form.ballots) for (const [k, n] of Object.entries(form.ballots)) d[`ballots.${k}`] = String(n);
+  if (form.administrasi) {
+    for (const f of ADMINISTRASI_FIELDS) {
+      const value = f.split('.').slice(1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], form.administrasi);
+      if (typeof value === 'number') d[f] = String(value);
+    }
+  }
+  if (form.objections !== undefined) d.objections = String(form.objections);
+  if (form.notes) d.notes = form.notes;
   return d;
 }
 
@@ -60,6 +92,7 @@ export function formToDraft(form: CHasilForm | null | undefined): Draft {
 export function localIssues(d: Draft): Issue[] {
   const issues: Issue[] = [];
   for (const [path, v] of Object.entries(d)) {
+    if (TEXT_FIELDS.has(path)) continue;
     if (v.trim() !== '' && !INTEGER.test(v)) issues.push({ path: `form.${path}`, message: 'harus bilangan bulat, tidak negatif' });
   }
   if (!d.valid?.trim()) issues.push({ path: 'form.valid', message: 'wajib diisi' });

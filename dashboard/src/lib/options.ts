@@ -80,6 +80,9 @@ export function fieldLabel(sheet: BallotSheet | undefined, path: string): string
   };
   const joined = parts.join('.');
   if (fixed[joined]) return fixed[joined];
+  if (parts[0] === 'administrasi') return administrasiLabel(parts.slice(1));
+  if (joined === 'objections') return 'Jumlah keberatan';
+  if (joined === 'notes') return 'Catatan kejadian khusus';
   if (parts[0] !== 'votes' || !parts[1]) return joined;
   const option = sheet?.options.find((o) => o.number === parts[1]);
   const name = option ? `${parts[1]} ${option.name}` : parts[1];
@@ -87,6 +90,16 @@ export function fieldLabel(sheet: BallotSheet | undefined, path: string): string
   if (parts[2] === 'party') return `${name}: suara partai`;
   const cand = option?.candidates?.find((c) => c.number === parts[3]);
   return `${name}: calon ${parts[3]}${cand ? ` ${cand.name}` : ''}`;
+}
+
+const PART_LABEL: Record<string, string> = { registered: 'Pemilih terdaftar', voted: 'Pengguna hak pilih' };
+const LIST_LABEL: Record<string, string> = { dpt: 'DPT', dptb: 'DPTb', dpk: 'DPK' };
+const SEX_LABEL: Record<string, string> = { l: 'laki-laki', p: 'perempuan' };
+
+/** "registered.dpt.l" → "Pemilih terdaftar DPT laki-laki"; "disabled.voted.p" → "Disabilitas pengguna hak pilih perempuan". */
+function administrasiLabel([part, row, sex]: string[]): string {
+  if (part === 'disabled') return ['Disabilitas', (PART_LABEL[row] ?? row ?? '').toLowerCase(), SEX_LABEL[sex] ?? sex].filter(Boolean).join(' ');
+  return [PART_LABEL[part] ?? part, LIST_LABEL[row] ?? row, SEX_LABEL[sex] ?? sex].filter(Boolean).join(' ');
 }
 
 /** Every count of a form keyed by field path ("votes.2.candidates.5", "valid", …). */
@@ -105,7 +118,14 @@ export function flattenForm(form: CHasilForm | null | undefined): Record<string,
   out.invalid = form.invalid;
   if (form.voters) { out['voters.dpt'] = form.voters.dpt; out['voters.voted'] = form.voters.voted; }
   if (form.ballots) for (const [k, n] of Object.entries(form.ballots)) out[`ballots.${k}`] = n;
+  flattenCounts(form.administrasi, 'administrasi', out);
+  if (form.objections !== undefined) out.objections = form.objections;
   return out;
+}
+
+function flattenCounts(node: unknown, prefix: string, out: Record<string, number>): void {
+  if (typeof node === 'number') out[prefix] = node;
+  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) flattenCounts(v, `${prefix}.${k}`, out);
 }
 
 export interface FieldChange { path: string; before: number | undefined; after: number | undefined }

@@ -21,7 +21,7 @@ export interface Pending {
 export type Outcome =
   | { kind: 'accepted'; version: number; retry: boolean }
   | { kind: 'already'; message: string }
-  | { kind: 'rejected'; issues: Issue[]; message: string }
+  | { kind: 'rejected'; issues: Issue[]; message: string; canStoreAsWritten: boolean }
   | { kind: 'refused'; message: string };
 
 export const keyOf = (tpsCode: string, ballot: string) => `${tpsCode}/${ballot}`;
@@ -73,7 +73,11 @@ async function sendOne(p: Pending): Promise<boolean> {
   } catch (err) {
     if (err instanceof ApiError) {
       if (err.status === 409) { settle(p, { kind: 'already', message: err.body.message }); return true; }
-      if (err.status === 400) { settle(p, { kind: 'rejected', issues: err.body.issues ?? [], message: err.body.message }); return true; }
+      if (err.status === 400) {
+        const canStoreAsWritten = err.body.details?.canStoreAsWritten === true;
+        settle(p, { kind: 'rejected', issues: err.body.issues ?? [], message: err.body.message, canStoreAsWritten });
+        return true;
+      }
       if (err.status === 403 || err.status === 404 || err.status === 413) { settle(p, { kind: 'refused', message: err.body.message }); return true; }
       p.lastError = err.status === 401 ? 'Sesi berakhir' : `Server sibuk (${err.status})`;
     } else {

@@ -12,6 +12,10 @@ export interface SimulatorOptions {
   speed: number;
   ballots: Ballot[];
   mistakes: number;
+  /** Share of clean papers whose own "suara sah" is wrong (the KPPS's slip): refused, then sent as written. */
+  asWritten: number;
+  /** Share of TPS whose operator is unreachable: the verifier enters their forms on their behalf. */
+  onBehalf: number;
   concurrency: number;
   verifierBot: boolean;
   /** Share of clean results the verifier bot verifies (flagged ones it always handles). */
@@ -52,6 +56,11 @@ Usage: npm run simulate -- [options]
                             digits (7↔1), swapped digits, sums that do not add up (the server must
                             answer 400; the operator then sends the right numbers), votes over DPT
                             or over 300 (the server must accept and flag them)
+  --as-written <share>      share of clean papers whose own sum is wrong, as real KPPS slips are
+                            (default 0.02): refused with 400, then sent again "sesuai tertulis"
+                            (asWritten) and stored flagged inconsistent_as_written
+  --on-behalf <share>       share of TPS whose operator is unreachable, so the verifier enters
+                            their forms with onBehalf and a reason (default 0.01)
   --concurrency <n>         requests in flight at most (default 16)
   --verifier-bot            a verifier verifies clean results and corrects mistaken ones, with a
                             reason and the operator's confirmation, flagged ones first
@@ -95,6 +104,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         speed: { type: 'string' },
         ballots: { type: 'string' },
         mistakes: { type: 'string' },
+        'as-written': { type: 'string' },
+        'on-behalf': { type: 'string' },
         concurrency: { type: 'string' },
         'verifier-bot': { type: 'boolean' },
         'verify-share': { type: 'string' },
@@ -126,6 +137,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       speed: parseSpeed(str('speed')),
       ballots: parseBallots(str('ballots')),
       mistakes: share('--mistakes', str('mistakes'), 0.03),
+      asWritten: share('--as-written', str('as-written'), 0.02),
+      onBehalf: share('--on-behalf', str('on-behalf'), 0.01),
       concurrency: positiveInt('--concurrency', str('concurrency')) ?? 16,
       verifierBot: values['verifier-bot'] === true,
       verifyShare: share('--verify-share', str('verify-share'), 1),

@@ -1,4 +1,4 @@
-import { isPartyBallot, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
+import { isPartyBallot, type Administrasi, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm, type SexCounts } from '@suara/contracts';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
 import { urbanity, type PlaceTraits } from '../quickcount/tps-place';
 import {
@@ -51,6 +51,13 @@ export interface PlannedSubmission {
   /** What the operator sends first: the true form, or a mistaken copy. */
   form: CHasilForm;
   mistake?: Mistake;
+  /**
+   * The paper itself does not add up (the KPPS's slip, in `trueForm`): the operator copies it, is
+   * refused, confirms the paper says so and sends it again with `asWritten`.
+   */
+  paperSlip?: string;
+  /** The TPS's operator cannot send (no signal, phone lost): a verifier enters it on behalf, with this reason. */
+  onBehalf?: string;
 }
 
 export interface TpsDay {
@@ -69,6 +76,10 @@ export interface ElectionDayOptions {
   mistakeShare: number;
   /** Ballots to play; default all the TPS has. */
   ballots?: readonly Ballot[];
+  /** Share of papers without an operator's mistake whose own sum is wrong (sent as written), in [0, 1]; default 0. */
+  asWrittenShare?: number;
+  /** Share of TPS whose operator is unreachable, so a verifier enters their forms, in [0, 1]; default 0. */
+  onBehalfShare?: number;
 }
 
 /** Every TPS's day, and all submissions in arrival order. */
@@ -92,6 +103,10 @@ export function planTps(tps: TpsInfo, options: ElectionDayOptions): TpsDay {
     .map((b) => tps.ballots.find((s) => s.ballot === b))
     .filter((s): s is BallotSheet => s !== undefined);
   const offsets = arrivalOffsets(rng, { urbanity: u, voted, desaDelayMinutes: desaDelayMinutes(options.seed, tps.desaCode, u) });
+  // Own random streams, so adding them leaves every other draw of the day as it was.
+  const onBehalf = seededRandom(`${options.seed}/on-behalf/${tps.code}`).float() < (options.onBehalfShare ?? 0)
+    ? 'operator TPS tidak dapat dihubungi lewat aplikasi; angka dibacakan KPPS lewat telepon'
+    : undefined;
   const submissions = sheets.map((sheet) => {
     const lean = (key: string) => desa.effect(`${sheet.ballot}/${key}`) + urbanLean(sheet.ballot, key, u);
     const trueForm = generateForm(sheet, { dpt, voted }, rng, lean);
@@ -100,7 +115,11 @@ export function planTps(tps: TpsInfo, options: ElectionDayOptions): TpsDay {
       const made = applyMistake(trueForm, sheet.ballot, MISTAKE_KINDS[rng.int(MISTAKE_KINDS.length)], rng);
       planned.form = made.form;
       planned.mistake = made.mistake;
+    } else {
+      const slip = seededRandom(`${options.seed}/paper-slip/${tps.code}/${sheet.ballot}`);
+      if (slip.float() < (options.asWrittenShare ?? 0)) Object.assign(planned, paperSlip(trueForm, slip));
     }
+    if (onBehalf) planned.onBehalf = onBehalf;
     return planned;
   });
   return { tpsCode: tps.code, desaCode: tps.desaCode, dpt, dptGenerated: true, voted, submissions };
@@ -145,6 +164,30 @@ function invalidShare(ballot: Ballot, rng: SeededRandom): number {
   return ballot === 'PPWP' ? 0.01 + 0.02 * rng.float() : 0.03 + 0.05 * rng.float();
 }
 
+/** A KPPS's addition slip on the paper itself: the "suara sah" line one or two off the votes. */
+function paperSlip(trueForm: CHasilForm, rng: SeededRandom): Pick<PlannedSubmission, 'trueForm' | 'form' | 'paperSlip'> {
+  const delta = (1 + rng.int(2)) * (rng.float() < 0.5 || trueForm.valid < 3 ? 1 : -1);
+  const paper = { ...structuredClone(trueForm), valid: trueForm.valid + delta };
+  return { trueForm: paper, form: paper, paperSlip: `suara sah di kertas ${paper.valid}, jumlah suaranya ${trueForm.valid}` };
+}
+
+const split = (n: number): SexCounts => ({ l: Math.floor(n / 2), p: n - Math.floor(n / 2) });
+
+/**
+ * Section I of the paper for a TPS's DPT and turnout, with no random draw: about 1% DPTb and 1% DPK
+ * (who all vote: DPK voters are registered on the day), the rest DPT; one or two voters with disabilities.
+ */
+export function administrasiOf(dpt: number, voted: number): Administrasi {
+  const dpk = Math.round(dpt * 0.01);
+  const dptb = Math.round(dpt * 0.01);
+  const disabled = { l: dpt % 3 === 0 ? 1 : 0, p: dpt % 2 };
+  return {
+    registered: { dpt: split(dpt - dpk - dptb), dptb: split(dptb), dpk: split(dpk) },
+    voted: { dpt: split(voted - dpk - dptb), dptb: split(dptb), dpk: split(dpk) },
+    disabled: { registered: disabled, voted: disabled },
+  };
+}
+
 /** A consistent, plausible C.Hasil for one ballot at a TPS: every identity of the form holds. */
 export function generateForm(sheet: BallotSheet, voters: { dpt: number; voted: number }, rng: SeededRandom, lean: (key: string) => number = () => 0): CHasilForm {
   const { dpt, voted } = voters;
@@ -156,7 +199,7 @@ export function generateForm(sheet: BallotSheet, voters: { dpt: number; voted: n
   const logit = (key: string) => baseLogit(sheet.ballot, key) + lean(key) + 0.25 * normal(rng);
   const options = sheet.options.map((o) => o.number);
   const perOption = apportion(valid, softmax(options.map(logit)));
-  const base = { valid, invalid, voters: { dpt, voted }, ballots };
+  const base = { valid, invalid, voters: { dpt, voted }, ballots, administrasi: administrasiOf(dpt, voted), objections: 0 };
   if (!isPartyBallot(sheet.ballot)) {
     return { votes: Object.fromEntries(options.map((o, i) => [o, perOption[i]])), ...base };
   }
@@ -267,6 +310,8 @@ export function applyMistake(trueForm: CHasilForm, ballot: Ballot, kind: Mistake
       // a misread or dropped digit that puts the turnout over DPT (e.g. 281 → 231 or 28)
       const lower = voters ? lowerDptMisreads(voters.dpt).filter((d) => voters.voted > d * 1.02 + 1) : [];
       if (!voters || lower.length === 0) return applyMistake(trueForm, ballot, 'extra_digit', rng);
+      // This operator left section I empty: the one DPT line is where the misread lives.
+      delete form.administrasi;
       const from = voters.dpt;
       voters.dpt = pick(lower, rng);
       return mistake(kind, 'form.voters.dpt', `DPT ${from} terbaca ${voters.dpt}, pemilih melebihi DPT`);
@@ -285,6 +330,7 @@ export function applyMistake(trueForm: CHasilForm, ballot: Ballot, kind: Mistake
       form.valid += to - from;
       if (voters) voters.voted += to - from;
       delete form.ballots;
+      delete form.administrasi;
       return mistake(kind, top.path, `angka ${from} ditulis ${to} (kelebihan digit), jumlah ikut salah`);
     }
   }

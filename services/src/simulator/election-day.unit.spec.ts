@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isPartyBallot, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
+import { isPartyBallot, votersOfAdministrasi, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import { seededRandom } from '../quickcount/sample';
-import { validateForm } from '../tabulation/chasil.validation';
+import { administrasiIssues, validateForm } from '../tabulation/chasil.validation';
 import { desaDelayMinutes } from './evening';
 import {
-  applyMistake, apportion, arrivalOffsets, COUNTING_ORDER, EVENING_SECONDS, formatClock, generateForm, MAX_DPT, MIN_DPT,
+  administrasiOf, applyMistake, apportion, arrivalOffsets, COUNTING_ORDER, EVENING_SECONDS, formatClock, generateForm, MAX_DPT, MIN_DPT,
   MISTAKE_KINDS, planElectionDay, REJECTED_MISTAKES, type TpsInfo,
 } from './election-day';
 
@@ -250,5 +250,34 @@ describe('apportion', () => {
     expect(apportion(10, [1 / 3, 1 / 3, 1 / 3])).toEqual([4, 3, 3]);
     expect(apportion(0, [0.5, 0.5])).toEqual([0, 0]);
     expect(apportion(7, [])).toEqual([]);
+  });
+});
+
+describe('the real form on election day', () => {
+  it('section I of a generated paper adds up to its DPT and voters and passes every administrasi rule', () => {
+    for (const [dpt, voted] of [[150, 83], [281, 184], [300, 291]] as const) {
+      const a = administrasiOf(dpt, voted);
+      expect(votersOfAdministrasi(a)).toEqual({ dpt, voted });
+      expect(administrasiIssues(a, { dpt, voted })).toEqual([]);
+    }
+  });
+
+  it('plays papers that do not add up, refused unless sent as written, and TPS entered on behalf, on their own random streams', () => {
+    const tps = Array.from({ length: 40 }, (_, i) => ({ code: `1222011001${String(i + 1).padStart(3, '0')}`, desaCode: '1222011001', place: { kelurahan: true, desaTps: 40 }, ballots: [sheetOf('PPWP')] }));
+    const plain = planElectionDay(tps, { seed: 's', mistakeShare: 0.1 });
+    const real = planElectionDay(tps, { seed: 's', mistakeShare: 0.1, asWrittenShare: 0.3, onBehalfShare: 0.2 });
+    // Every other draw of the day is as it was.
+    expect(real.submissions.map((s) => s.offsetSeconds)).toEqual(plain.submissions.map((s) => s.offsetSeconds));
+    const slips = real.submissions.filter((s) => s.paperSlip);
+    expect(slips.length).toBeGreaterThan(0);
+    for (const s of slips) {
+      expect(s.mistake).toBeUndefined();
+      expect(s.form).toBe(s.trueForm);
+      const refused = validateForm('PPWP', sheetOf('PPWP'), s.form);
+      expect(refused).toMatchObject({ ok: false, canStoreAsWritten: true });
+      const stored = validateForm('PPWP', sheetOf('PPWP'), { ...s.form, asWritten: true });
+      expect(stored.flags.map((f) => f.code)).toContain('inconsistent_as_written');
+    }
+    expect(real.submissions.some((s) => s.onBehalf)).toBe(true);
   });
 });

@@ -45,6 +45,8 @@ export interface SimulationSummary {
   fixedAfterRejection: number;
   mistakes: { planned: number; rejectedAsExpected: number; flaggedAsExpected: number; acceptedWithoutFlag: number; acceptedButMustBeRejected: number };
   cleanRejected: number;
+  /** Papers whose own sums are wrong, sent as written after the 400; entries by a verifier for an unreachable operator. */
+  realForm: { paperSlips: number; storedAsWritten: number; onBehalfPlanned: number; onBehalfStored: number };
   verifier?: { verified: number; corrected: number; skipped: number; errors: number; http: Record<string, number> };
   /** Photos of C.Hasil sheets sent (`--photos`), and how many before the numbers. */
   photos: { tps: number; attached: number; beforeNumbers: number; failed: number; tpsWithPhoto?: { expected: number; actual: number | null } };
@@ -55,7 +57,7 @@ export interface SimulationSummary {
   problems: string[];
 }
 
-interface Task { planned: PlannedSubmission; fix: boolean; offset: number }
+interface Task { planned: PlannedSubmission; fix: boolean; offset: number; asWritten?: boolean }
 
 interface Operator { account: OperatorAccount; client: SuaraClient }
 
@@ -75,6 +77,9 @@ class ElectionDayPlayer {
   private readonly problems: string[] = [];
   private readonly queue: Task[] = [];
   private bot?: VerifierBot;
+  /** The verifier who enters forms for unreachable operators (`--on-behalf`). */
+  private verifierClient?: SuaraClient;
+  private realFormStats = { storedAsWritten: 0, onBehalfStored: 0 };
   private startedAt = 0;
   private latestOffset = 0;
   private inFlight = 0;
@@ -105,7 +110,10 @@ class ElectionDayPlayer {
     const tps = await this.loadBallots(pickTps(all, this.options.tpsLimit, sample?.tpsCodes ?? []));
     const accounts = operatorAccounts(tps, this.options.tpsPerOperator);
     await this.createAccounts(accounts);
-    const day = planElectionDay(tps, { seed: this.seed, mistakeShare: this.options.mistakes, ballots: this.options.ballots });
+    const day = planElectionDay(tps, {
+      seed: this.seed, mistakeShare: this.options.mistakes, ballots: this.options.ballots,
+      asWrittenShare: this.options.asWritten, onBehalfShare: this.options.onBehalf,
+    });
     const photoRng = seededRandom(`${this.seed}/photos`);
     for (const t of tps) if (photoRng.float() < this.options.photos) this.photoTps.add(t.code);
     const mistakes = day.submissions.filter((s) => s.mistake);
@@ -197,9 +205,12 @@ class ElectionDayPlayer {
     const clients = await mapLimit(accounts, this.options.concurrency, (a) => login(a.username));
     accounts.forEach((account, i) => { for (const code of account.tpsCodes) this.operators.set(code, { account, client: clients[i] }); });
     this.reporter.info(`${accounts.length} operator accounts ready (sim-op-<desa>-<k>, password from --operator-password).`);
-    if (this.options.verifierBot) {
+    if (this.options.verifierBot || this.options.onBehalf > 0) {
       await create(VERIFIER_USERNAME, 'verifier');
-      this.bot = new VerifierBot(await login(VERIFIER_USERNAME), {
+      this.verifierClient = await login(VERIFIER_USERNAME);
+    }
+    if (this.options.verifierBot) {
+      this.bot = new VerifierBot(this.verifierClient!, {
         seed: this.seed,
         verifyShare: this.options.verifyShare,
         workers: Math.max(1, Math.floor(this.options.concurrency / 4)),
@@ -248,12 +259,18 @@ class ElectionDayPlayer {
   private async submit(task: Task): Promise<void> {
     const { planned } = task;
     const operator = this.operators.get(planned.tpsCode)!;
-    const form = task.fix ? planned.trueForm : planned.form;
-    const body = { tpsCode: planned.tpsCode, ballot: planned.ballot, clientRequestId: clientRequestId(this.tag, planned.tpsCode, planned.ballot, task.fix), form };
+    const typed = task.fix ? planned.trueForm : planned.form;
+    const form = task.asWritten ? { ...typed, asWritten: true } : typed;
+    // An unreachable operator's forms are entered by the verifier, who says why.
+    const sender = planned.onBehalf && this.verifierClient ? this.verifierClient : operator.client;
+    const body = {
+      tpsCode: planned.tpsCode, ballot: planned.ballot, clientRequestId: clientRequestId(this.tag, planned.tpsCode, planned.ballot, task.fix), form,
+      ...(sender === operator.client ? {} : { onBehalf: { reason: planned.onBehalf! } }),
+    };
     const photo = this.photoPlan(planned);
     if (photo === 'before' && !task.fix) await this.attachPhoto(operator, planned, true);
     this.inFlight++;
-    const outcome = await callWithRetry(() => operator.client.submit(body), this.submitCounter);
+    const outcome = await callWithRetry(() => sender.submit(body), this.submitCounter);
     this.inFlight--;
     this.stats.submitted++;
     this.stats.retries += outcome.attempts - 1;
@@ -265,6 +282,7 @@ class ElectionDayPlayer {
         this.problem(`accepted a form the server must reject (${mistake.kind}: ${mistake.description}) at ${what}`);
       }
       const flags = outcome.body.flags ?? (mistake ? await this.flagsOf(operator, planned) : []);
+      this.checkRealFormFlags(planned, task, flags as { code: string }[], sender !== operator.client);
       if (photo === 'after') await this.attachPhoto(operator, planned, false);
       const result: AcceptedResult = { planned, sent: form, form, version: outcome.body.version, operator: operator.account.username, flagged: flags.length > 0 };
       this.accepted.set(resultKey(planned.tpsCode, planned.ballot), result);
@@ -272,6 +290,13 @@ class ElectionDayPlayer {
       return;
     }
     if (outcome.status === 400) {
+      if (planned.paperSlip && !task.asWritten && !task.fix) {
+        // The operator reads the problems, looks at the paper: it does say so. Sent again, as written.
+        const details = outcome.error instanceof ApiError ? outcome.error.body.details : undefined;
+        if (details?.canStoreAsWritten === true) await this.submit({ ...task, asWritten: true });
+        else this.problem(`a paper slip (${planned.paperSlip}) at ${what} was refused without offering to store it as written: ${describeError(outcome.error)}`);
+        return;
+      }
       if (mistake) {
         if (mistake.expect === 'rejected') this.stats.rejectedAsExpected++;
         else this.problem(`rejected a form the server should accept and flag (${mistake.kind}) at ${what}: ${describeError(outcome.error)}`);
@@ -334,6 +359,19 @@ class ElectionDayPlayer {
     }
     if (actual !== expected && this.stats.conflicts === 0) this.problem(`TPS with photo in the ${kabupatenCode} tally: expected ${expected}, got ${actual}`);
     return { expected, actual };
+  }
+
+  /** A paper sent as written carries `inconsistent_as_written`; an entry on behalf carries `entered_by_verifier`. */
+  private checkRealFormFlags(planned: PlannedSubmission, task: Task, flags: { code: string }[], onBehalf: boolean): void {
+    const what = `${planned.tpsCode} ${planned.ballot}`;
+    if (task.asWritten) {
+      if (flags.some((f) => f.code === 'inconsistent_as_written')) this.realFormStats.storedAsWritten++;
+      else this.problem(`a paper sent as written at ${what} was stored without the inconsistent_as_written flag`);
+    }
+    if (onBehalf) {
+      if (flags.some((f) => f.code === 'entered_by_verifier')) this.realFormStats.onBehalfStored++;
+      else this.problem(`an entry on behalf of the operator at ${what} was stored without the entered_by_verifier flag`);
+    }
   }
 
   /** The operator reads the 400's issues, checks the paper form again and sends the right numbers a few minutes later. */
@@ -455,6 +493,12 @@ class ElectionDayPlayer {
         acceptedButMustBeRejected: this.stats.acceptedButMustBeRejected,
       },
       cleanRejected: this.stats.cleanRejected,
+      realForm: {
+        paperSlips: planned.filter((p) => p.paperSlip).length,
+        storedAsWritten: this.realFormStats.storedAsWritten,
+        onBehalfPlanned: planned.filter((p) => p.onBehalf).length,
+        onBehalfStored: this.realFormStats.onBehalfStored,
+      },
       verifier: this.bot ? { ...this.bot.stats } : undefined,
       photos: { tps: this.photoTps.size, ...this.photoStats, ...(photoProgress ? { tpsWithPhoto: photoProgress } : {}) },
       tallies,
@@ -517,6 +561,8 @@ export function formatSummary(s: SimulationSummary): string[] {
     `  mistakes: ${s.mistakes.planned} made · ${s.mistakes.rejectedAsExpected} rejected (then ${s.fixedAfterRejection} resent right) · ` +
       `${s.mistakes.flaggedAsExpected} accepted and flagged · ${s.mistakes.acceptedWithoutFlag} accepted unflagged · ${s.mistakes.acceptedButMustBeRejected} accepted though invalid`,
   ];
+  lines.push(`  real form: ${s.realForm.paperSlips} papers that do not add up · ${s.realForm.storedAsWritten} stored as written · ` +
+    `${s.realForm.onBehalfStored} of ${s.realForm.onBehalfPlanned} entered by the verifier for an unreachable operator`);
   if (s.verifier) {
     lines.push(`  verifier: ${s.verifier.verified} verified · ${s.verifier.corrected} corrected · ${s.verifier.skipped} skipped · ${s.verifier.errors} errors`);
   }

@@ -1,6 +1,8 @@
 import {
   FlatForm,
   MAX_COUNT,
+  VOTER_ROWS,
+  votersOfAdministrasi,
   PartyForm,
   isPartyBallot,
   type Ballot,
@@ -9,6 +11,8 @@ import {
   type CHasilForm,
   type Flag,
   type Issue,
+  type Administrasi,
+  type SexCounts,
 } from '@suara/contracts';
 import type { z } from 'zod';
 
@@ -25,6 +29,11 @@ import type { z } from 'zod';
  *
  * Plausibility flags never reject; they are computed once the whole form is well-formed
  * (even if a sum is wrong, so the dry run can show them), and are empty otherwise.
+ *
+ * Real forms carry KPPS arithmetic slips. Layers 1 and 2 always refuse; layer 3 refuses unless the
+ * form says `asWritten: true` (the operator confirms the paper itself says so): then the form is
+ * accepted exactly as written and every failed identity becomes an `inconsistent_as_written` flag,
+ * which sorts first in the verifiers' queue.
  */
 
 /** What the surrounding desa looks like, for the `off_desa_share` flag. */
@@ -37,7 +46,8 @@ export interface FlagContext {
 
 export type ValidationResult =
   | { ok: true; form: CHasilForm; flags: Flag[] }
-  | { ok: false; issues: Issue[]; flags: Flag[] };
+  /** `canStoreAsWritten`: every issue is an arithmetic one, so the form could be sent again with `asWritten: true`. */
+  | { ok: false; issues: Issue[]; flags: Flag[]; canStoreAsWritten: boolean };
 
 /** Thresholds of the plausibility flags (KPU rules where there is one). */
 export const PLAUSIBILITY = {
@@ -50,10 +60,13 @@ export const PLAUSIBILITY = {
   highInvalidShare: 0.1,
   offDesaShareDiff: 0.35,
   offDesaMinReported: 3,
+  /** Administrasi: voters of a list may exceed its registered voters by this share (rounded up) before the form is refused. */
+  votedOverRegisteredShare: 0.02,
 } as const;
 
 /** Flag codes, worst first. */
 export const FLAG_CODES = [
+  'inconsistent_as_written',
   'turnout_over_dpt',
   'total_over_300',
   'option_over_300',
@@ -62,12 +75,15 @@ export const FLAG_CODES = [
   'full_turnout',
   'high_invalid',
   'empty_result',
+  'entered_by_verifier',
   'dpt_over_300',
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
 /** Severity per flag code: higher is worse. Unknown codes count as `UNKNOWN_FLAG_SEVERITY`. */
 export const FLAG_SEVERITY: Record<FlagCode, number> = {
+  // A paper that does not add up is what verifiers must see first.
+  inconsistent_as_written: 200,
   turnout_over_dpt: 100,
   total_over_300: 90,
   option_over_300: 80,
@@ -76,6 +92,7 @@ export const FLAG_SEVERITY: Record<FlagCode, number> = {
   full_turnout: 50,
   high_invalid: 40,
   empty_result: 30,
+  entered_by_verifier: 25,
   dpt_over_300: 20,
 };
 export const UNKNOWN_FLAG_SEVERITY = 10;
@@ -126,14 +143,27 @@ export function validateForm(ballot: Ballot, sheet: BallotSheet, rawForm: unknow
   const party = isPartyBallot(ballot);
   const schema = party ? PartyForm : FlatForm;
   const parsed = schema.safeParse(rawForm);
-  const issues = parsed.success ? [] : structureIssues(parsed.error.issues, rawForm);
-  issues.push(...sheetIssues(ballot, sheet, rawForm));
-  issues.push(...arithmeticIssues(ballot, partsOf(schema, rawForm)));
+  const refused = parsed.success ? [] : structureIssues(parsed.error.issues, rawForm);
+  refused.push(...sheetIssues(ballot, sheet, rawForm));
+  const arithmetic = dedupe(arithmeticIssues(ballot, partsOf(schema, rawForm)));
 
-  const flags = parsed.success ? plausibilityFlags(ballot, sheet, parsed.data, context) : [];
-  const unique = dedupe(issues);
-  if (unique.length > 0) return { ok: false, issues: unique, flags };
-  return { ok: true, form: parsed.data as CHasilForm, flags };
+  const form = parsed.success ? withDerivedVoters(parsed.data as CHasilForm) : undefined;
+  const flags = form ? plausibilityFlags(ballot, sheet, form, context) : [];
+  if (refused.length > 0 || !form) return { ok: false, issues: dedupe([...refused, ...arithmetic]), flags, canStoreAsWritten: false };
+  if (arithmetic.length === 0) return { ok: true, form, flags };
+  if (form.asWritten === true) return { ok: true, form, flags: [...asWrittenFlags(arithmetic), ...flags] };
+  return { ok: false, issues: arithmetic, flags, canStoreAsWritten: true };
+}
+
+/** Each identity the paper breaks, as a flag a verifier reads first. */
+function asWrittenFlags(issues: readonly Issue[]): Flag[] {
+  return issues.map((i) => ({ code: 'inconsistent_as_written', path: i.path, message: `sesuai tertulis di formulir: ${i.message}` }));
+}
+
+/** With an administrasi section and no `voters`, `voters` is what the section adds up to. */
+function withDerivedVoters(form: CHasilForm): CHasilForm {
+  if (!form.administrasi || form.voters) return form;
+  return { ...form, voters: votersOfAdministrasi(form.administrasi) };
 }
 
 // ---------------------------------------------------------------- structure
@@ -160,7 +190,9 @@ function describe(issue: ZodIssue, raw: unknown): Issue[] {
     case 'too_small':
       return [{ path, message: Number(issue.minimum) === 0 ? 'tidak boleh negatif' : `paling kecil ${String(issue.minimum)}` }];
     case 'too_big':
-      return [{ path, message: `paling besar ${MAX_COUNT}` }];
+      return [{ path, message: issue.origin === 'string' ? issue.message : `paling besar ${MAX_COUNT}` }];
+    case 'custom':
+      return [{ path, message: issue.message }];
     default:
       return [{ path, message: 'isian tidak sah' }];
   }
@@ -284,6 +316,7 @@ interface FormParts {
   invalid: number | null | undefined;
   voters: { dpt: number; voted: number } | null | undefined;
   ballots: { received: number; used: number; damaged: number; unused: number } | null | undefined;
+  administrasi: Administrasi | null | undefined;
 }
 
 function partsOf(schema: typeof FlatForm | typeof PartyForm, raw: unknown): FormParts {
@@ -292,7 +325,10 @@ function partsOf(schema: typeof FlatForm | typeof PartyForm, raw: unknown): Form
     const result = schema.shape[key].safeParse(raw[key]);
     return result.success ? (result.data as FormParts[K]) : null;
   };
-  return { votes: field('votes'), valid: field('valid'), invalid: field('invalid'), voters: field('voters'), ballots: field('ballots') };
+  return {
+    votes: field('votes'), valid: field('valid'), invalid: field('invalid'), voters: field('voters'), ballots: field('ballots'),
+    administrasi: field('administrasi'),
+  };
 }
 
 function totalVotes(votes: NonNullable<FormParts['votes']>): number {
@@ -307,8 +343,10 @@ function totalVotes(votes: NonNullable<FormParts['votes']>): number {
 const isCount = (n: number | null | undefined): n is number => typeof n === 'number';
 
 function arithmeticIssues(ballot: Ballot, p: FormParts): Issue[] {
-  const issues: Issue[] = [];
-  const { valid, invalid, voters, ballots } = p;
+  const issues: Issue[] = p.administrasi ? administrasiIssues(p.administrasi, p.voters) : [];
+  const { valid, invalid, ballots } = p;
+  // Without `voters`, the administrasi section says what they are.
+  const voters = p.voters === undefined && p.administrasi ? votersOfAdministrasi(p.administrasi) : p.voters;
   if (p.votes && isCount(valid)) {
     const total = totalVotes(p.votes);
     if (total !== valid) {
@@ -342,6 +380,64 @@ function arithmeticIssues(ballot: Ballot, p: FormParts): Issue[] {
       issues.push({
         path: 'form.ballots.received',
         message: `surat suara diterima ${ballots.received} tidak sama dengan terpakai ${ballots.used} + rusak ${ballots.damaged} + tidak terpakai ${ballots.unused} = ${accounted}`,
+      });
+    }
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------- administrasi
+
+const LIST_NAME = { dpt: 'DPT', dptb: 'DPTb', dpk: 'DPK' } as const;
+const SEX_NAME = { l: 'laki-laki', p: 'perempuan' } as const;
+
+/**
+ * The rules of section I of the C.Hasil: `voters` (when also given) agrees with the section's sums;
+ * each list's voters stay within its registered voters plus a small margin (late DPTb/DPK entries);
+ * voters with disabilities are among all voters of their sex, and those who voted among those registered.
+ */
+export function administrasiIssues(a: Administrasi, voters: FormParts['voters']): Issue[] {
+  const issues: Issue[] = [];
+  if (voters) {
+    const sums = votersOfAdministrasi(a);
+    if (voters.dpt !== sums.dpt) {
+      issues.push({ path: 'form.voters.dpt', message: `jumlah pemilih terdaftar ${voters.dpt} tidak sama dengan DPT + DPTb + DPK di data pemilih = ${sums.dpt}` });
+    }
+    if (voters.voted !== sums.voted) {
+      issues.push({ path: 'form.voters.voted', message: `jumlah pengguna hak pilih ${voters.voted} tidak sama dengan jumlah pengguna hak pilih DPT + DPTb + DPK = ${sums.voted}` });
+    }
+  }
+  for (const row of VOTER_ROWS) {
+    const registered = a.registered[row].l + a.registered[row].p;
+    const voted = a.voted[row].l + a.voted[row].p;
+    const limit = registered + Math.ceil(registered * PLAUSIBILITY.votedOverRegisteredShare);
+    if (voted > limit) {
+      issues.push({
+        path: `form.administrasi.voted.${row}`,
+        message: `pengguna hak pilih ${LIST_NAME[row]} ${voted} melebihi pemilih terdaftar ${LIST_NAME[row]} ${registered} (batas ${limit})`,
+      });
+    }
+  }
+  const all = (rows: Administrasi['registered'], sex: keyof SexCounts) => VOTER_ROWS.reduce((n, row) => n + rows[row][sex], 0);
+  for (const sex of ['l', 'p'] as const) {
+    const registered = all(a.registered, sex);
+    const voted = all(a.voted, sex);
+    const { disabled } = a;
+    if (disabled.registered[sex] > registered) {
+      issues.push({
+        path: `form.administrasi.disabled.registered.${sex}`,
+        message: `pemilih disabilitas ${SEX_NAME[sex]} ${disabled.registered[sex]} melebihi seluruh pemilih terdaftar ${SEX_NAME[sex]} ${registered}`,
+      });
+    }
+    if (disabled.voted[sex] > voted) {
+      issues.push({
+        path: `form.administrasi.disabled.voted.${sex}`,
+        message: `pengguna hak pilih disabilitas ${SEX_NAME[sex]} ${disabled.voted[sex]} melebihi seluruh pengguna hak pilih ${SEX_NAME[sex]} ${voted}`,
+      });
+    } else if (disabled.voted[sex] > disabled.registered[sex]) {
+      issues.push({
+        path: `form.administrasi.disabled.voted.${sex}`,
+        message: `pengguna hak pilih disabilitas ${SEX_NAME[sex]} ${disabled.voted[sex]} melebihi pemilih disabilitas terdaftar ${SEX_NAME[sex]} ${disabled.registered[sex]}`,
       });
     }
   }
@@ -421,18 +517,19 @@ function nearUnanimous(totals: Record<string, number>, valid: number, label: (k:
 function offDesaShare(totals: Record<string, number>, valid: number, context: FlagContext, label: (k: string) => string): Flag[] {
   const { desaShares, desaReported = 0 } = context;
   if (!desaShares || desaReported < PLAUSIBILITY.offDesaMinReported || valid <= 0) return [];
-  let worst: { key: string; share: number; desa: number; diff: number } | undefined;
+  let worst: { key: string; share: number; diff: number } | undefined;
   for (const key of new Set([...Object.keys(desaShares), ...Object.keys(totals)])) {
     const desa = desaShares[key] ?? 0;
     const share = (totals[key] ?? 0) / valid;
     const diff = Math.abs(share - desa);
-    if (diff > PLAUSIBILITY.offDesaShareDiff && (!worst || diff > worst.diff)) worst = { key, share, desa, diff };
+    if (diff > PLAUSIBILITY.offDesaShareDiff && (!worst || diff > worst.diff)) worst = { key, share, diff };
   }
   if (!worst) return [];
   return [{
     code: 'off_desa_share',
     path: `form.votes.${worst.key}`,
-    message: `perolehan ${label(worst.key)} di TPS ini ${pct(worst.share)}, sedangkan di desanya ${pct(worst.desa)} (${desaReported} TPS lain)`,
+    // The desa's own share stays out of the message: operators get it back, and recap data stays internal.
+    message: `perolehan ${label(worst.key)} di TPS ini ${pct(worst.share)}, jauh dari perolehannya di ${desaReported} TPS lain desa ini`,
   }];
 }
 

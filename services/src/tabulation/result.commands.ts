@@ -3,7 +3,7 @@ import type { AuthUser } from '../identity/auth.decorators';
 
 /** Command messages dispatched through @nestjs/cqrs; the bodies are already parsed. */
 export class SubmitResultCommand {
-  constructor(readonly user: AuthUser, readonly requestId: string, readonly body: { tpsCode: string; ballot: Ballot; clientRequestId: string; form: unknown }) {}
+  constructor(readonly user: AuthUser, readonly requestId: string, readonly body: { tpsCode: string; ballot: Ballot; clientRequestId: string; form: unknown; onBehalf?: { reason: string } }) {}
 }
 export class VerifyResultCommand {
   constructor(readonly user: AuthUser, readonly requestId: string, readonly tpsCode: string, readonly ballot: Ballot, readonly expectedVersion: number) {}

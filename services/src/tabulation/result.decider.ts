@@ -30,6 +30,8 @@ export const DOMAIN_ERROR_STATUS = {
   reason_required: 400,
   confirmation_required: 400,
   no_change: 400,
+  on_behalf_required: 400,
+  on_behalf_not_allowed: 403,
   nothing_submitted: 409,
   too_many_photos: 409,
   already_submitted: 409,
@@ -246,6 +248,8 @@ export interface SubmitResult extends ResultKey {
   /** Already validated by `validateForm`. */
   form: CHasilForm;
   flags: Flag[];
+  /** A verifier entering the form for an operator who cannot: why (required from verifiers, refused from others). */
+  onBehalf?: { reason: string };
   by: Actor;
 }
 
@@ -354,10 +358,14 @@ const keyOf = (c: ResultKey): ResultKey => ({ electionId: c.electionId, tpsCode:
 const emit = (...events: ResultEvent[]): ResultDecision => ({ events, retry: false });
 
 function submit(command: SubmitResult, state: ResultState): ResultDecision {
+  const onBehalf = onBehalfOf(command);
   if (state.status === 'empty') {
+    const base = { ...keyOf(command), clientRequestId: command.clientRequestId, form: command.form };
     return emit({
       type: 'ResultSubmitted',
-      data: { ...keyOf(command), clientRequestId: command.clientRequestId, form: command.form, flags: command.flags },
+      data: onBehalf
+        ? { ...base, flags: [...command.flags, enteredByVerifier(onBehalf.reason)], onBehalf }
+        : { ...base, flags: command.flags },
     });
   }
   // An operator's outbox may retry long after a verifier acted: the same request is still a retry.
@@ -371,6 +379,28 @@ function submit(command: SubmitResult, state: ResultState): ResultDecision {
     `hasil TPS ${command.tpsCode} surat suara ${command.ballot} sudah dikirim${when}${who}; sekarang berstatus ${state.status}, versi ${state.version}`,
     { status: state.status, version: state.version, submittedAt: state.submittedAt, submittedBy: state.submittedBy },
   );
+}
+
+/**
+ * Operators submit for themselves; a verifier submits only on behalf of an operator who cannot, and
+ * says why, so the result is flagged and the history shows who entered it and why.
+ */
+function onBehalfOf(command: SubmitResult): { reason: string } | undefined {
+  const reason = command.onBehalf?.reason.trim();
+  if (command.by.role !== 'verifier') {
+    if (command.onBehalf === undefined) return undefined;
+    throw new DomainError('on_behalf_not_allowed', 'hanya verifikator yang boleh memasukkan hasil atas nama operator');
+  }
+  if (!reason) {
+    throw new DomainError('on_behalf_required', 'verifikator hanya boleh memasukkan hasil atas nama operator, dengan alasan', undefined, [
+      { path: 'onBehalf.reason', message: 'alasan entri atas nama operator wajib diisi' },
+    ]);
+  }
+  return { reason };
+}
+
+function enteredByVerifier(reason: string): Flag {
+  return { code: 'entered_by_verifier', message: `dimasukkan verifikator atas nama operator: ${reason}` };
 }
 
 function verify(command: VerifyResult, state: ResultState): ResultDecision {

@@ -199,7 +199,7 @@ describe('result decider: CorrectResult', () => {
 describe('result decider: errors, events and views', () => {
   it('maps every error code to an HTTP status', () => {
     expect(DOMAIN_ERROR_STATUS).toEqual({
-      invalid_form: 400, reason_required: 400, confirmation_required: 400, no_change: 400,
+      invalid_form: 400, reason_required: 400, confirmation_required: 400, no_change: 400, on_behalf_required: 400, on_behalf_not_allowed: 403,
       nothing_submitted: 409, too_many_photos: 409, already_submitted: 409, already_verified: 409, version_conflict: 409,
       own_correction: 403, not_proposer: 403, proposal_not_found: 404, proposal_stale: 409, proposal_expired: 409, proposal_closed: 409,
     });
@@ -322,5 +322,39 @@ describe('result decider: AttachPhoto (evidence)', () => {
     expect(toStoredResultEvent(event)).toEqual(event);
     expect(toResultView(key.tpsCode, 'PPWP', rebuild([photoAttached(), submitted])).photos).toHaveLength(1);
     expect(() => toStoredResultEvent({ type: 'PhotoAttached', data: { ...key, ...facts(), sha256: 'not-a-hash' } })).toThrow();
+  });
+});
+
+describe('result decider: a verifier enters a form on behalf of an operator', () => {
+  const reason = 'operator TPS 001 tidak ada sinyal, hasil dibacakan lewat telepon';
+
+  it('given an empty stream, when a verifier submits with a reason, then ResultSubmitted carries the reason and an entered_by_verifier flag', () => {
+    spec.given([]).when(submit({ by: verifier, flags, onBehalf: { reason: `  ${reason} ` } })).then([
+      {
+        type: 'ResultSubmitted',
+        data: {
+          ...key, clientRequestId: 'req-00000001', form, onBehalf: { reason },
+          flags: [...flags, { code: 'entered_by_verifier', message: `dimasukkan verifikator atas nama operator: ${reason}` }],
+        },
+      },
+    ]);
+  });
+
+  it('given an empty stream, when a verifier submits without a reason, then refused naming onBehalf.reason', () => {
+    spec.given([]).when(submit({ by: verifier })).then({ code: 'on_behalf_required', status: 400, issues: [{ path: 'onBehalf.reason' }] });
+    spec.given([]).when(submit({ by: verifier, onBehalf: { reason: '   ' } })).then({ code: 'on_behalf_required' });
+  });
+
+  it('given an empty stream, when an operator sends onBehalf, then refused (403)', () => {
+    spec.given([]).when(submit({ onBehalf: { reason } })).then({ code: 'on_behalf_not_allowed', status: 403 });
+  });
+
+  it('given a submission on behalf, when the verifier repeats the same request, then it is a retry', () => {
+    const onBehalf: StoredResultEvent = {
+      type: 'ResultSubmitted',
+      data: { ...key, clientRequestId: 'req-00000001', form, flags: [], onBehalf: { reason } },
+      metadata: { userId: 'ver-1', at: '2024-02-14T10:00:00.000Z' },
+    };
+    spec.given([onBehalf]).when(submit({ by: verifier, onBehalf: { reason } })).thenDecision({ events: [], retry: true });
   });
 });

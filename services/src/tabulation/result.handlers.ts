@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { ApiError } from '../http/api-error';
 import { ElectionService } from '../election/election.service';
 import type { AuthUser } from '../identity/auth.decorators';
-import { validateForm } from './chasil.validation';
+import { validateForm, type FlagContext } from './chasil.validation';
+import { DesaShares } from './desa-shares';
 import { AnswerProposalCommand, CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import {
   decide, evolve, initialState, isDomainError, toProposalView, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
@@ -50,20 +51,28 @@ function decideOrThrow(command: ResultCommand, state: ResultState) {
 
 export const now = () => new Date().toISOString();
 
-function validOrThrow(election: ElectionService, key: ResultKey, form: unknown) {
-  const result = validateForm(key.ballot, election.sheet(key.tpsCode, key.ballot), form);
-  if (!result.ok) throw new ApiError(400, 'invalid_form', `Formulir C.Hasil tidak sah: ${result.issues.length} masalah`, result.issues);
+function validOrThrow(election: ElectionService, key: ResultKey, form: unknown, context: FlagContext = {}) {
+  const result = validateForm(key.ballot, election.sheet(key.tpsCode, key.ballot), form, context);
+  if (!result.ok) {
+    // `canStoreAsWritten` tells the form it may offer "angka ini sesuai yang tertulis di formulir".
+    throw new ApiError(400, 'invalid_form', `Formulir C.Hasil tidak sah: ${result.issues.length} masalah`, result.issues, undefined,
+      result.canStoreAsWritten ? { canStoreAsWritten: true } : undefined);
+  }
   return result;
 }
 
 @CommandHandler(SubmitResultCommand)
 export class SubmitResultHandler implements ICommandHandler<SubmitResultCommand, { created: boolean; body: SubmitResultResponse }> {
-  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
+  constructor(private readonly repo: ResultRepository, private readonly election: ElectionService, private readonly desaShares: DesaShares) {}
 
   async execute({ user, requestId, body }: SubmitResultCommand) {
     const key = { electionId: await this.election.activeElectionId(), tpsCode: body.tpsCode, ballot: body.ballot };
-    const { form, flags } = validOrThrow(this.election, key, body.form);
-    const command = { type: 'SubmitResult' as const, ...key, clientRequestId: body.clientRequestId, form, flags, by: { userId: user.id, role: user.role } };
+    const desa = await this.desaShares.of(key.electionId, key.tpsCode, key.ballot);
+    const { form, flags } = validOrThrow(this.election, key, body.form, desa);
+    const command = {
+      type: 'SubmitResult' as const, ...key, clientRequestId: body.clientRequestId, form, flags, by: { userId: user.id, role: user.role },
+      ...(body.onBehalf ? { onBehalf: body.onBehalf } : {}),
+    };
     const { state, created } = await execute(this.repo, key, command, user, requestId, now);
     return { created, body: toSubmitResponse(key.tpsCode, key.ballot, state) };
   }

@@ -13,6 +13,7 @@ import { SubmissionRateLimiter } from '../identity/submission-rate-limiter';
 import { parseBody, parseParam } from '../http/parse-body';
 import { boundIssues } from '../http/api-error';
 import { validateForm } from './chasil.validation';
+import { DesaShares } from './desa-shares';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import { toResultView } from './result.decider';
 import type { CorrectionOutcome } from './result.handlers';
@@ -37,6 +38,7 @@ export class ResultsController {
     @Inject(SubmissionRateLimiter) private readonly rateLimiter: SubmissionRateLimiter,
     private readonly queue: ResultsQueueRepository,
     private readonly limits: RequestLimits,
+    private readonly desaShares: DesaShares,
   ) {}
 
   /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP&photos=none`, flagged first, then oldest. */
@@ -66,21 +68,27 @@ export class ResultsController {
     await this.limits.validations.consume(user.id);
     const body = parseBody(ValidateResultBody, raw);
     this.checkTps(user, body.tpsCode);
-    const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form);
+    const electionId = await this.election.activeElectionId();
+    const desa = await this.desaShares.of(electionId, body.tpsCode, body.ballot);
+    const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form, desa);
     const issues = boundIssues(result.ok ? [] : result.issues);
     const warnings = boundIssues(result.flags);
     const more = issues.more + warnings.more;
-    return { ok: result.ok, issues: issues.issues, warnings: warnings.issues, ...(more ? { moreIssues: more } : {}) };
+    return {
+      ok: result.ok, issues: issues.issues, warnings: warnings.issues, ...(more ? { moreIssues: more } : {}),
+      ...(!result.ok && result.canStoreAsWritten ? { canStoreAsWritten: true } : {}),
+    };
   }
 
+  /** Operators for their scope; a verifier only with `onBehalf` (the decider refuses it otherwise). */
   @Post()
-  @Roles('operator')
+  @Roles('operator', 'verifier')
   @ApiDoc({
-    summary: "Submit a TPS's C.Hasil numbers for one ballot",
+    summary: "Submit a TPS's C.Hasil numbers for one ballot (a verifier only on behalf of an operator, with a reason)",
     body: SubmitResultBody.extend({ form: CHasilForm }),
     response: SubmitResultResponse,
     alsoStatus: { 200: 'The same clientRequestId again: the first answer' },
-    errors: [404, 409, 429],
+    errors: [403, 404, 409, 429],
   })
   async submit(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
     try {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ElectionModule } from '../election/election.module';
 import { RESULT_HANDLERS } from './result.handlers';
 import { ResultRepository } from './result.repository';
+import { DesaShares } from './desa-shares';
 import { ResultsController } from './results.controller';
 import { ProposalsController } from './proposals.controller';
 import { ProposalsRepository } from './proposals.repository';
@@ -14,6 +15,7 @@ import { ResultsQueueRepository } from '../projections/results-queue.repository'
     ResultRepository,
     ResultsQueueRepository,
     ProposalsRepository,
+    DesaShares,
     // SubmissionRateLimiter comes from the global LimitsModule (counters shared across replicas).
     ...RESULT_HANDLERS,
   ],
