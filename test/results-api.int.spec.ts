@@ -171,14 +171,17 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
     const anon = new SuaraClient(t.url);
     const form = ppwpForm({ '01': 1, '02': 1, '03': 1 });
     type Call = (c: SuaraClient) => Promise<unknown>;
-    const routes: [string, Call, Role[]][] = [
+    // A role not allowed gets 403, unless the route's fourth entry says otherwise.
+    const routes: [string, Call, Role[], Partial<Record<Role, number>>?][] = [
       ['GET /api/me', (c) => c.me(), ['admin', 'verifier', 'official', 'operator']],
       ['GET /api/election', (c) => c.election(), ['admin', 'verifier', 'official', 'operator']],
       ['GET /api/regions/:desa', (c) => c.region(DESA), ['admin', 'verifier', 'official', 'operator']],
       ['GET /api/tps/:tps/ballots', (c) => c.tpsBallots(tps(9)), ['admin', 'verifier', 'official', 'operator']],
       ['POST /api/admin/users', (c) => c.createUser({ username: `m${newCrid()}`.slice(0, 30), password: 'Uji-Sandi-Kuat-2024', role: 'official' }), ['admin']],
       ['POST /api/results/validate', (c) => c.validate(tps(9), 'PPWP', form), ['operator', 'verifier']],
-      ['POST /api/results', (c) => c.submit({ tpsCode: tps(9), ballot: 'PPWP', clientRequestId: 'matrix-crid-1', form }), ['operator']],
+      // A verifier may enter a result only on behalf of an operator, with the reason (400 without it).
+      ['POST /api/results', (c) => c.submit({ tpsCode: tps(9), ballot: 'PPWP', clientRequestId: 'matrix-crid-1', form }), ['operator'], { verifier: 400 }],
+      ['POST /api/results (on behalf)', (c) => c.submit({ tpsCode: tps(10), ballot: 'PPWP', clientRequestId: 'matrix-crid-2', form, onBehalf: { reason: 'operator tidak dapat dihubungi' } }), ['verifier']],
       ['GET /api/results/:tps/:ballot', (c) => c.result(tps(9), 'PPWP'), ['admin', 'verifier', 'official', 'operator']],
       ['GET /api/results/:tps/:ballot/history', (c) => c.history(tps(9), 'PPWP'), ['admin', 'verifier', 'official', 'operator']],
       ['POST /api/results/:tps/:ballot/verify', (c) => c.verify(tps(9), 'PPWP', 99), ['verifier']],
@@ -187,12 +190,12 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
       ['GET /api/tallies/:region', (c) => c.tally('1222', 'PPWP'), ['admin', 'verifier', 'official']],
       ['GET /api/anomalies', (c) => c.anomalies('PPWP'), ['admin', 'verifier', 'official']],
     ];
-    for (const [name, call, allowed] of routes) {
+    for (const [name, call, allowed, refused] of routes) {
       expect(await statusOf(call(anon)), `${name} anonymous`).toBe(401);
       for (const role of Object.keys(clients) as Role[]) {
         const s = await statusOf(call(clients[role]));
         if (allowed.includes(role)) expect([200, 201, 409], `${name} as ${role}`).toContain(s);
-        else expect(s, `${name} as ${role}`).toBe(403);
+        else expect(s, `${name} as ${role}`).toBe(refused?.[role] ?? 403);
       }
     }
   });
