@@ -1,0 +1,39 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Ballot, PARTY_BALLOTS, type DapilSummary, type DapilTallyView } from '@suara/contracts';
+import { z } from 'zod';
+import { Roles } from '../identity/auth.decorators';
+import { parseParam } from '../http/parse-body';
+import { DapilTalliesService } from './dapil-tallies.service';
+import { TalliesService } from './tallies.service';
+import { ElectionService } from '../election/election.service';
+
+const PartyBallot = Ballot.refine((b) => PARTY_BALLOTS.includes(b), 'hanya DPR, DPRD_PROV atau DPRD_KAB yang punya dapil');
+const DapilCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'kode dapil tidak valid');
+
+/** Dapils and their tallies. Recap data stays internal, as for region tallies: operators never see it. */
+@Controller('api')
+@Roles('verifier', 'official', 'admin')
+export class DapilTalliesController {
+  constructor(
+    private readonly election: ElectionService,
+    private readonly tallies: TalliesService,
+    private readonly dapils: DapilTalliesService,
+  ) {}
+
+  /** `GET /api/dapil?ballot=DPRD_KAB` (every party-list ballot's dapils without `ballot`). */
+  @Get('dapil')
+  list(@Query('ballot') rawBallot?: string): DapilSummary[] {
+    const ballot = rawBallot === undefined || rawBallot === '' ? undefined : parseParam(PartyBallot, rawBallot, 'ballot');
+    return this.election.dapils(ballot);
+  }
+
+  /** `GET /api/tallies/dapil/:dapilCode?ballot=DPRD_KAB` (ballot defaults to the dapil's own). */
+  @Get('tallies/dapil/:dapilCode')
+  async tally(@Param('dapilCode') rawCode: string, @Query('ballot') rawBallot?: string): Promise<DapilTallyView> {
+    const code = parseParam(DapilCode, rawCode, 'dapilCode');
+    const ballot = rawBallot === undefined || rawBallot === ''
+      ? this.election.dapils().find((d) => d.code === code)?.ballot ?? 'DPRD_KAB'
+      : parseParam(PartyBallot, rawBallot, 'ballot');
+    return this.dapils.getDapilTally(await this.tallies.activeElectionId(), code, ballot);
+  }
+}
