@@ -3,6 +3,7 @@ import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
 import type { ElectionView, RegionView, BallotSheet } from './election';
 import type {
+  DapilSummary, DapilTallyView,
   Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ResultView,
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
@@ -106,6 +107,8 @@ export class SuaraClient {
     return { bytes: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? '', etag: res.headers.get('etag') };
   }
   tally(regionCode: string, ballot: Ballot) { return this.get<TallyView>(`/api/tallies/${regionCode}?ballot=${ballot}`); }
+  dapils(ballot?: Ballot) { return this.get<DapilSummary[]>(`/api/dapil${ballot ? `?ballot=${ballot}` : ''}`); }
+  dapilTally(dapilCode: string, ballot: Ballot) { return this.get<DapilTallyView>(`/api/tallies/dapil/${encodeURIComponent(dapilCode)}?ballot=${ballot}`); }
   /**
    * `GET /api/results?ballot=&status=` (verifier, official, admin): the results of a ballot in the given
    * statuses, oldest submission first — the verifier's queue. Statuses are comma-separated in the query.
