@@ -12,7 +12,7 @@ import { projectionFixture, type ProjectionFixture } from './test-support/projec
 const E = 'labusel-2024-sim1';
 /** A TPS in Kotapinang (placeholder dapil DPRD-LABUSEL-01) and one in Kampung Rakyat (DPRD-LABUSEL-02). */
 const TPS_KOTAPINANG = '1222011001001';
-const TPS_KAMPUNG_RAKYAT = '1222021001001';
+const TPS_KAMPUNG_RAKYAT = '1222022001001';
 
 /** A DPRD_KAB form: party 2 with party-only votes and candidate 1; party 3 with candidate 1. */
 const pilegForm = (p2Party: number, p2c1: number, p3c1: number): CHasilForm => ({
