@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { Ballot, PARTY_BALLOTS, type DapilSummary, type DapilTallyView } from '@suara/contracts';
+import { Ballot, DapilSummary, DapilTallyView, PARTY_BALLOTS } from '@suara/contracts';
 import { z } from 'zod';
 import { Roles } from '../identity/auth.decorators';
 import { parseParam } from '../http/parse-body';
+import { ApiDoc } from '../openapi/api-doc';
 import { DapilTalliesService } from './dapil-tallies.service';
 import { TalliesService } from './tallies.service';
 import { ElectionService } from '../election/election.service';
@@ -22,6 +23,7 @@ export class DapilTalliesController {
 
   /** `GET /api/dapil?ballot=DPRD_KAB` (every party-list ballot's dapils without `ballot`). */
   @Get('dapil')
+  @ApiDoc({ summary: 'The dapils of the Pileg ballots, with seats and whether each lies wholly in this deployment', query: z.object({ ballot: PartyBallot.optional() }), response: DapilSummary.array() })
   list(@Query('ballot') rawBallot?: string): DapilSummary[] {
     const ballot = rawBallot === undefined || rawBallot === '' ? undefined : parseParam(PartyBallot, rawBallot, 'ballot');
     return this.election.dapils(ballot);
@@ -29,6 +31,10 @@ export class DapilTalliesController {
 
   /** `GET /api/tallies/dapil/:dapilCode?ballot=DPRD_KAB` (ballot defaults to the dapil's own). */
   @Get('tallies/dapil/:dapilCode')
+  @ApiDoc({
+    summary: "A dapil's tally: parties with candidates, and for a whole dapil the seat projection (proyeksi kursi, sementara)",
+    params: { dapilCode: DapilCode }, query: z.object({ ballot: PartyBallot.optional() }), response: DapilTallyView, errors: [404],
+  })
   async tally(@Param('dapilCode') rawCode: string, @Query('ballot') rawBallot?: string): Promise<DapilTallyView> {
     const code = parseParam(DapilCode, rawCode, 'dapilCode');
     const ballot = rawBallot === undefined || rawBallot === ''
