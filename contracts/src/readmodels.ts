@@ -114,6 +114,9 @@ export const TallyView = z.object({
 });
 export type TallyView = z.infer<typeof TallyView>;
 
+/** A dapil code as the master data writes it (e.g. `DPRD-LABUSEL-01`); never a region code. */
+export const DapilCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'kode dapil tidak valid');
+
 /** `GET /api/dapil?ballot=…`: the dapils of the party-list ballots. */
 export const DapilSummary = z.object({
   code: z.string(),

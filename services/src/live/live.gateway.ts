@@ -3,7 +3,7 @@ import {
   ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  Ballot, LIVE_NAMESPACE, PARTY_BALLOTS, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type LiveTally,
+  Ballot, DapilCode, LIVE_NAMESPACE, PARTY_BALLOTS, RegionCode, type LiveClientToServerEvents, type LiveServerToClientEvents, type LiveTally,
   type DapilTallyView, type QuickCountView, type SubscribeAck, type SubscribeDapilAck, type TallyView,
 } from '@suara/contracts';
 import type { Namespace, Socket } from 'socket.io';
@@ -34,7 +34,6 @@ export const MAX_ROOMS_PER_SOCKET = 50;
 type LiveNamespace = Namespace<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
 
-const DapilCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/);
 const SubscribeBody = z.object({ regionCode: RegionCode, ballot: Ballot });
 const SubscribeDapilBody = z.object({ dapilCode: DapilCode, ballot: Ballot.refine((b) => PARTY_BALLOTS.includes(b)) });
 const UnsubscribeBody = z.union([SubscribeBody, SubscribeDapilBody]);

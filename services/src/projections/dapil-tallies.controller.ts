@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { Ballot, DapilSummary, DapilTallyView, PARTY_BALLOTS } from '@suara/contracts';
+import { Ballot, DapilCode, DapilSummary, DapilTallyView, PARTY_BALLOTS } from '@suara/contracts';
 import { z } from 'zod';
 import { Roles } from '../identity/auth.decorators';
 import { parseParam } from '../http/parse-body';
@@ -9,7 +9,6 @@ import { TalliesService } from './tallies.service';
 import { ElectionService } from '../election/election.service';
 
 const PartyBallot = Ballot.refine((b) => PARTY_BALLOTS.includes(b), 'hanya DPR, DPRD_PROV atau DPRD_KAB yang punya dapil');
-const DapilCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'kode dapil tidak valid');
 
 /** Dapils and their tallies. Recap data stays internal, as for region tallies: operators never see it. */
 @Controller('api')
