@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePositions, SuaraClient, type TallyView } from '@suara/contracts';
+import { comparePositions, isDapilTally, SuaraClient, type TallyView } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../services/src/db/test-support/test-database';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
 import { connectLive, connectRefusal, subscribe, TallyWatcher, type LiveSocket } from './support/live-client';
@@ -18,7 +18,9 @@ const newCrid = () => `live-${Date.now().toString(36)}-${++crid}`;
 /** Every `tally` push a socket receives, in order. */
 function recordPushes(socket: LiveSocket): TallyView[] {
   const pushes: TallyView[] = [];
-  socket.on('tally', (t) => pushes.push(t));
+  socket.on('tally', (t) => {
+    if (!isDapilTally(t)) pushes.push(t);
+  });
   return pushes;
 }
 

@@ -3,7 +3,7 @@ import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
 import type { ElectionView, RegionView, BallotSheet, DeploymentChange } from './election';
 import type {
-  Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ProposalStatus, ProposalView,
+  Anomaly, DapilSummary, DapilTallyView, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ProposalStatus, ProposalView,
   ProposeCorrectionResponse, ResultView, SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
@@ -149,6 +149,8 @@ export class SuaraClient {
     return { bytes: new Uint8Array(await res.arrayBuffer()), headers: res.headers };
   }
   tally(regionCode: string, ballot: Ballot) { return this.get<TallyView>(`/api/tallies/${regionCode}?ballot=${ballot}`); }
+  dapils(ballot?: Ballot) { return this.get<DapilSummary[]>(`/api/dapil${ballot ? `?ballot=${ballot}` : ''}`); }
+  dapilTally(dapilCode: string, ballot: Ballot) { return this.get<DapilTallyView>(`/api/tallies/dapil/${encodeURIComponent(dapilCode)}?ballot=${ballot}`); }
   /**
    * `GET /api/results?ballot=&status=` (verifier, official, admin): the results of a ballot in the given
    * statuses, oldest submission first — the verifier's queue. Statuses are comma-separated in the query.

@@ -109,6 +109,12 @@ export const Totals = z.object({
   votes: z.record(z.string(), z.number()),
   valid: z.number(),
   invalid: z.number(),
+  /**
+   * DPR/DPRD ballots, a region whose TPS vote in more than one dapil: each dapil's party totals
+   * (party + candidates) within the region. Such a region's `votes` then has no candidate keys: a
+   * candidate number is a different person in each dapil (see `GET /api/tallies/dapil/:code`).
+   */
+  byDapil: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 export type Totals = z.infer<typeof Totals>;
 
@@ -143,6 +149,48 @@ export const TallyView = z.object({
   updatedAt: z.string().nullable().optional(),
 });
 export type TallyView = z.infer<typeof TallyView>;
+
+/** A dapil code as the master data writes it (e.g. `DPRD-LABUSEL-01`); never a region code. */
+export const DapilCode = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'kode dapil tidak valid');
+
+/** `GET /api/dapil?ballot=…`: the dapils of the party-list ballots. */
+export const DapilSummary = z.object({
+  code: z.string(),
+  name: z.string(),
+  ballot: Ballot,
+  seats: z.number().int(),
+  regionCodes: z.array(z.string()),
+  /** Every TPS of the dapil is in this deployment: only then is a seat projection shown. */
+  whole: z.boolean(),
+  /** Placeholder master data, not the real KPU list. */
+  generated: z.boolean().optional(),
+});
+export type DapilSummary = z.infer<typeof DapilSummary>;
+
+/** One party of a dapil tally: party-only votes, each candidate's, and their total. */
+export const DapilPartyTotals = z.object({ party: z.number(), candidates: z.record(z.string(), z.number()), total: z.number() });
+export type DapilPartyTotals = z.infer<typeof DapilPartyTotals>;
+
+/** The label every seat projection carries (on screen and in the API). */
+export const SEAT_PROJECTION_LABEL = 'proyeksi kursi (sementara, bukan hasil resmi)';
+
+/**
+ * `GET /api/tallies/dapil/:dapilCode?ballot=…` and the socket `tally` payload of a dapil room.
+ * `seats` (Sainte-Laguë on the party totals so far) only when the dapil is `whole`; each entry has
+ * the votes it rests on, and `seatsLabel` says what it is.
+ */
+export const DapilTallyView = z.object({
+  dapil: z.object({ code: z.string(), name: z.string(), seats: z.number().int(), whole: z.boolean(), generated: z.boolean().optional() }),
+  ballot: Ballot,
+  electionId: z.string().optional(),
+  totals: z.object({ parties: z.record(z.string(), DapilPartyTotals), valid: z.number(), invalid: z.number() }),
+  progress: Progress,
+  seats: z.array(z.object({ party: z.string(), seats: z.number().int(), votes: z.number() })).optional(),
+  seatsLabel: z.literal(SEAT_PROJECTION_LABEL).optional(),
+  position: z.string(),
+  updatedAt: z.string().nullable().optional(),
+});
+export type DapilTallyView = z.infer<typeof DapilTallyView>;
 
 export const Anomaly = z.object({
   tpsCode: z.string(),

@@ -1,5 +1,5 @@
 import type { Ballot } from './ids';
-import type { ProposalView, TallyView } from './readmodels';
+import type { DapilTallyView, ProposalView, TallyView } from './readmodels';
 import type { QuickCountView } from './quickcount';
 
 export const LIVE_NAMESPACE = '/live';
@@ -13,11 +13,20 @@ export interface SubscribeRequest {
   ballot: Ballot;
 }
 export type SubscribeAck = { ok: true; tally: TallyView } | { ok: false; error: string; message: string };
+/** A dapil's tally (DPR, DPRD_PROV, DPRD_KAB). */
+export interface SubscribeDapilRequest {
+  dapilCode: string;
+  ballot: Ballot;
+}
+export type SubscribeDapilAck = { ok: true; tally: DapilTallyView } | { ok: false; error: string; message: string };
+/** The tally of a region room, or of a dapil room (it has `dapil` instead of `region`). */
+export type LiveTally = TallyView | DapilTallyView;
+export const isDapilTally = (t: LiveTally): t is DapilTallyView => 'dapil' in t;
 
 /** Events the server emits on `/live`. */
 export interface LiveServerToClientEvents {
   /** The current tally of a subscribed (region, ballot); `position` never goes back. */
-  tally: (tally: TallyView) => void;
+  tally: (tally: LiveTally) => void;
   /** The quick count estimate of a subscribed ballot. */
   quickcount: (view: QuickCountView) => void;
   /**
@@ -37,6 +46,8 @@ export interface LiveServerToClientEvents {
 /** Events a client emits on `/live`. The ack of `subscribe` carries the current tally. */
 export interface LiveClientToServerEvents {
   subscribe: (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => void;
-  unsubscribe: (req: SubscribeRequest, ack?: (res: { ok: boolean }) => void) => void;
+  subscribeDapil: (req: SubscribeDapilRequest, ack: (res: SubscribeDapilAck) => void) => void;
+  /** Leaves a region room (`regionCode`) or a dapil room (`dapilCode`). */
+  unsubscribe: (req: SubscribeRequest | SubscribeDapilRequest, ack?: (res: { ok: boolean }) => void) => void;
   subscribeQuickcount: (req: { ballot: Ballot }, ack: (res: { ok: true; view: QuickCountView | null } | { ok: false; error: string; message: string }) => void) => void;
 }

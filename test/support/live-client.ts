@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import {
-  comparePositions, LIVE_NAMESPACE, type Ballot, type LiveClientToServerEvents, type LiveServerToClientEvents, type SubscribeAck,
+  comparePositions, isDapilTally, LIVE_NAMESPACE, type Ballot, type LiveClientToServerEvents, type LiveServerToClientEvents, type SubscribeAck,
   type TallyView,
 } from '@suara/contracts';
 
@@ -53,7 +53,7 @@ export class TallyWatcher {
 
   constructor(readonly socket: LiveSocket, readonly regionCode: string, readonly ballot: Ballot) {
     socket.on('tally', (t) => {
-      if (t.region.code !== regionCode || t.ballot !== ballot) return;
+      if (isDapilTally(t) || t.region.code !== regionCode || t.ballot !== ballot) return;
       this.pushes++;
       this.pushPositions.push(t.position);
       this.see(t);

@@ -37,7 +37,8 @@ export class LiveConnection {
       const code = (err as Error & { data?: { error?: string } }).data?.error ?? err.message;
       if (/^unauthenticated$|unauthori[sz]ed/i.test(code)) handlers.unauthorized();
     });
-    this.socket.on('tally', (t) => handlers.tally(t));
+    // This client subscribes to region rooms only (dapil tallies are read by `DapilView`).
+    this.socket.on('tally', (t) => { if (!('dapil' in t)) handlers.tally(t); });
     this.socket.on('quickcount', (q) => handlers.quickcount(q, true));
     this.socket.on('election', (info) => handlers.election(info));
     // Logged out elsewhere, disabled, password reset or expired: the server ends the socket.
@@ -54,7 +55,7 @@ export class LiveConnection {
     const req = this.current;
     if (!req) return;
     this.socket.emit('subscribe', req, (res) => {
-      if (res?.ok) this.handlers.tally(res.tally);
+      if (res?.ok && !('dapil' in res.tally)) this.handlers.tally(res.tally);
     });
     this.socket.emit('subscribeQuickcount', { ballot: req.ballot }, (res) => {
       if (res?.ok && res.view) this.handlers.quickcount(res.view, false);

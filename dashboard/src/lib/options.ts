@@ -57,7 +57,8 @@ export function optionRows(election: ElectionView | null, ballot: string, region
         .filter(([k]) => k.startsWith(prefix))
         .map(([k, n]) => ({ key: k, number: k.slice(prefix.length), name: known.get(k.slice(prefix.length)) ?? '', votes: n }))
         .sort((x, y) => y.votes - x.votes || Number(x.number) - Number(y.number));
-      rows.push({ key: p.number, number: p.number, name: p.shortName, detail: p.name, color: paletteColor(i), votes: votes[p.number] ?? 0, partyOnly: votes[`${p.number}.p`] ?? 0, candidates });
+      // Above one dapil a region carries no candidate sums (a number is a different person in each dapil).
+      rows.push({ key: p.number, number: p.number, name: p.shortName, detail: p.name, color: paletteColor(i), votes: votes[p.number] ?? 0, partyOnly: votes[`${p.number}.p`] ?? 0, candidates: totals?.byDapil ? undefined : candidates });
     });
   } else if (b?.candidates?.length) {
     b.candidates.forEach((c, i) => rows.push({ key: c.number, number: c.number, name: c.name, color: paletteColor(i), votes: votes[c.number] ?? 0 }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import type { BallotSheet, LiveClientToServerEvents, LiveServerToClientEvents, SubscribeAck, TallyView } from '@suara/contracts';
+import { isDapilTally, type BallotSheet, type LiveClientToServerEvents, type LiveServerToClientEvents, type SubscribeAck } from '@suara/contracts';
 import { openPostgres } from '../db/postgres.database';
 import { createSqlEventStore } from '../eventstore';
 import { officialToken, operatorTokens } from './accounts';
@@ -174,8 +174,8 @@ export async function measureFreshness(
 export async function connectDashboard(url: string, token: string, regionCode: string): Promise<Dashboard> {
   const socket: LiveSocket = io(`${url}/live`, { auth: { token }, transports: ['websocket'], reconnection: false, timeout: 20_000 });
   const dashboard: Dashboard = { socket, pushes: [] };
-  socket.on('tally', (tally: TallyView) => {
-    if (tally.region.code === regionCode && tally.ballot === 'PPWP') dashboard.pushes.push({ at: performance.now(), key: positionKey(tally.position) });
+  socket.on('tally', (tally) => {
+    if (!isDapilTally(tally) && tally.region.code === regionCode && tally.ballot === 'PPWP') dashboard.pushes.push({ at: performance.now(), key: positionKey(tally.position) });
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());

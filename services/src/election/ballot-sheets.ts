@@ -1,13 +1,23 @@
 import { BALLOTS, type Ballot, type BallotSheet, type ElectionConfig } from '@suara/contracts';
+import { DapilIndex } from './dapil-index';
+
+const indexes = new WeakMap<ElectionConfig, DapilIndex>();
+
+/** The dapil index of a config (built once per config object). */
+export function dapilIndexOf(config: ElectionConfig): DapilIndex {
+  let index = indexes.get(config);
+  if (!index) {
+    index = new DapilIndex(config.dapils);
+    indexes.set(config, index);
+  }
+  return index;
+}
 
 /** The dapil of a party-list ballot that covers a TPS: the one listing the TPS's nearest region. */
 export function dapilFor(config: ElectionConfig, ballot: Ballot, tpsCode: string) {
-  return config.dapils
-    .filter((d) => d.ballot === ballot && d.regionCodes.some((r) => tpsCode.startsWith(r)))
-    .sort((a, b) => maxPrefix(b.regionCodes, tpsCode) - maxPrefix(a.regionCodes, tpsCode))[0];
+  const code = dapilIndexOf(config).dapilOf(ballot, tpsCode);
+  return code === undefined ? undefined : config.dapils.find((d) => d.ballot === ballot && d.code === code);
 }
-
-const maxPrefix = (codes: string[], tps: string) => Math.max(...codes.filter((c) => tps.startsWith(c)).map((c) => c.length));
 
 /** One ballot as printed at a TPS: the options a submission for it is checked against. */
 export function ballotSheet(config: ElectionConfig, ballot: Ballot, tpsCode: string): BallotSheet | undefined {

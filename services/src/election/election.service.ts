@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
-  BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type ElectionConfig, type ElectionView, type Region, type RegionView,
+  BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
+  type RegionView,
 } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { notFound } from '../http/api-error';
 import { ElectionRepository, type Deployment } from './election.repository';
 import { loadMasterData, type TpsRecord } from './master-data';
-import { ballotSheet, ballotSheets } from './ballot-sheets';
+import { ballotSheet, ballotSheets, dapilIndexOf } from './ballot-sheets';
 
 const DEPLOYMENT_TTL_MS = 1000;
 
@@ -23,6 +24,8 @@ export class ElectionService implements OnModuleInit {
   private tpsByCode = new Map<string, TpsRecord>();
   private tpsByDesa = new Map<string, TpsRecord[]>();
   private tpsCountByRegion = new Map<string, number>();
+  /** TPS of this deployment per dapil code (computed on first use). */
+  private tpsCountByDapil?: Map<string, number>;
   private cachedDeployment?: { at: number; value: Promise<Deployment> };
   private readonly deploymentListeners = new Set<(deployment: Deployment) => void>();
 
@@ -106,6 +109,45 @@ export class ElectionService implements OnModuleInit {
   tpsCount(regionCode: string): number { return this.tpsByCode.has(regionCode) ? 1 : this.tpsCountByRegion.get(regionCode) ?? 0; }
   allTps(): TpsRecord[] { return [...this.tpsByCode.values()]; }
   children(code: string): Region[] { return this.childrenByCode.get(code) ?? []; }
+
+  /**
+   * Whether every TPS of a dapil is in this deployment: every region it lists is a region of the
+   * deployment's kabupaten. Only then can its seats be projected from the votes here.
+   */
+  isWholeDapil(d: Dapil): boolean {
+    return d.regionCodes.every((code) => code.startsWith(this.config.kabupatenCode) && this.regionsByCode.has(code));
+  }
+
+  /** `GET /api/dapil`: the dapils of a party-list ballot (all of them without `ballot`). */
+  dapils(ballot?: Ballot): DapilSummary[] {
+    return this.config.dapils
+      .filter((d) => ballot === undefined || d.ballot === ballot)
+      .map((d) => ({ code: d.code, name: d.name, ballot: d.ballot, seats: d.seats, regionCodes: d.regionCodes, whole: this.isWholeDapil(d), generated: d.generated }));
+  }
+
+  /** The dapil of that code and ballot, or `404`. */
+  requireDapil(code: string, ballot: Ballot): Dapil {
+    const dapil = this.config.dapils.find((d) => d.code === code && d.ballot === ballot);
+    if (!dapil) throw notFound(`Dapil ${code} untuk ${ballot}`);
+    return dapil;
+  }
+
+  /** How many TPS of this deployment vote in the dapil. */
+  dapilTpsCount(ballot: Ballot, code: string): number {
+    if (!this.tpsCountByDapil) {
+      const counts = new Map<string, number>();
+      const index = dapilIndexOf(this.config);
+      const ballots = [...new Set(this.config.dapils.map((d) => d.ballot))];
+      for (const t of this.tpsByCode.values()) {
+        for (const b of ballots) {
+          const key = `${b}|${index.dapilOf(b, t.code)}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+      }
+      this.tpsCountByDapil = counts;
+    }
+    return this.tpsCountByDapil.get(`${ballot}|${code}`) ?? 0;
+  }
 
   /** `GET /api/regions/:code`: a region with its children; a desa's children are its TPS. */
   regionView(code: string): RegionView {

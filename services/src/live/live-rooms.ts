@@ -2,11 +2,16 @@ import { comparePositions, type Ballot } from '@suara/contracts';
 import type { TallyChange } from '../projections/tally-changes';
 import { Coalescer, systemClock, type Clock } from './coalescer';
 
-/** What a `/live` room is about: one region (or TPS) and ballot of one election. */
+/**
+ * What a `/live` room is about: one region (or TPS) and ballot of one election, or with `dapil` one
+ * dapil (`regionCode` then holds the dapil code; dapil codes are never region codes, so the room
+ * name `tally:{election}:{code}:{ballot}` stays unique, and a change names the dapil like a region).
+ */
 export interface RoomKey {
   electionId: string;
   regionCode: string;
   ballot: Ballot;
+  dapil?: boolean;
 }
 
 export const roomName = (k: RoomKey): string => `tally:${k.electionId}:${k.regionCode}:${k.ballot}`;
@@ -14,7 +19,7 @@ export const roomName = (k: RoomKey): string => `tally:${k.electionId}:${k.regio
 /** Whether a committed change can alter the tally of `key` (a TPS changes exactly when its desa does). */
 export function affects(change: TallyChange, key: RoomKey): boolean {
   if (change.regions === null) return true;
-  const desa = key.regionCode.length === 13 ? key.regionCode.slice(0, 10) : undefined;
+  const desa = !key.dapil && key.regionCode.length === 13 ? key.regionCode.slice(0, 10) : undefined;
   return change.regions.some(
     (r) => r.electionId === key.electionId && r.ballot === key.ballot && (r.regionCodes.includes(key.regionCode) || (desa !== undefined && r.regionCodes.includes(desa))),
   );

@@ -3,8 +3,8 @@ import {
   ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  Ballot, LIVE_NAMESPACE, RegionCode, roleRoom, scopeRoom, type LiveClientToServerEvents, type ProposalView, type LiveServerToClientEvents, type QuickCountView, type SubscribeAck,
-  type TallyView,
+  Ballot, DapilCode, LIVE_NAMESPACE, PARTY_BALLOTS, RegionCode, roleRoom, scopeRoom, type LiveClientToServerEvents, type LiveServerToClientEvents, type LiveTally,
+  type DapilTallyView, type ProposalView, type QuickCountView, type SubscribeAck, type SubscribeDapilAck, type TallyView,
 } from '@suara/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import type { AuthUser } from '../identity/auth.decorators';
 import { TokenError } from '../identity/token';
 import { TokenService } from '../identity/token.service';
 import { UserRepository } from '../identity/user.repository';
+import { DapilTalliesService } from '../projections/dapil-tallies.service';
 import { TalliesService } from '../projections/tallies.service';
 import { TallyChangeFeed } from '../projections/tally-changes';
 import { LIVE_REDIS, type LiveRedis } from './live-redis';
@@ -34,6 +35,8 @@ type LiveNamespace = Namespace<LiveClientToServerEvents, LiveServerToClientEvent
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, Record<string, never>, SocketData>;
 
 const SubscribeBody = z.object({ regionCode: RegionCode, ballot: Ballot });
+const SubscribeDapilBody = z.object({ dapilCode: DapilCode, ballot: Ballot.refine((b) => PARTY_BALLOTS.includes(b)) });
+const UnsubscribeBody = z.union([SubscribeBody, SubscribeDapilBody]);
 const QuickcountBody = z.object({ ballot: Ballot });
 
 type QuickcountAck = { ok: true; view: QuickCountView | null } | { ok: false; error: string; message: string };
@@ -69,7 +72,7 @@ function connectError(error: string, message: string): Error {
 export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() private nsp!: LiveNamespace;
   private readonly log = new Logger('live');
-  private rooms?: LiveRooms<RoomKey, TallyView>;
+  private rooms?: LiveRooms<RoomKey, LiveTally>;
   private quickcountRooms?: LiveRooms<QuickcountRoomKey, QuickCountView>;
   private unsubscribeFeed?: () => void;
   private deploymentTimer?: NodeJS.Timeout;
@@ -83,6 +86,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly tokens: TokenService,
     private readonly users: UserRepository,
     private readonly tallies: TalliesService,
+    private readonly dapilTallies: DapilTalliesService,
     private readonly feed: TallyChangeFeed,
     private readonly election: ElectionService,
     private readonly quickcount: QuickcountService,
@@ -103,10 +107,13 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       this.authenticate(socket as LiveSocket).then(() => next(), (err: Error) => next(err));
     });
     const memberCount = (room: string) => this.nsp.adapter.rooms.get(room)?.size ?? 0;
-    const rooms = new LiveRooms<RoomKey, TallyView>({
+    const rooms = new LiveRooms<RoomKey, LiveTally>({
       name: roomName,
       affects,
-      load: (key) => this.tallies.getTally(key.electionId, key.regionCode, key.ballot),
+      load: (key) =>
+        key.dapil
+          ? this.dapilTallies.getDapilTally(key.electionId, key.regionCode, key.ballot)
+          : this.tallies.getTally(key.electionId, key.regionCode, key.ballot),
       emit: (room, tally) => this.nsp.local.to(room).emit('tally', tally),
       memberCount,
       onError: (err) => this.log.warn(`tally push failed: ${String(err)}`),
@@ -162,15 +169,35 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     if (!parsed.success) return refuse('invalid_input', 'regionCode atau ballot tidak valid');
     const { regionCode, ballot } = parsed.data;
     if (!this.tallies.exists(regionCode)) return refuse('not_found', `Wilayah ${regionCode} tidak ditemukan`);
+    return this.joinTallyRoom<TallyView>(socket, regionCode, ballot, false);
+  }
+
+  /**
+   * `subscribeDapil {dapilCode, ballot}` → ack `{ok: true, tally}` (a dapil tally), then `tally` pushes
+   * carrying `dapil` instead of `region`. Operators are refused, as for region tallies.
+   */
+  @SubscribeMessage('subscribeDapil')
+  async subscribeDapil(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<SubscribeDapilAck> {
+    const user = socket.data.user;
+    if (!user || user.role === 'operator') return refuse('forbidden', 'Rekap suara hanya untuk verifikator, pemantau dan admin');
+    const parsed = SubscribeDapilBody.safeParse(body);
+    if (!parsed.success) return refuse('invalid_input', 'dapilCode atau ballot (DPR, DPRD_PROV, DPRD_KAB) tidak valid');
+    const { dapilCode, ballot } = parsed.data;
+    if (!this.election.dapils(ballot).some((d) => d.code === dapilCode)) return refuse('not_found', `Dapil ${dapilCode} tidak ditemukan`);
+    return this.joinTallyRoom<DapilTallyView>(socket, dapilCode, ballot, true);
+  }
+
+  /** Joins the room of a region's (`dapil` false) or dapil's tally and answers with its current view, a `T`. */
+  private async joinTallyRoom<T extends LiveTally>(socket: LiveSocket, code: string, ballot: Ballot, dapil: boolean): Promise<{ ok: true; tally: T } | Refusal> {
     if (!this.rooms) return refuse('unavailable', 'Pembaruan langsung belum siap');
     try {
-      const key: RoomKey = { electionId: await this.tallies.activeElectionId(), regionCode, ballot };
+      const key: RoomKey = { electionId: await this.tallies.activeElectionId(), regionCode: code, ballot, dapil };
       if (this.tooManyRooms(socket, roomName(key))) return TOO_MANY_ROOMS;
       const tally = await this.rooms.subscribe(key, () => socket.join(roomName(key)));
       if (!tally) throw new Error('no tally');
-      return { ok: true, tally };
+      return { ok: true, tally: tally as T };
     } catch (err) {
-      this.log.warn(`subscribe ${regionCode}/${ballot} failed: ${String(err)}`);
+      this.log.warn(`subscribe ${code}/${ballot} failed: ${String(err)}`);
       return refuse('unavailable', 'Rekap tidak dapat dibaca sekarang; coba lagi');
     }
   }
@@ -196,10 +223,11 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
 
   @SubscribeMessage('unsubscribe')
   async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<{ ok: boolean }> {
-    const parsed = SubscribeBody.safeParse(body);
+    const parsed = UnsubscribeBody.safeParse(body);
     if (!parsed.success) return { ok: false };
     // Whatever election it was joined under (the active one may have changed since).
-    const suffix = `:${parsed.data.regionCode}:${parsed.data.ballot}`;
+    const code = 'dapilCode' in parsed.data ? parsed.data.dapilCode : parsed.data.regionCode;
+    const suffix = `:${code}:${parsed.data.ballot}`;
     for (const room of [...socket.rooms]) {
       if (room.startsWith('tally:') && room.endsWith(suffix)) await socket.leave(room);
     }

@@ -1,5 +1,6 @@
 import { photosProjection } from '../evidence/photo.projection';
 import { auditProjection } from './audit.projection';
+import { dapilTalliesProjection } from './dapil-tally.projection';
 import type { ProjectionDefinition } from './projection-definition';
 import { talliesProjection } from './tally.projection';
 
@@ -8,4 +9,4 @@ import { talliesProjection } from './tally.projection';
  * definition here and the projector, `rebuildProjections` and `suara check` run it. Order is the
  * order of their writes within a batch's one statement (independent of each other either way).
  */
-export const PROJECTIONS: readonly ProjectionDefinition[] = [talliesProjection, auditProjection, photosProjection];
+export const PROJECTIONS: readonly ProjectionDefinition[] = [talliesProjection, dapilTalliesProjection, auditProjection, photosProjection];

@@ -2,6 +2,7 @@ import { resultStreamId, type Ballot, type CHasilForm, type Flag, type ResultSta
 import { jsonLines } from '../db/json-lines';
 import type { SqlExecutor } from '../db/sql';
 import { runTogether, type Statement } from '../db/statements';
+import { DapilIndex, type DapilPlace } from '../election/dapil-index';
 import type { ResultKey } from '../tabulation/result.decider';
 import { flagSeverity } from '../tabulation/chasil.validation';
 import type { CurrentResult } from './current-result';
@@ -178,16 +179,27 @@ interface TallyKeyRow {
 }
 
 /**
- * The new sums of the `region_tallies` rows the deltas touch: reads those rows and adds in memory;
- * `tallySumsWrite` stores them. Only correct for the single writer holding the projection's
- * checkpoint row lock, which every projector and rebuild takes first.
+ * A table of tallies: `region_tallies` (desa and above, keyed by region code) or `dapil_tallies`
+ * (keyed by dapil code). Both have the same columns but their key's name.
  */
-export async function sumTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[]): Promise<TallySums[]> {
+export interface TallyTable {
+  name: 'region_tallies' | 'dapil_tallies';
+  key: 'region_code' | 'dapil_code';
+}
+export const REGION_TALLIES: TallyTable = { name: 'region_tallies', key: 'region_code' };
+export const DAPIL_TALLIES: TallyTable = { name: 'dapil_tallies', key: 'dapil_code' };
+
+/**
+ * The new sums of the tally rows the deltas touch (`regionCode` = the table's key): reads those rows
+ * and adds in memory; `tallySumsWrite` stores them. Only correct for the single writer holding the
+ * projection's checkpoint row lock, which every projector and rebuild takes first.
+ */
+export async function sumTallyDeltas(ex: SqlExecutor, deltas: TallyDelta[], table: TallyTable = REGION_TALLIES): Promise<TallySums[]> {
   if (deltas.length === 0) return [];
   const { rows } = await ex.query<TallyKeyRow>(
-    `SELECT t.election_id, t.region_code, t.ballot, t.votes, t.valid, t.invalid, t.tps_reported, t.tps_verified
+    `SELECT t.election_id, t.${table.key} AS region_code, t.ballot, t.votes, t.valid, t.invalid, t.tps_reported, t.tps_verified
        FROM json_to_recordset($1::json) AS k(e text, r text, b text)
-       JOIN region_tallies t ON t.election_id = k.e AND t.region_code = k.r AND t.ballot = k.b`,
+       JOIN ${table.name} t ON t.election_id = k.e AND t.${table.key} = k.r AND t.ballot = k.b`,
     [JSON.stringify(deltas.map((d) => ({ e: d.electionId, r: d.regionCode, b: d.ballot })))],
   );
   const stored = new Map(rows.map((r) => [`${r.election_id}|${r.region_code}|${r.ballot}`, r]));
@@ -220,13 +232,13 @@ export interface TallySums {
   vf: number;
 }
 
-export function tallySumsWrite(sums: TallySums[], position: string): Statement | undefined {
+export function tallySumsWrite(sums: TallySums[], position: string, table: TallyTable = REGION_TALLIES): Statement | undefined {
   if (sums.length === 0) return undefined;
   return {
-    sql: `INSERT INTO region_tallies (election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
+    sql: `INSERT INTO ${table.name} (election_id, ${table.key}, ballot, votes, valid, invalid, tps_reported, tps_verified, position, updated_at)
           SELECT e, r, b, v, va, iv, rp, vf, $2, now()
             FROM jsonb_to_recordset($1::jsonb) AS d(e text, r text, b text, v jsonb, va bigint, iv bigint, rp int, vf int)
-          ON CONFLICT (election_id, region_code, ballot) DO UPDATE SET
+          ON CONFLICT (election_id, ${table.key}, ballot) DO UPDATE SET
             votes = EXCLUDED.votes, valid = EXCLUDED.valid, invalid = EXCLUDED.invalid, tps_reported = EXCLUDED.tps_reported,
             tps_verified = EXCLUDED.tps_verified, position = EXCLUDED.position, updated_at = now()`,
     params: [JSON.stringify(sums), position],
@@ -253,9 +265,11 @@ interface StoredTallyRow {
   tps_verified: number;
 }
 
-/** Every stored `region_tallies` row (for `suara check`). */
-export async function readStoredTallies(ex: SqlExecutor): Promise<TallyRow[]> {
-  const { rows } = await ex.query<StoredTallyRow>('SELECT election_id, region_code, ballot, votes, valid, invalid, tps_reported, tps_verified FROM region_tallies');
+/** Every stored row of a tally table (for `suara check`); `regionCode` holds the table's key. */
+export async function readStoredTallies(ex: SqlExecutor, table: TallyTable = REGION_TALLIES): Promise<TallyRow[]> {
+  const { rows } = await ex.query<StoredTallyRow>(
+    `SELECT election_id, ${table.key} AS region_code, ballot, votes, valid, invalid, tps_reported, tps_verified FROM ${table.name}`,
+  );
   return rows.map((r) => ({
     electionId: r.election_id,
     regionCode: r.region_code,
@@ -274,4 +288,26 @@ export async function readStoredResults(ex: SqlExecutor): Promise<StoredResult[]
     'SELECT election_id, tps_code, ballot, status, version, form FROM result_current',
   );
   return rows.map((r) => ({ electionId: r.election_id, tpsCode: r.tps_code, ballot: r.ballot, status: r.status, version: r.version, form: r.form }));
+}
+
+const dapilIndexes = new WeakMap<SqlExecutor, Promise<DapilIndex>>();
+
+/**
+ * The dapils of the loaded master data (codes and regions only), read once per transaction: the
+ * region and dapil tally definitions of one batch share one read.
+ */
+export function loadDapilIndex(ex: SqlExecutor): Promise<DapilIndex> {
+  let index = dapilIndexes.get(ex);
+  if (!index) {
+    index = ex
+      .query<{ code: string; ballot: DapilPlace['ballot']; region_codes: string[] | string }>(
+        `SELECT d->>'code' AS code, d->>'ballot' AS ballot, d->'regionCodes' AS region_codes
+           FROM election_config, jsonb_array_elements(config->'dapils') AS d`,
+      )
+      .then(({ rows }) =>
+        new DapilIndex(rows.map((r) => ({ code: r.code, ballot: r.ballot, regionCodes: typeof r.region_codes === 'string' ? JSON.parse(r.region_codes) : r.region_codes }))),
+      );
+    dapilIndexes.set(ex, index);
+  }
+  return index;
 }

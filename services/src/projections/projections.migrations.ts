@@ -111,6 +111,27 @@ export const projectionsMigrations: Migration[] = [
     `,
   },
   {
+    version: 430,
+    name: 'projections: tallies per dapil (DPR, DPRD_PROV, DPRD_KAB)',
+    sql: `
+      -- Sums per electoral district and party-list ballot: the only place candidate sums above one desa are
+      -- sure to add up the votes of one person (a region above one dapil holds party totals only).
+      CREATE TABLE dapil_tallies (
+        election_id  text NOT NULL,
+        dapil_code   text NOT NULL,
+        ballot       text NOT NULL,
+        votes        jsonb NOT NULL DEFAULT '{}',
+        valid        bigint NOT NULL DEFAULT 0,
+        invalid      bigint NOT NULL DEFAULT 0,
+        tps_reported integer NOT NULL DEFAULT 0,
+        tps_verified integer NOT NULL DEFAULT 0,
+        position     text NOT NULL,
+        updated_at   timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (election_id, dapil_code, ballot)
+      );
+    `,
+  },
+  {
     version: 440,
     name: 'projections: index of correction proposals and corrections in the audit trail',
     sql: `

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import { ElectionModule } from '../election/election.module';
+import { DapilTalliesController } from './dapil-tallies.controller';
+import { DapilTalliesRepository } from './dapil-tallies.repository';
+import { DapilTalliesService } from './dapil-tallies.service';
 import { ProjectionHealth } from './projection-health';
 import { ProjectorService } from './projector.service';
 import { TalliesController } from './tallies.controller';
@@ -12,14 +15,16 @@ import { TallyChangeFeed } from './tally-changes';
 /** Read models of the results: the projector, tally and anomaly queries, and the projection's health. */
 @Module({
   imports: [ElectionModule],
-  controllers: [TalliesController],
+  controllers: [TalliesController, DapilTalliesController],
   providers: [
     { provide: TallyChangeFeed, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => new TallyChangeFeed(db) },
     TalliesRepository,
     TalliesService,
+    DapilTalliesRepository,
+    DapilTalliesService,
     ProjectorService,
     ProjectionHealth,
   ],
-  exports: [TallyChangeFeed, TalliesService, ProjectorService, ProjectionHealth],
+  exports: [TallyChangeFeed, TalliesService, DapilTalliesService, ProjectorService, ProjectionHealth],
 })
 export class ProjectionsModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Anomaly, Ballot, CHasilForm, Flag, ResultStatus, Totals } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
+import { liftByDapil } from './dapil-keys';
 import { TALLIES_PROJECTION } from './projection-store';
 
 /** The numbers of one region (or TPS) and ballot as stored in `region_tallies`. */
@@ -68,7 +69,7 @@ export class TalliesRepository {
     const numbers = new Map<string, RegionNumbers>();
     for (const t of parseJson<TallyJson[]>(row.tallies)) {
       numbers.set(t.c, {
-        totals: { votes: t.v, valid: Number(t.va), invalid: Number(t.iv) },
+        totals: { ...liftByDapil(t.v), valid: Number(t.va), invalid: Number(t.iv) },
         tpsReported: t.r,
         tpsVerified: t.vf,
         updatedAt: isoOrNull(t.u),

@@ -1,8 +1,10 @@
-import { ancestorCodes, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
+import { ancestorCodes, isPartyBallot, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
+import { DapilIndex } from '../election/dapil-index';
 import type { RecordedEvent } from '../eventstore/event-store.port';
 import { flattenVotes } from '../tabulation/chasil.validation';
 import { evolve, initialState, toStoredResultEvent } from '../tabulation/result.decider';
 import { isResultStreamEvent, resultStreamKey } from './current-result';
+import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
 import type { ProjectionDifference, RecomputedResult } from './projection-definition';
 
 /**
@@ -64,22 +66,53 @@ export class ResultRecomputation {
   }
 }
 
-/** Every non-empty tally row of desa and above the final states imply, keyed `election|region|ballot`. */
-export function expectedTallies(streams: Iterable<RecomputedResult>): Map<string, TallyRow> {
+/**
+ * Every non-empty tally row of desa and above the final states imply, keyed `election|region|ballot`.
+ * A region above several dapils of a party-list ballot holds party totals, also per dapil, and no
+ * candidate sums.
+ */
+export function expectedTallies(streams: Iterable<RecomputedResult>, dapils = new DapilIndex([])): Map<string, TallyRow> {
   const rows = new Map<string, TallyRow>();
   for (const { electionId, tpsCode, ballot, state } of streams) {
     if (!state.form) continue;
     const votes = flattenVotes(ballot, state.form);
+    const dapil = isPartyBallot(ballot) ? dapils.dapilOf(ballot, tpsCode) : undefined;
     for (const regionCode of ancestorCodes(tpsCode)) {
       const row = rowOf(rows, electionId, regionCode, ballot);
-      for (const [option, n] of Object.entries(votes)) row.votes[option] = (row.votes[option] ?? 0) + n;
-      row.valid += state.form.valid;
-      row.invalid += state.form.invalid;
-      row.tpsReported += 1;
-      if (state.status === 'verified') row.tpsVerified += 1;
+      const aboveDapils = isPartyBallot(ballot) && dapils.spans(ballot, regionCode);
+      for (const [option, n] of Object.entries(votes)) {
+        if (aboveDapils && isCandidateKey(option)) continue;
+        row.votes[option] = (row.votes[option] ?? 0) + n;
+        if (aboveDapils && dapil !== undefined && isPartyTotalKey(option)) {
+          const key = byDapilKey(option, dapil);
+          row.votes[key] = (row.votes[key] ?? 0) + n;
+        }
+      }
+      addCounts(row, state.form, state.status);
     }
   }
   return rows;
+}
+
+/** Every non-empty row of `dapil_tallies` the final states imply (`regionCode` = dapil code). */
+export function expectedDapilTallies(streams: Iterable<RecomputedResult>, dapils: DapilIndex): Map<string, TallyRow> {
+  const rows = new Map<string, TallyRow>();
+  for (const { electionId, tpsCode, ballot, state } of streams) {
+    if (!state.form || !isPartyBallot(ballot)) continue;
+    const dapil = dapils.dapilOf(ballot, tpsCode);
+    if (dapil === undefined) continue;
+    const row = rowOf(rows, electionId, dapil, ballot);
+    for (const [option, n] of Object.entries(flattenVotes(ballot, state.form))) row.votes[option] = (row.votes[option] ?? 0) + n;
+    addCounts(row, state.form, state.status);
+  }
+  return rows;
+}
+
+function addCounts(row: TallyRow, form: CHasilForm, status: string): void {
+  row.valid += form.valid;
+  row.invalid += form.invalid;
+  row.tpsReported += 1;
+  if (status === 'verified') row.tpsVerified += 1;
 }
 
 function rowOf(rows: Map<string, TallyRow>, electionId: string, regionCode: string, ballot: Ballot): TallyRow {

@@ -1,8 +1,10 @@
 import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import type { SqlExecutor } from '../db/sql';
+import { DapilIndex } from '../election/dapil-index';
+import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
 import { isResultStreamEvent, type CurrentResult } from './current-result';
 import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
-import { readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { loadDapilIndex, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
 import { compareTallies, expectedTallies } from './tally-check';
 import type { ChangedRegions } from './tally-changes';
 
@@ -16,19 +18,24 @@ import type { ChangedRegions } from './tally-changes';
  * A correction therefore applies (new − old) to the TPS (its current result holds the new form) and
  * to every ancestor. TPS numbers live in `result_current` only; `region_tallies` holds desa and
  * above, summed desa first and then rolled up, so a batch touches each vote map a few times only.
+ * A region whose TPS vote in more than one dapil of a party-list ballot gets party totals and
+ * per-dapil party totals (`byDapilKey`), never candidate sums: "party 2, candidate 5" is a different
+ * person in each dapil. Candidate sums per dapil are the dapil tallies' (`dapil-tally.projection.ts`).
  */
 export const talliesProjection: ProjectionDefinition = {
   name: 'tallies',
   canHandle: isResultStreamEvent,
   tables: ['region_tallies'],
   async project({ results, position }, tx) {
-    const { deltas, changed } = projectTallies(results);
+    const dapils = results.some((r) => isPartyBallot(r.after.ballot)) ? await loadDapilIndex(tx) : NO_DAPILS;
+    const { deltas, changed } = projectTallies(results, dapils);
     const sums = await sumTallyDeltas(tx, deltas);
     return { writes: [tallySumsWrite(sums, position)], changed };
   },
   async check(tx: SqlExecutor): Promise<StoredProjection> {
     const stored = await readStoredTallies(tx);
-    return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values()), stored) };
+    const dapils = await loadDapilIndex(tx);
+    return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values(), dapils), stored) };
   },
 };
 
@@ -103,7 +110,9 @@ export function addFormVotes(sums: Map<string, number>, ballot: Ballot, form: CH
   }
 }
 
-interface Sums {
+const NO_DAPILS = new DapilIndex([]);
+
+export interface Sums {
   electionId: string;
   regionCode: string;
   ballot: Ballot;
@@ -114,7 +123,7 @@ interface Sums {
   tpsVerified: number;
 }
 
-function sumsOf(map: Map<string, Sums>, electionId: string, regionCode: string, ballot: Ballot): Sums {
+export function sumsOf(map: Map<string, Sums>, electionId: string, regionCode: string, ballot: Ballot): Sums {
   const key = `${electionId}|${regionCode}|${ballot}`;
   let sums = map.get(key);
   if (!sums) {
@@ -125,7 +134,7 @@ function sumsOf(map: Map<string, Sums>, electionId: string, regionCode: string, 
 }
 
 /** Adds what a result stream's change (before → after) does to its desa's numbers. */
-function addStreamDelta(desa: Sums, before: CurrentResult | undefined, after: CurrentResult): void {
+export function addStreamDelta(desa: Sums, before: CurrentResult | undefined, after: CurrentResult): void {
   desa.tpsVerified += Number(isVerified(after)) - Number(isVerified(before));
   const beforeCounts = counts(before);
   const afterCounts = counts(after);
@@ -153,11 +162,40 @@ function addSums(target: Sums, source: Sums): void {
   target.tpsVerified += source.tpsVerified;
 }
 
+/** Adds a desa's sums to a region above several dapils: party totals, also per dapil; no candidate sums. */
+function addPartySums(target: Sums, source: Sums, dapil: string | undefined): void {
+  for (const [key, n] of source.votes) {
+    if (isCandidateKey(key)) continue;
+    target.votes.set(key, (target.votes.get(key) ?? 0) + n);
+    if (dapil !== undefined && isPartyTotalKey(key)) {
+      const perDapil = byDapilKey(key, dapil);
+      target.votes.set(perDapil, (target.votes.get(perDapil) ?? 0) + n);
+    }
+  }
+  target.valid += source.valid;
+  target.invalid += source.invalid;
+  target.tpsReported += source.tpsReported;
+  target.tpsVerified += source.tpsVerified;
+}
+
+/** The non-zero sums as deltas. */
+export function toDeltas(sums: Iterable<Sums>): TallyDelta[] {
+  const deltas: TallyDelta[] = [];
+  for (const s of sums) {
+    if (isZero(s)) continue;
+    deltas.push({ electionId: s.electionId, regionCode: s.regionCode, ballot: s.ballot, votes: Object.fromEntries(s.votes), valid: s.valid, invalid: s.invalid, tpsReported: s.tpsReported, tpsVerified: s.tpsVerified });
+  }
+  return deltas;
+}
+
 const isZero = (s: Sums): boolean =>
   s.valid === 0 && s.invalid === 0 && s.tpsReported === 0 && s.tpsVerified === 0 && [...s.votes.values()].every((n) => n === 0);
 
-/** The tally deltas and changed regions of a batch's result transitions. */
-export function projectTallies(results: readonly ResultTransition[]): TallyEffects {
+/**
+ * The tally deltas and changed regions of a batch's result transitions. `dapils` tells which regions
+ * lie in more than one dapil (without it every region counts as inside one).
+ */
+export function projectTallies(results: readonly ResultTransition[], dapils: DapilIndex = NO_DAPILS): TallyEffects {
   const desas = new Map<string, Sums>();
   const changed = new Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>();
   for (const { before, after } of results) {
@@ -168,21 +206,22 @@ export function projectTallies(results: readonly ResultTransition[]): TallyEffec
   // Roll desa sums up to kecamatan, kabupaten and provinsi.
   const all = new Map(desas);
   for (const desa of desas.values()) {
-    for (const code of ancestorCodes(desa.regionCode)) addSums(sumsOf(all, desa.electionId, code, desa.ballot), desa);
-  }
-  const deltas: TallyDelta[] = [];
-  for (const s of all.values()) {
-    if (isZero(s)) continue;
-    deltas.push({ electionId: s.electionId, regionCode: s.regionCode, ballot: s.ballot, votes: Object.fromEntries(s.votes), valid: s.valid, invalid: s.invalid, tpsReported: s.tpsReported, tpsVerified: s.tpsVerified });
+    const party = isPartyBallot(desa.ballot);
+    const dapil = party ? dapils.dapilOf(desa.ballot, desa.regionCode) : undefined;
+    for (const code of ancestorCodes(desa.regionCode)) {
+      const target = sumsOf(all, desa.electionId, code, desa.ballot);
+      if (party && dapils.spans(desa.ballot, code)) addPartySums(target, desa, dapil);
+      else addSums(target, desa);
+    }
   }
   return {
-    deltas,
+    deltas: toDeltas(all.values()),
     changed: [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() })),
   };
 }
 
 /** Whether a tally view shows the change (its status or form); other events of the stream (photos, proposals) do not move tallies. */
-const showsChange = (before: CurrentResult | undefined, after: CurrentResult): boolean =>
+export const showsChange = (before: CurrentResult | undefined, after: CurrentResult): boolean =>
   after.status !== (before?.status ?? 'empty') || after.form !== (before?.form ?? null);
 
 function markChanged(changed: Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>, result: CurrentResult): void {

@@ -144,7 +144,7 @@ export class QuickcountService {
     const config = this.election.electionConfig;
     return config.dapils.filter((d) => d.ballot === ballot && places.strata.has(d.code)).map((d) => {
       const est = this.estimate(options, places, d.code, sampleTps, arrivals);
-      const whole = d.regionCodes.every((code) => code.startsWith(config.kabupatenCode) && this.election.region(code) !== undefined);
+      const whole = this.election.isWholeDapil(d);
       const fit = est.accumulator.fit();
       const seed = `${d.code}/${est.arrivals.length}/${est.arrivals.reduce((a, t) => a + t.valid, 0)}`;
       return {

@@ -55,7 +55,7 @@ export async function projectionFixture(db: SqlDatabase): Promise<ProjectionFixt
       return last;
     },
     async reset() {
-      await db.exec('TRUNCATE messages, streams, result_current, region_tallies, result_audit; DELETE FROM projection_checkpoints;');
+      await db.exec('TRUNCATE messages, streams, result_current, region_tallies, dapil_tallies, result_audit; DELETE FROM projection_checkpoints;');
       last = '0';
     },
   };

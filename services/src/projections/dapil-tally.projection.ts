@@ -1,0 +1,56 @@
+import { isPartyBallot, type Ballot } from '@suara/contracts';
+import type { SqlExecutor } from '../db/sql';
+import type { DapilIndex } from '../election/dapil-index';
+import { isResultStreamEvent } from './current-result';
+import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
+import { DAPIL_TALLIES, loadDapilIndex, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { compareTallies, expectedDapilTallies } from './tally-check';
+import type { ChangedRegions } from './tally-changes';
+import { addStreamDelta, showsChange, sumsOf, toDeltas, type Sums, type TallyEffects } from './tally.projection';
+
+/**
+ * Tallies per dapil (`dapil_tallies`) of the party-list ballots DPR, DPRD_PROV and DPRD_KAB: party-only
+ * votes, candidates and party totals of the TPS voting in one dapil, so a candidate's sum is always
+ * one person's. Same arithmetic as the region tallies (`addStreamDelta`), keyed by the TPS's dapil
+ * from the master data instead of its regions. DPD is one province-wide list: its region tallies
+ * carry its candidates, it has no dapil tally.
+ *
+ * Changes are reported with the dapil code in `regionCodes` (dapil codes are never region codes), so
+ * the live gateway's dapil rooms are pushed like region rooms.
+ */
+export const dapilTalliesProjection: ProjectionDefinition = {
+  name: 'dapil-tallies',
+  canHandle: isResultStreamEvent,
+  tables: [DAPIL_TALLIES.name],
+  async project({ results, position }, tx) {
+    if (!results.some((r) => isPartyBallot(r.after.ballot))) return { writes: [] };
+    const { deltas, changed } = projectDapilTallies(results, await loadDapilIndex(tx));
+    const sums = await sumTallyDeltas(tx, deltas, DAPIL_TALLIES);
+    return { writes: [tallySumsWrite(sums, position, DAPIL_TALLIES)], changed };
+  },
+  async check(tx: SqlExecutor): Promise<StoredProjection> {
+    const stored = await readStoredTallies(tx, DAPIL_TALLIES);
+    const dapils = await loadDapilIndex(tx);
+    return { rows: stored.length, differences: (expected) => compareTallies(expectedDapilTallies(expected.values(), dapils), stored) };
+  },
+};
+
+/** The dapil tally deltas (`regionCode` = dapil code) and changed dapils of a batch's result transitions. */
+export function projectDapilTallies(results: readonly ResultTransition[], dapils: DapilIndex): TallyEffects {
+  const sums = new Map<string, Sums>();
+  const changed = new Map<string, ChangedRegions>();
+  for (const { before, after } of results) {
+    if (!isPartyBallot(after.ballot) || !showsChange(before, after)) continue;
+    const dapil = dapils.dapilOf(after.ballot, after.tpsCode);
+    if (dapil === undefined) continue;
+    addStreamDelta(sumsOf(sums, after.electionId, dapil, after.ballot), before, after);
+    const key = `${after.electionId}|${after.ballot}`;
+    const entry = changed.get(key) ?? { electionId: after.electionId, ballot: after.ballot as Ballot, regionCodes: [] };
+    if (!entry.regionCodes.includes(dapil)) entry.regionCodes.push(dapil);
+    changed.set(key, entry);
+  }
+  return {
+    deltas: toDeltas(sums.values()),
+    changed: [...changed.values()],
+  };
+}
