@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SuaraClient } from '@suara/contracts';
 import { openPglite } from '../services/src/db/pglite.database';
+import { eventually } from './support/http';
 import { ROOT, startServer } from './support/server';
 import { ppwpForm } from './support/app';
 
@@ -40,8 +41,8 @@ describe('operations CLI on the embedded database', { timeout: 240_000 }, () => 
       for (let i = 1; i <= 3; i++) {
         await op.submit({ tpsCode: `1222011001${String(i).padStart(3, '0')}`, ballot: 'PPWP', clientRequestId: `cli-seed-${i}`, form: ppwpForm({ '01': i, '02': 10, '03': 5 }) });
       }
-      const deadline = Date.now() + 20_000;
-      while ((await admin.tally('1222', 'PPWP')).progress.tpsReported < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      // The CLI tests below are about these results: they must be in the tallies before the server stops.
+      await eventually('the three seed results in the tallies', async () => ((await admin.tally('1222', 'PPWP')).progress.tpsReported === 3 ? true : undefined), 60_000);
     } finally {
       await server.stop();
     }

@@ -4,7 +4,7 @@ import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDataba
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
 import { connectLive, connectRefusal, subscribe, TallyWatcher, type LiveSocket } from './support/live-client';
 import { startServer, type RunningServer } from './support/server';
-import { eventually, statusOf } from './support/http';
+import { errorOf, eventually, statusOf } from './support/http';
 
 const DESA = '1222011001'; // Kelurahan Kotapinang
 const KECAMATAN = '122201';
@@ -200,21 +200,27 @@ describe.each(backends())('live tallies and tally routes on %s', (backend) => {
 });
 
 /**
- * Two service processes on one PostgreSQL and one Redis: A serves only sockets (ROLES=live), B takes
- * the HTTP submissions and projects. A client connected to A sees what was submitted through B.
+ * Two service processes on one PostgreSQL and one Redis: A serves sockets and HTTP (ROLES=live,command),
+ * B takes HTTP submissions and projects. Tallies cross from B to A by PostgreSQL NOTIFY (A's own
+ * emit to its sockets; Redis is not on that path, see test/reliability/live-faults.int.spec.ts);
+ * what crosses through Redis is each user's budget of submissions, counted once for both.
  */
-describeIfPostgres('two service processes on one Redis', () => {
+describeIfPostgres('two service processes on one database and one Redis', () => {
   let pg: PostgresTestDatabase;
   let a: RunningServer;
   let b: RunningServer;
+  let admin: SuaraClient;
   const sockets: LiveSocket[] = [];
+  const SUBMISSIONS_PER_MINUTE = 3;
 
   beforeAll(async () => {
     pg = await createPostgresTestDatabase({ max: 1 });
     const redisUrl = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-    const env = { DATABASE_URL: pg.url, REDIS_URL: redisUrl, SUARA_SUBMIT_RATE_PER_MIN: '100000' };
+    const env = { DATABASE_URL: pg.url, REDIS_URL: redisUrl, SUARA_SUBMIT_RATE_PER_MIN: String(SUBMISSIONS_PER_MINUTE) };
     b = await startServer({ env: { ...env, ROLES: 'command,projector' } });
-    a = await startServer({ env: { ...env, ROLES: 'live' } });
+    a = await startServer({ env: { ...env, ROLES: 'live,command' } });
+    admin = new SuaraClient(b.url);
+    await admin.login(b.adminUser, b.adminPassword);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -224,8 +230,6 @@ describeIfPostgres('two service processes on one Redis', () => {
   });
 
   it('a client on process A gets the push of a submission made through process B', async () => {
-    const admin = new SuaraClient(b.url);
-    await admin.login(b.adminUser, b.adminPassword);
     await admin.createUser({ username: 'official-two', password: 'password-official', role: 'official' });
     await admin.createUser({ username: 'operator-two', password: 'password-operator', role: 'operator', scope: [DESA] });
     const official = new SuaraClient(b.url);
@@ -247,5 +251,19 @@ describeIfPostgres('two service processes on one Redis', () => {
     expect(pushed.totals).toEqual({ votes: { '01': 7, '02': 8, '03': 9 }, valid: 24, invalid: 3 });
     expect(pushed).toEqual(await official.tally(KABUPATEN, 'PPWP'));
     expect(comparePositions(pushed.position, ack.tally.position)).toBeGreaterThan(0);
+  });
+
+  it("one operator's submission budget is shared by both processes (counters in Redis)", async () => {
+    await admin.createUser({ username: 'operator-budget', password: 'Uji-Sandi-Kuat-2024', role: 'operator', scope: [DESA] });
+    const [viaA, viaB] = [a, b].map((p) => new SuaraClient(p.url));
+    await viaB.login('operator-budget', 'Uji-Sandi-Kuat-2024');
+    viaA.token = viaB.token;
+    const submitVia = (client: SuaraClient, n: number) => client.submit({ tpsCode: tps(n), ballot: 'PPWP', clientRequestId: newCrid(), form: ppwpForm({ '01': n, '02': 1, '03': 1 }) });
+    for (let n = 2; n < 2 + SUBMISSIONS_PER_MINUTE - 1; n++) expect((await submitVia(viaB, n)).status).toBe(201);
+    expect((await submitVia(viaA, 10)).status).toBe(201);
+    // A counting alone would have taken this one too: it has seen only one submission.
+    const refused = await errorOf(submitVia(viaA, 11));
+    expect(refused).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
+    expect(Number(refused.headers?.get('retry-after'))).toBeGreaterThan(0);
   });
 });

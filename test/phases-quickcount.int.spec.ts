@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SuaraClient, TallyView } from '@suara/contracts';
+import type { TallyView } from '@suara/contracts';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
-import { statusOf } from './support/http';
+import { SuaraClient } from '@suara/contracts';
+import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../services/src/db/test-support/test-database';
+import { eventually, statusOf } from './support/http';
+import { startServer, type RunningServer } from './support/server';
 
 const KABUPATEN = '1222';
 let n = 0;
@@ -19,6 +22,16 @@ async function tallyWhen(client: SuaraClient, until: (t: TallyView) => boolean):
   }
 }
 
+/** POST /api/admin/election/phase with any phase, typed or not. */
+async function postPhase(url: string, token: string, phase: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${url}/api/admin/election/phase`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ phase }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
 describe.each(backends())('simulation phase and quick count on %s', (backend) => {
   let t: TestApp;
   let operator: SuaraClient;
@@ -32,6 +45,18 @@ describe.each(backends())('simulation phase and quick count on %s', (backend) =>
     official = await t.userClient('official');
   });
   afterAll(async () => t?.close());
+
+  it('lets no other role switch the phase, reset the simulation or draw a sample', async () => {
+    const before = await t.admin.election();
+    for (const role of ['operator', 'verifier', 'official'] as const) {
+      const c = role === 'operator' ? operator : role === 'official' ? official : await t.userClient(role);
+      expect(await statusOf(c.switchToReal()), `${role} switching to real`).toBe(403);
+      expect(await statusOf(c.resetSimulation()), `${role} resetting the simulation`).toBe(403);
+      expect(await statusOf(c.drawSample({ ballot: 'DPD', size: 40, seed: 'bukan-admin' })), `${role} drawing a sample`).toBe(403);
+    }
+    expect(await t.admin.election()).toEqual(before);
+    expect(await statusOf(official.quickcount('DPD'))).toBe(404);
+  });
 
   it('keeps simulation results out of a new simulation run and out of the real election', async () => {
     const election = await official.election();
@@ -55,6 +80,9 @@ describe.each(backends())('simulation phase and quick count on %s', (backend) =>
     expect((await official.tally(KABUPATEN, 'PPWP')).totals.valid).toBe(0);
     expect(await statusOf(t.admin.resetSimulation())).toBe(409);
     expect(await statusOf(t.admin.switchToReal())).toBe(409);
+    // No way back, not even by asking for it.
+    expect(await postPhase(t.url, t.admin.token!, 'simulation')).toMatchObject({ status: 400, body: { error: 'invalid_input', issues: [expect.objectContaining({ path: 'phase' })] } });
+    expect(await official.election()).toMatchObject({ mode: 'real', activeElectionId: election.id });
     await operator.submit({ tpsCode: tpsOf(desa, 1), ballot: 'PPWP', clientRequestId: crid(), form: ppwpForm({ '01': 100, '02': 0, '03': 0 }) });
     const realTally = await tallyWhen(official, (x) => x.progress.tpsReported === 1);
     expect(realTally.totals.votes).toMatchObject({ '01': 100, '02': 0, '03': 0 });
@@ -95,5 +123,56 @@ describe.each(backends())('simulation phase and quick count on %s', (backend) =>
   it('records phase switches, simulation resets and sample draws in the audit log', async () => {
     const actions = (await t.admin.audit(200)).map((a) => `${a.action}:${a.actorUsername}`);
     expect(actions).toEqual(expect.arrayContaining(['simulation_reset:admin', 'phase_switched:admin', 'sample_drawn:admin']));
+  });
+});
+
+/**
+ * Two processes on one database: each caches the phase for a second, so the switch made through A
+ * must reach B by itself, and B must then refuse everything A refuses.
+ */
+describeIfPostgres('the one-way phase switch across two processes', () => {
+  let pg: PostgresTestDatabase;
+  let a: RunningServer;
+  let b: RunningServer;
+
+  beforeAll(async () => {
+    pg = await createPostgresTestDatabase();
+    a = await startServer({ env: { DATABASE_URL: pg.url } });
+    b = await startServer({ env: { DATABASE_URL: pg.url, ROLES: 'command,live' } });
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await pg?.drop();
+  });
+
+  it('a switch through A holds on B: real there too, no reset, no way back, results in the real election', async () => {
+    const [adminA, adminB] = [new SuaraClient(a.url), new SuaraClient(b.url)];
+    await adminA.login(a.adminUser, a.adminPassword);
+    await adminB.login(b.adminUser, b.adminPassword);
+    const simulation = await adminB.election();
+    expect(simulation.mode).toBe('simulation');
+    await adminA.createUser({ username: 'op-dua-proses', password: 'Uji-Sandi-Kuat-2024', role: 'operator', scope: ['1222011001'] });
+    const operatorB = new SuaraClient(b.url);
+    await operatorB.login('op-dua-proses', 'Uji-Sandi-Kuat-2024');
+
+    await adminA.switchToReal();
+    const real = await eventually('B to see the real phase', async () => {
+      const e = await adminB.election();
+      return e.mode === 'real' ? e : undefined;
+    });
+    expect(real.activeElectionId).toBe(simulation.id);
+    expect(await statusOf(adminB.resetSimulation())).toBe(409);
+    expect(await statusOf(adminB.switchToReal())).toBe(409);
+    expect(await postPhase(b.url, adminB.token!, 'simulation')).toMatchObject({ status: 400, body: { error: 'invalid_input', issues: [expect.objectContaining({ path: 'phase' })] } });
+    expect(await adminA.election()).toMatchObject({ mode: 'real', activeElectionId: simulation.id });
+
+    const res = await operatorB.submit({ tpsCode: '1222011001001', ballot: 'PPWP', clientRequestId: crid(), form: ppwpForm({ '01': 5, '02': 6, '03': 7 }) });
+    expect(res.status).toBe(201);
+    const tally = await eventually('the result in the real tally', async () => {
+      const v = await adminA.tally(KABUPATEN, 'PPWP');
+      return v.progress.tpsReported === 1 ? v : undefined;
+    });
+    expect(tally).toMatchObject({ electionId: simulation.id, totals: { valid: 18 } });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toCsv } from '@suara/contracts';
-import { loadConfig } from './config';
+import { loadConfig, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migration';
 import { allMigrations } from './db/migrations';
@@ -34,6 +34,7 @@ Uses the same environment as the server (DATABASE_URL, DATA_DIR, EVENTSTORE_URL,
 database (PGlite), stop the server first: only one process can open its data folder.`;
 
 interface Context {
+  config: AppConfig;
   db: SqlDatabase;
   store: EventStore;
   /** The photo store, opened on first use (S3 is not contacted by commands that do not need it). */
@@ -69,13 +70,12 @@ const commands: Record<string, Command> = {
     console.log(report.ok ? `tallies match the events (${report.events} events)` : `${report.differences.length} difference(s) between tallies and events`);
     return report.ok ? 0 : 1;
   },
-  async 'verify-chain'(args, { db, store, blobs }) {
+  async 'verify-chain'(args, { config, db, store, blobs }) {
     const { values } = parseArgs({
       args,
       options: { seals: { type: 'string' }, 'public-key': { type: 'string', multiple: true }, token: { type: 'string' } },
     });
     const { loadSeals, trustedKeys, verifySealedLog } = await import('./integrity/verify-sealed-log');
-    const config = loadConfig();
     const source = await loadSeals(values.seals, db, values.token ?? process.env.SUARA_TOKEN);
     const { keys, pinned } = trustedKeys(values['public-key'] ?? [], { keyFile: config.sealKeyFile, dataDir: config.dataDir }, source.seals);
     const report = await verifySealedLog(store, db, source.seals, keys);
@@ -107,15 +107,18 @@ const commands: Record<string, Command> = {
     if (photos > 0) console.log(`exported ${photos} photos to ${blobsFolderOf(file)}/`);
     return 0;
   },
-  async import([file], { db, store, blobs }) {
+  async import([file], { config, db, store, blobs }) {
     if (!file) return usage();
     if ((await store.head()) !== '0') throw new Error('import needs an empty event store');
     const { importPhotoBlobs } = await import('./evidence/photo-backup');
     const photos = await importPhotoBlobs(file, blobs);
-    const count = await importEvents(store, file);
+    const { count, electionIds } = await importEvents(store, file);
+    const { ElectionRepository } = await import('./election/election.repository');
+    const { loadMasterData } = await import('./election/master-data');
+    const deployment = await new ElectionRepository(db).restorePhase(loadMasterData(config.electionDataDir), electionIds);
     const { rebuildProjections } = await import('./projections/rebuild');
     await rebuildProjections(db, store);
-    console.log(`imported ${count} events and ${photos} photos from ${file} and rebuilt the read models`);
+    console.log(`imported ${count} events and ${photos} photos from ${file} and rebuilt the read models; phase: ${deployment.phase} (${deployment.activeElectionId})`);
     return 0;
   },
 };
@@ -132,6 +135,7 @@ async function open(): Promise<Context & { close(): Promise<void> }> {
   const store = await createEventStore(config, db);
   let blobs: Promise<BlobStore> | undefined;
   return {
+    config,
     db,
     store,
     blobs() {

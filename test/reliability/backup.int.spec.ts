@@ -7,6 +7,7 @@ import { SuaraClient, type TallyView } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, postgresTestUrl, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
 import { desaList, formFor, KABUPATEN, postgresSuiteGuard, runCli, waitUntil } from '../support/reliability';
 import { startServer, type RunningServer } from '../support/server';
+import { statusOf } from '../support/http';
 
 /**
  * Disaster recovery: the whole event log is exported with the CLI (NDJSON), imported into an EMPTY
@@ -116,9 +117,13 @@ describeIfPostgres('disaster recovery: export, import into an empty deployment',
 
     const target = await serve(targetDb);
     const targetAdmin = await adminOf(target);
-    // The phase is the deployment's setting, not an event: the recovery procedure sets it again.
-    expect((await targetAdmin.election()).mode).toBe('simulation');
-    await targetAdmin.switchToReal();
+    // The phase is a row, not an event: the import reads it back from the events. Real results
+    // were restored, so the deployment is real again, and nothing reopens the simulation.
+    expect(imported.stdout).toContain('phase: real');
+    const election = await targetAdmin.election();
+    expect(election).toMatchObject({ mode: 'real', activeElectionId: election.id });
+    expect(await statusOf(targetAdmin.resetSimulation())).toBe(409);
+    expect(await statusOf(targetAdmin.switchToReal())).toBe(409);
     await everythingProjected(targetAdmin);
 
     for (const region of [KABUPATEN, ...kecamatan]) {

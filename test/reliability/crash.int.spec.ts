@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SuaraClient } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
@@ -42,7 +45,7 @@ async function createOperators(admin: SuaraClient, url: string, tag: string): Pr
  * What must hold once the service runs again: each 201 is stored with its form, the tallies equal
  * the stored results and the recomputation from the events (CLI `check`), and retries get 200.
  */
-async function assertNothingLost(server: RunningServer, load: SubmissionLoad, databaseUrl: string): Promise<void> {
+async function assertNothingLost(server: RunningServer, load: SubmissionLoad, check: () => Promise<void>): Promise<void> {
   const admin = await loginAdmin(server);
   const created = load.created();
   expect(created.size).toBeGreaterThan(0);
@@ -68,15 +71,19 @@ async function assertNothingLost(server: RunningServer, load: SubmissionLoad, da
   expect(tally.totals.invalid).toBe(want.invalid);
   for (const [option, votes] of Object.entries(want.votes)) expect(tally.totals.votes[option]).toBe(votes);
 
-  const check = await runCli(['check'], { DATABASE_URL: databaseUrl });
-  expect(check.code, check.stdout + check.stderr).toBe(0);
-  expect(check.stdout).toMatch(/tallies match the events/);
-
   for (const [tpsCode, first] of created) {
     const retry = await submitOnce(server.url, first.token, tpsCode, first.clientRequestId);
     expect(retry.status, JSON.stringify(retry.body)).toBe(200);
     expect(retry.body).toEqual(first.body);
   }
+  await check();
+}
+
+/** `suara check` on that database: the tallies equal the recomputation from the events. */
+async function checkTallies(env: Record<string, string>): Promise<void> {
+  const check = await runCli(['check'], env);
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+  expect(check.stdout).toMatch(/tallies match the events/);
 }
 
 function assertNo500(load: SubmissionLoad) {
@@ -122,7 +129,41 @@ describeIfPostgres('crash without loss: SIGKILL of the service process (fresh da
     await load.stop();
 
     assertNo500(load);
-    await assertNothingLost(server, load, pg.url);
+    await assertNothingLost(server, load, () => checkTallies({ DATABASE_URL: pg.url }));
+  }, 600_000);
+});
+
+describe('crash without loss: SIGKILL of the service on the embedded default (PGlite in DATA_DIR)', () => {
+  const cleanup = cleanups();
+
+  it('keeps every 201 through a SIGKILL of the service under load; retries get 200', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'suara-crash-pglite-'));
+    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    let server = await startServer({ env: SERVICE_ENV, dataDir });
+    cleanup.push(() => server.stop('SIGKILL'));
+
+    const admin = await loginAdmin(server);
+    const ops = await createOperators(admin, server.url, 'kill-pglite');
+    const load = new SubmissionLoad(server.url, ops);
+    load.start();
+    await waitUntil('40 submissions answered 201', async () => (load.count(201) >= 40 ? true : undefined), 180_000, 20);
+
+    await server.stop('SIGKILL');
+    const before = load.count(201);
+    await waitUntil('the load to notice the dead service', async () => (load.answers.some((a) => a.status === 0) ? true : undefined), 60_000, 50);
+
+    // The same data folder, opened again after the crash.
+    server = await startServer({ env: SERVICE_ENV, dataDir });
+    load.retarget(server.url);
+    await waitUntil('20 more submissions after the restart', async () => (load.count(201) >= before + 20 ? true : undefined), 180_000, 50);
+    await load.stop();
+
+    assertNo500(load);
+    // Only one process may open the folder: `check` runs once the service is stopped.
+    await assertNothingLost(server, load, async () => {
+      await server.stop('SIGTERM');
+      await checkTallies({ DATA_DIR: dataDir });
+    });
   }, 600_000);
 });
 
@@ -184,6 +225,6 @@ describe('crash without loss: PostgreSQL restarted under load (private PostgreSQ
     expect(server.process.exitCode).toBeNull();
     expect(load.answers.slice(outageFrom).some((a) => a.status === 503)).toBe(true);
     assertNo500(load);
-    await assertNothingLost(server, load, databaseUrl);
+    await assertNothingLost(server, load, () => checkTallies({ DATABASE_URL: databaseUrl }));
   }, 600_000);
 });

@@ -1,16 +1,25 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { comparePositions, SuaraClient, type TallyView } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
+import { loginAttempt } from '../support/http';
 import { TallyWatcher } from '../support/live-client';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { desaList, formFor, KABUPATEN, postgresSuiteGuard, sleep, submitOnce, waitForProjection, waitUntil } from '../support/reliability';
 import { startServer, type RunningServer } from '../support/server';
 
 /**
- * Live tallies under faults: two service processes on one database and one PRIVATE Redis (the
- * socket.io adapter). Redis goes away and comes back; a dashboard loses its connection for a while.
+ * Live tallies and Redis under faults: two service processes on one database and one PRIVATE Redis.
+ * Tally pushes do not go through Redis: each process learns of new results by PostgreSQL NOTIFY and
+ * emits to its own sockets, so pushes must go on, across processes, while Redis is gone. What Redis
+ * carries is the counters of rate limits and login throttles: one budget for both processes while
+ * it is up; while it is down each process counts in its own memory (neither fail-open nor
+ * fail-closed, as the README says). Redis goes away and comes back; a dashboard loses its
+ * connection for a while.
  */
-describeIfPostgres('live pushes under faults (two processes, private Redis)', () => {
+const GUESSED = 'official-guessed';
+const GUESSED_PASSWORD = 'Uji-Sandi-Kuat-2024';
+
+describeIfPostgres('live pushes and shared limits under faults (two processes, private Redis)', () => {
   let redis: PrivateRedis;
   let pg: PostgresTestDatabase;
   let a: RunningServer;
@@ -25,7 +34,8 @@ describeIfPostgres('live pushes under faults (two processes, private Redis)', ()
   beforeAll(async () => {
     redis = await startPrivateRedis();
     pg = await createPostgresTestDatabase();
-    const env = { DATABASE_URL: pg.url, REDIS_URL: redis.url, SUARA_SUBMIT_RATE_PER_MIN: '100000' };
+    // TRUST_PROXY: login attempts say which address they come from (the throttle counts per address).
+    const env = { DATABASE_URL: pg.url, REDIS_URL: redis.url, SUARA_SUBMIT_RATE_PER_MIN: '100000', TRUST_PROXY: '127.0.0.1' };
     a = await startServer({ env });
     b = await startServer({ env });
     const admin = new SuaraClient(a.url);
@@ -33,6 +43,7 @@ describeIfPostgres('live pushes under faults (two processes, private Redis)', ()
     const desa = (await desaList(admin)).slice(0, 3);
     tps = desa.flatMap((d) => d.tps);
     await admin.createUser({ username: 'official-live', password: 'password-official', role: 'official' });
+    await admin.createUser({ username: GUESSED, password: GUESSED_PASSWORD, role: 'official' });
     await admin.createUser({ username: 'operator-live', password: 'password-operator', role: 'operator', scope: desa.map((d) => d.code) });
     official = new SuaraClient(a.url);
     await official.login('official-live', 'password-official');
@@ -73,6 +84,17 @@ describeIfPostgres('live pushes under faults (two processes, private Redis)', ()
     );
   }
 
+  /**
+   * Spends the five free failed logins of GUESSED from `from` on `first`, then sends three attempts
+   * at once to `then`: their statuses, sorted. With one budget the gate lets one through ([401, 429,
+   * 429]); `then` counting alone would check all three passwords ([401, 401, 401]).
+   */
+  async function burstAfterFreeFailures(first: RunningServer, then: RunningServer, from: string): Promise<number[]> {
+    for (let i = 0; i < 5; i++) expect((await loginAttempt(first.url, GUESSED, `tebakan-${i}`, from)).status).toBe(401);
+    const burst = await Promise.all([0, 1, 2].map((i) => loginAttempt(then.url, GUESSED, `tebakan-lagi-${i}`, from)));
+    return burst.map((r) => r.status).sort();
+  }
+
   const sameNumbers = (x: TallyView, y: TallyView) => {
     expect(x.totals).toEqual(y.totals);
     expect(x.progress).toEqual(y.progress);
@@ -88,6 +110,12 @@ describeIfPostgres('live pushes under faults (two processes, private Redis)', ()
     expect(pushesBefore).toBeGreaterThanOrEqual(4);
   });
 
+  it('shares the login throttle between the processes through Redis: failures on A hold back guesses on B', async () => {
+    expect(await burstAfterFreeFailures(a, b, '198.51.100.7')).toEqual([401, 429, 429]);
+    // From elsewhere, nothing waits.
+    expect((await loginAttempt(b.url, GUESSED, GUESSED_PASSWORD, '203.0.113.20')).status).toBe(200);
+  });
+
   it('keeps pushing on each process and across processes while Redis is down, and after it is back', async () => {
     const onA = await watch(a);
     const onB = await watch(b);
@@ -95,6 +123,13 @@ describeIfPostgres('live pushes under faults (two processes, private Redis)', ()
 
     await redis.stop('SIGKILL');
     await sleep(1000);
+    // Limits while Redis is down: logins still work on both processes (not fail-closed)…
+    for (const server of [a, b]) expect((await loginAttempt(server.url, GUESSED, GUESSED_PASSWORD, '203.0.113.30')).status).toBe(200);
+    // …guessing is still throttled (not fail-open)…
+    expect(await burstAfterFreeFailures(a, a, '198.51.100.8')).toEqual([401, 429, 429]);
+    // …but per process: B never heard of A's failures, so its own five free ones are checked.
+    expect(await burstAfterFreeFailures(b, b, '198.51.100.8')).toEqual([401, 429, 429]);
+
     await allSee([onA, onB], await submitVia(a), 'Redis down, submitted via A');
     await allSee([onA, onB], await submitVia(b), 'Redis down, submitted via B');
     // A dashboard that connects during the outage is served too.
@@ -103,7 +138,12 @@ describeIfPostgres('live pushes under faults (two processes, private Redis)', ()
     expect((await fetch(`${a.url}/health`)).status).toBe(200);
 
     await redis.start();
-    await sleep(2000);
+    // The counters are shared again once both processes have reconnected.
+    let round = 0;
+    await waitUntil('one login budget again after Redis is back', async () => {
+      const from = `198.51.100.${100 + round++}`;
+      return (await burstAfterFreeFailures(a, b, from)).join() === '401,429,429' ? true : undefined;
+    }, 45_000, 500);
     await allSee([onA, onB, late], await submitVia(b), 'Redis back, submitted via B');
     await allSee([onA, onB, late], await submitVia(a), 'Redis back, submitted via A');
     for (const w of [onA, onB, late]) {

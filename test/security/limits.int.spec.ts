@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { MAX_LISTED_ISSUES, SuaraClient } from '@suara/contracts';
 import { backends, bootApp, type TestApp } from '../support/app';
+import { loginAttempt } from '../support/http';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 
 /**
@@ -14,15 +15,7 @@ const DESA = '1222011001';
 const TPS = `${DESA}001`;
 const PASSWORD = 'Uji-Sandi-Kuat-2024';
 
-async function login(url: string, username: string, password: string, from: string): Promise<{ status: number; retryAfter: string | null }> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
-    body: JSON.stringify({ username, password }),
-  });
-  await res.arrayBuffer();
-  return { status: res.status, retryAfter: res.headers.get('retry-after') };
-}
+const login = loginAttempt;
 
 describe('request limits (PGlite, limits configured low)', () => {
   let t: TestApp;

@@ -32,3 +32,14 @@ export async function eventually<T>(what: string, probe: () => T | undefined | P
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** One login attempt from `from` (sent as X-Forwarded-For: the server must trust 127.0.0.1 as its proxy). */
+export async function loginAttempt(url: string, username: string, password: string, from: string): Promise<{ status: number; retryAfter: string | null }> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+    body: JSON.stringify({ username, password }),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, retryAfter: res.headers.get('retry-after') };
+}

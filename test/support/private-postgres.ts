@@ -1,12 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './server';
 import { killOnExit } from './child-processes';
 
-const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** The server binaries: PG_BIN, else those of the newest PostgreSQL installed (Debian keeps each major under /usr/lib/postgresql/<major>). */
+export function installedPostgresBin(root = '/usr/lib/postgresql'): string {
+  const majors = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  if (majors.length === 0) throw new Error(`no PostgreSQL server binaries under ${root}/<major>/bin (install postgresql, or set PG_BIN)`);
+  return join(root, String(Math.max(...majors.map(Number))), 'bin');
+}
 
 export interface PrivatePostgres {
   port: number;
@@ -31,11 +36,12 @@ function userIds(name: string): { uid: number; gid: number } {
 }
 
 /**
- * A PostgreSQL 15 server of its own (initdb in a temp folder, trust auth, a free port), for tests
+ * A PostgreSQL server of its own (the newest major installed, or PG_BIN's) (initdb in a temp folder, trust auth, a free port), for tests
  * that stop and restart the database: the shared server must never be touched. Run as the
  * `postgres` user because initdb and postgres refuse to run as root.
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const BIN = process.env.PG_BIN ?? installedPostgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'suara-pg-'));
   const data = join(dir, 'data');
   const ids = process.getuid?.() === 0 ? userIds('postgres') : undefined;

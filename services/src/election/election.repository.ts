@@ -74,6 +74,30 @@ export class ElectionRepository {
     return rows.length ? this.deployment() : undefined;
   }
 
+  /**
+   * After a restore (`suara import`): the phase is a row, not an event, so it is read back from the
+   * events restored. A log that holds any event of the real election comes back in the real phase
+   * (a restore must never reopen the simulation, nor let a reset hide real results); otherwise in
+   * simulation, on the latest simulation run found, so a new result never joins an older run.
+   */
+  async restorePhase(data: MasterData, electionIds: ReadonlySet<string>): Promise<Deployment> {
+    await this.importOnce(data);
+    const id = data.config.id;
+    if (electionIds.has(id)) {
+      await this.switchToReal();
+      return this.deployment();
+    }
+    const runs = [...electionIds].map((e) => /^(.*)-sim(\d+)$/.exec(e)).filter((m) => m?.[1] === id).map((m) => Number(m![2]));
+    if (runs.length > 0) {
+      const run = Math.max(...runs);
+      await this.db.query(
+        `UPDATE deployment SET simulation_run = $1, active_election_id = $2, changed_at = now() WHERE phase = 'simulation' AND simulation_run < $1`,
+        [run, simulationElectionId(id, run)],
+      );
+    }
+    return this.deployment();
+  }
+
   /** Ends the simulation for good; refused (undefined) when already real. */
   async switchToReal(): Promise<Deployment | undefined> {
     const { rows } = await this.db.query(

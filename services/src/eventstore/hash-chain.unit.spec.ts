@@ -45,6 +45,64 @@ describe('eventHash', () => {
   });
 });
 
+/**
+ * Fixed vectors: a known event → known canonical bytes → a known SHA-256, derived outside this
+ * code (the bytes written by hand from the rule: keys sorted, integer-like keys first in numeric
+ * order as JavaScript objects keep them, UTF-8, no spaces), then hashed with coreutils:
+ *
+ *   printf '%s' '<BYTES_1 below>' | sha256sum
+ *     → 7cac731f5b1a81e36bc4fdb3443d614f6bd6147cda10f0a2ad85b3e231a86792
+ *   H1=7cac731f…86792; printf '<BYTES_2 with %s for both prevHash>' $H1 $H1 | sha256sum
+ *     → 43ff2825721b3d390936ee5cd4682e26264e7bd0d8e5b44dfe75b9e4c1815b15
+ *
+ * Every stored event's hash depends on these bytes: a change to the canonical JSON (key order,
+ * escaping, what the hash covers) breaks the verification of every existing history, so it must
+ * fail here first.
+ */
+describe('hash chain test vectors', () => {
+  const STREAM = 'result-e1-1222011001001-DPR';
+  const BYTES_1 =
+    '{"data":{"ballot":"DPR","clientRequestId":"crid-1","electionId":"e1","flags":[],"form":{"invalid":2,"valid":14,"votes":{"2":{"candidates":{},"party":1},"10":{"candidates":{"1":7,"3":2},"party":4}}},"tpsCode":"1222011001001"},' +
+    '"metadata":{"at":"2024-02-14T10:00:00.000Z","electionId":"e1","prevHash":"","requestId":"req-1","role":"operator","userId":"u-1","username":"Dewi \\"Ayu\\" — Kotapinang"},' +
+    '"prevHash":"","streamId":"result-e1-1222011001001-DPR","streamPosition":1,"type":"ResultSubmitted"}';
+  const HASH_1 = '7cac731f5b1a81e36bc4fdb3443d614f6bd6147cda10f0a2ad85b3e231a86792';
+  const HASH_2 = '43ff2825721b3d390936ee5cd4682e26264e7bd0d8e5b44dfe75b9e4c1815b15';
+
+  // Built in a scrambled key order, as a handler or jsonb might hand it over.
+  const submitted = {
+    streamId: STREAM,
+    streamPosition: 1,
+    type: 'ResultSubmitted',
+    data: {
+      tpsCode: '1222011001001', form: { votes: { '10': { party: 4, candidates: { '3': 2, '1': 7 } }, '2': { candidates: {}, party: 1 } }, valid: 14, invalid: 2 },
+      flags: [], electionId: 'e1', clientRequestId: 'crid-1', ballot: 'DPR',
+    },
+    metadata: { username: 'Dewi "Ayu" — Kotapinang', userId: 'u-1', role: 'operator' as const, requestId: 'req-1', electionId: 'e1', at: '2024-02-14T10:00:00.000Z' },
+  };
+  const verified = {
+    streamId: STREAM,
+    streamPosition: 2,
+    type: 'ResultVerified',
+    data: { electionId: 'e1', tpsCode: '1222011001001', ballot: 'DPR' },
+    metadata: { userId: 'u-2', role: 'verifier' as const, at: '2024-02-14T10:05:00.000Z', requestId: 'req-2', electionId: 'e1' },
+  };
+
+  it('gives the known canonical bytes and SHA-256 for a known event', () => {
+    const first = chainEvent(submitted, '');
+    const { hash: _hash, ...metadata } = first.metadata;
+    expect(canonicalJson({ prevHash: '', streamId: STREAM, streamPosition: 1, type: 'ResultSubmitted', data: submitted.data, metadata })).toBe(BYTES_1);
+    expect(first.metadata.hash).toBe(HASH_1);
+  });
+
+  it('chains the next event to the known hash', () => {
+    const second = chainEvent(verified, HASH_1);
+    expect(second.metadata.prevHash).toBe(HASH_1);
+    expect(second.metadata.hash).toBe(HASH_2);
+    const stream = [chainEvent(submitted, ''), second].map((e, i) => ({ ...e, checkpoint: `1:${i + 1}` }));
+    expect(verifyStreamChain(stream)).toEqual({ ok: true, problems: [] });
+  });
+});
+
 describe('chainEvent', () => {
   it('links each event to the previous one, starting from ""', () => {
     const [first, second] = chain('s', 2);

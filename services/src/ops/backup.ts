@@ -37,12 +37,14 @@ export async function exportEvents(store: EventStore, file: string, db?: SqlData
 /**
  * Loads a backup into an EMPTY store. Each event is appended at its recorded position with its
  * recorded metadata, so the store recomputes the same hash chain; a line whose hash does not match
- * its content stops the import before anything from it is written.
+ * its content stops the import before anything from it is written. Answers the election ids the
+ * events were written under (the phase is restored from them).
  */
-export async function importEvents(store: EventStore, file: string): Promise<number> {
+export async function importEvents(store: EventStore, file: string): Promise<{ count: number; electionIds: Set<string> }> {
   if ((await store.head()) !== '0') throw new Error('import needs an empty event store');
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let count = 0;
+  const electionIds = new Set<string>();
   for await (const text of lines) {
     if (!text.trim()) continue;
     const line = JSON.parse(text) as BackupLine;
@@ -51,7 +53,8 @@ export async function importEvents(store: EventStore, file: string): Promise<num
     }
     const { prevHash: _p, hash: _h, ...metadata } = line.metadata;
     await store.append(line.streamId, [{ type: line.type, data: line.data, metadata }], line.streamPosition === 1 ? 'NO_STREAM' : line.streamPosition - 1);
+    electionIds.add(metadata.electionId);
     count++;
   }
-  return count;
+  return { count, electionIds };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView } from '@suara/contracts';
+import { ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView, type Totals } from '@suara/contracts';
 import { seededRandom } from '../quickcount/sample';
 import { clientRequestId, operatorAccounts, pickTps, runTag, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
 import { callWithRetry, describeError, fetchWithTimeout, mapLimit, sleep, StatusCounter } from './api-calls';
@@ -50,7 +50,8 @@ export interface SimulationSummary {
   verifier?: { verified: number; corrected: number; skipped: number; errors: number; http: Record<string, number> };
   /** Photos of C.Hasil sheets sent (`--photos`), and how many before the numbers. */
   photos: { tps: number; attached: number; beforeNumbers: number; failed: number; tpsWithPhoto?: { expected: number; actual: number | null } };
-  tallies: { ballot: Ballot; ok: boolean; skipped?: string; diffs: string[] }[];
+  /** Each ballot's kabupaten tally and its kecamatan, against the sums of what was accepted (`expected`: the kabupaten's). */
+  tallies: { ballot: Ballot; ok: boolean; skipped?: string; diffs: string[]; expected: Totals }[];
   quickCount?: QuickCountCheck | { error: string };
   elapsedSeconds: number;
   /** Why the run counts as failed (exit code 1); empty when the server behaved. */
@@ -407,16 +408,27 @@ class ElectionDayPlayer {
   private async checkTallies(kabupatenCode: string): Promise<SimulationSummary['tallies']> {
     const out: SimulationSummary['tallies'] = [];
     for (const ballot of this.options.ballots) {
-      if (this.stats.conflicts > 0) { out.push({ ballot, ok: true, skipped: 'results from an earlier run are in (409s); run with --reset', diffs: [] }); continue; }
-      const forms = [...this.accepted.values()].filter((r) => r.planned.ballot === ballot).map((r) => r.form);
-      const expected = expectedTotals(ballot, forms);
+      const accepted = [...this.accepted.values()].filter((r) => r.planned.ballot === ballot);
+      const expected = expectedTotals(ballot, accepted.map((r) => r.form));
+      if (this.stats.conflicts > 0) {
+        // Results this run did not send are in: no sum of ours can be checked against the tally.
+        const skipped = 'results from an earlier run are in (409s); run with --reset';
+        this.problem(`tally of ${kabupatenCode} ${ballot} not checked: ${skipped}`);
+        out.push({ ballot, ok: false, skipped, diffs: [], expected });
+        continue;
+      }
+      const kecamatan = (r: AcceptedResult) => r.planned.tpsCode.slice(0, 6);
+      const expectedOf = (code: string) => expectedTotals(ballot, accepted.filter((r) => kecamatan(r) === code).map((r) => r.form));
       let diffs: string[] = ['no answer'];
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
         try {
           const tally: TallyView = await this.admin.tally(kabupatenCode, ballot);
           diffs = compareTotals(expected, tally.totals);
-          if (tally.progress.tpsReported !== forms.length) diffs.unshift(`TPS reported: expected ${forms.length}, got ${tally.progress.tpsReported}`);
+          if (tally.progress.tpsReported !== accepted.length) diffs.unshift(`TPS reported: expected ${accepted.length}, got ${tally.progress.tpsReported}`);
+          for (const child of tally.children) diffs.push(...compareTotals(expectedOf(child.code), child.totals).map((d) => `${child.code} ${d}`));
+          const known = new Set(tally.children.map((c) => c.code));
+          for (const code of new Set(accepted.map(kecamatan))) if (!known.has(code)) diffs.push(`kecamatan ${code} missing from the tally`);
         } catch (e) {
           diffs = [describeError(e)];
         }
@@ -424,7 +436,7 @@ class ElectionDayPlayer {
         await sleep(500);
       }
       if (diffs.length > 0) this.problem(`tally of ${kabupatenCode} ${ballot} does not add up after 30 s: ${diffs.slice(0, 5).join('; ')}`);
-      out.push({ ballot, ok: diffs.length === 0, diffs });
+      out.push({ ballot, ok: diffs.length === 0, diffs, expected });
     }
     return out;
   }

@@ -3,7 +3,7 @@ import { SuaraClient, type CHasilForm } from '@suara/contracts';
 import { clientRequestId, operatorAccounts, pickTps, runTag, spreadPick } from './accounts';
 import { callWithRetry, mapLimit, StatusCounter } from './api-calls';
 import { DEFAULT_SPEED, HELP, parseCommandLine, UsageError } from './cli-options';
-import { compareTotals, expectedTotals, sameNumbers, topLevelVotes } from './tally-expectation';
+import { compareTotals, expectedTotals, sameNumbers, tallyVotes } from './tally-expectation';
 
 describe('parseCommandLine', () => {
   it('has defaults that play the evening in a minute with every ballot', () => {
@@ -137,16 +137,19 @@ describe('mapLimit', () => {
 describe('tally expectation', () => {
   const party: CHasilForm = { votes: { '1': { party: 3, candidates: { '1': 5, '2': 0 } }, '2': { party: 1, candidates: {} } }, valid: 9, invalid: 1 };
 
-  it('counts a party as party-only plus its candidates', () => {
-    expect(topLevelVotes('DPR', party)).toEqual({ '1': 8, '2': 1 });
-    expect(topLevelVotes('PPWP', { votes: { '01': 4 }, valid: 4, invalid: 0 })).toEqual({ '01': 4 });
+  it('counts a party as party-only plus its candidates, and each candidate and the party-only votes apart', () => {
+    expect(tallyVotes('DPR', party)).toEqual({ '1': 8, '1.p': 3, '1.c1': 5, '1.c2': 0, '2': 1, '2.p': 1 });
+    expect(tallyVotes('PPWP', { votes: { '01': 4 }, valid: 4, invalid: 0 })).toEqual({ '01': 4 });
   });
 
-  it('adds forms up and names every difference with a tally', () => {
+  it('adds forms up and names every difference with a tally, candidates included', () => {
     const expected = expectedTotals('DPR', [party, party]);
-    expect(expected).toEqual({ votes: { '1': 16, '2': 2 }, valid: 18, invalid: 2 });
-    expect(compareTotals(expected, { votes: { '1': 16, '2': 2, '1.p': 6, '1.c1': 10 }, valid: 18, invalid: 2 })).toEqual([]);
-    expect(compareTotals(expected, { votes: { '1': 15, '3': 1 }, valid: 18, invalid: 3 })).toEqual([
+    expect(expected).toEqual({ votes: { '1': 16, '1.p': 6, '1.c1': 10, '1.c2': 0, '2': 2, '2.p': 2 }, valid: 18, invalid: 2 });
+    expect(compareTotals(expected, { votes: { '1': 16, '2': 2, '1.p': 6, '1.c1': 10, '2.p': 2 }, valid: 18, invalid: 2 })).toEqual([]);
+    expect(compareTotals(expected, { votes: { '1': 16, '2': 2, '1.p': 6, '1.c1': 9, '1.c2': 1, '2.p': 2 }, valid: 18, invalid: 2 })).toEqual([
+      'votes 1.c1: expected 10, got 9', 'votes 1.c2: expected 0, got 1',
+    ]);
+    expect(compareTotals(expected, { votes: { '1': 15, '1.p': 6, '1.c1': 10, '2.p': 2, '3': 1 }, valid: 18, invalid: 3 })).toEqual([
       'invalid: expected 2, got 3', 'votes 1: expected 16, got 15', 'votes 2: expected 2, got 0', 'votes 3: expected 0, got 1',
     ]);
   });

@@ -1,11 +1,18 @@
 import { isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm, type Totals } from '@suara/contracts';
 
-/** Votes per option as a tally counts them: flat options as they are; a party = party-only + its candidates. */
-export function topLevelVotes(ballot: Ballot, form: CHasilForm): Record<string, number> {
+/**
+ * Votes per key as a tally shows them (API.md `Totals.votes`), computed here from the form the
+ * simulator sent, not with the server's code: flat options as they are; a party `{p}` = party-only
+ * + its candidates, `{p}.p` = party-only, `{p}.c{n}` = candidate n.
+ */
+export function tallyVotes(ballot: Ballot, form: CHasilForm): Record<string, number> {
   if (!isPartyBallot(ballot)) return { ...(form as FlatForm).votes };
   const out: Record<string, number> = {};
   for (const [party, v] of Object.entries((form as PartyForm).votes)) {
-    out[party] = v.party + Object.values(v.candidates ?? {}).reduce((a, b) => a + b, 0);
+    const candidates = Object.entries(v.candidates ?? {});
+    out[party] = v.party + candidates.reduce((a, [, n]) => a + n, 0);
+    out[`${party}.p`] = v.party;
+    for (const [candidate, n] of candidates) out[`${party}.c${candidate}`] = n;
   }
   return out;
 }
@@ -34,19 +41,19 @@ export function expectedTotals(ballot: Ballot, forms: readonly CHasilForm[]): To
   let valid = 0;
   let invalid = 0;
   for (const form of forms) {
-    for (const [k, n] of Object.entries(topLevelVotes(ballot, form))) votes[k] = (votes[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(tallyVotes(ballot, form))) votes[k] = (votes[k] ?? 0) + n;
     valid += form.valid;
     invalid += form.invalid;
   }
   return { votes, valid, invalid };
 }
 
-/** Differences between an expected and an actual tally, as readable lines (empty when they agree). */
+/** Differences between an expected and an actual tally, every key (candidates too), as readable lines (empty when they agree). */
 export function compareTotals(expected: Totals, actual: Totals): string[] {
   const diffs: string[] = [];
   if (expected.valid !== actual.valid) diffs.push(`valid: expected ${expected.valid}, got ${actual.valid}`);
   if (expected.invalid !== actual.invalid) diffs.push(`invalid: expected ${expected.invalid}, got ${actual.invalid}`);
-  const keys = new Set([...Object.keys(expected.votes), ...Object.keys(actual.votes).filter((k) => !k.includes('.'))]);
+  const keys = new Set([...Object.keys(expected.votes), ...Object.keys(actual.votes)]);
   for (const k of [...keys].sort()) {
     const e = expected.votes[k] ?? 0;
     const a = actual.votes[k] ?? 0;
