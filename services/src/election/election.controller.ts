@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
-import { PhaseBody, RegionCode, TpsCode, type BallotSheet, type ElectionView, type RegionView } from '@suara/contracts';
-import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
+import { PhaseBody, RegionCode, TpsCode, type BallotSheet, type ElectionModeView, type ElectionView, type RegionView } from '@suara/contracts';
+import { CurrentUser, Public, Roles, type AuthUser } from '../identity/auth.decorators';
 import { canAccessRegion, canAccessTps } from '../identity/scope';
 import { ApiError, forbidden } from '../http/api-error';
 import { parseBody, parseParam } from '../http/parse-body';
@@ -15,6 +15,13 @@ export class ElectionController {
   @Get('election')
   view(): Promise<ElectionView> {
     return this.election.view();
+  }
+
+  /** Only the phase, to anyone: a first visitor's login page already says SIMULASI. */
+  @Get('election/mode')
+  @Public()
+  async mode(): Promise<ElectionModeView> {
+    return { mode: (await this.election.deployment()).phase };
   }
 
   @Get('regions/:code')
