@@ -65,6 +65,12 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 }
 
 describe('dashboard after issue 20, in Chromium', () => {
+  it('tells anyone the phase, and nothing else, before login', async () => {
+    const res = await fetch(`${server.url}/api/election/mode`);
+    expect(res.status).toBe(200);
+    await expect(res.json()).resolves.toEqual({ mode: 'simulation' });
+  });
+
   it.each(SIZES)('shows SIMULASI on the login page of a first visit (%s px) and the login page passes axe', async (name, viewport) => {
     const { context, page } = await newPage(browser, viewport);
     try {
