@@ -40,7 +40,7 @@ export interface FreshnessResult {
 }
 
 /** A dashboard's received pushes: arrival time and position key, in arrival order. */
-interface Dashboard {
+export interface Dashboard {
   socket: LiveSocket;
   pushes: Array<{ at: number; key: string }>;
 }
@@ -171,7 +171,7 @@ export async function measureFreshness(
   }
 }
 
-async function connectDashboard(url: string, token: string, regionCode: string): Promise<Dashboard> {
+export async function connectDashboard(url: string, token: string, regionCode: string): Promise<Dashboard> {
   const socket: LiveSocket = io(`${url}/live`, { auth: { token }, transports: ['websocket'], reconnection: false, timeout: 20_000 });
   const dashboard: Dashboard = { socket, pushes: [] };
   socket.on('tally', (tally: TallyView) => {

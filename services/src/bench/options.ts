@@ -1,5 +1,5 @@
 /** Which measures exist, in the order they run. */
-export const MEASURES = ['raw', 'ingest', 'freshness', 'rebuild', 'embedded', 'photos'] as const;
+export const MEASURES = ['raw', 'ingest', 'freshness', 'rebuild', 'embedded', 'photos', 'failover'] as const;
 export type Measure = (typeof MEASURES)[number];
 
 export interface BenchOptions {
@@ -25,6 +25,9 @@ export interface BenchOptions {
   /** Photo uploads: seconds measured per store and uploads in flight. */
   photoSeconds: number;
   photoConcurrency: number;
+  /** Leaders SIGKILLed, one per round, under a steady load of `failoverRate` submissions/s. */
+  failoverRounds: number;
+  failoverRate: number;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N] [--instances N]`;
@@ -68,5 +71,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     embeddedTps: quick ? 205 : undefined,
     photoSeconds: quick ? 5 : 15,
     photoConcurrency: 8,
+    failoverRounds: quick ? 2 : 5,
+    failoverRate: 50,
   };
 }

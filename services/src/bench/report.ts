@@ -7,6 +7,7 @@ export interface BenchSummary {
   rebuild: { eventsPerSec: number | null };
   embedded: { labuselSeconds: number | null };
   photos: { diskPerSec: number | null; s3PerSec: number | null; p99Ms: number | null; maxRssMb: number | null };
+  failover: { p50Ms: number | null; worstMs: number | null };
 }
 
 export function emptySummary(): BenchSummary {
@@ -16,6 +17,7 @@ export function emptySummary(): BenchSummary {
     rebuild: { eventsPerSec: null },
     embedded: { labuselSeconds: null },
     photos: { diskPerSec: null, s3PerSec: null, p99Ms: null, maxRssMb: null },
+    failover: { p50Ms: null, worstMs: null },
   };
 }
 
@@ -40,6 +42,7 @@ export function finalize(s: BenchSummary): BenchSummary {
     rebuild: { eventsPerSec: r(s.rebuild.eventsPerSec) },
     embedded: { labuselSeconds: r(s.embedded.labuselSeconds, 1) },
     photos: { diskPerSec: r(s.photos.diskPerSec, 1), s3PerSec: r(s.photos.s3PerSec, 1), p99Ms: r(s.photos.p99Ms), maxRssMb: r(s.photos.maxRssMb) },
+    failover: { p50Ms: r(s.failover.p50Ms), worstMs: r(s.failover.worstMs) },
   };
 }
 

@@ -20,6 +20,8 @@ export interface ServiceFixture {
   db: BenchDatabase;
   election: GeneratedElection;
   admin: SuaraClient;
+  /** Starts one more process with these ROLES on the same database (stopped by `close`). */
+  startExtra(roles: string): Promise<ServiceProcess>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,11 @@ export async function startPostgresService(
       db,
       election,
       admin,
+      async startExtra(roles) {
+        const extra = await startService({ ...env, ROLES: roles });
+        started.push(extra);
+        return extra;
+      },
       async close() {
         await stopAll();
         await db.drop();

@@ -43,7 +43,11 @@ export interface LiveRoomsOptions<K, V extends { position: string }> {
   emit(room: string, view: V): void;
   /** How many of this process's sockets are in the room. */
   memberCount(room: string): number;
-  /** Least time between two pushes to one room; default 250 ms (at most 4 per second). */
+  /**
+   * Least time between two pushes to one room; default 125 ms (at most 8 per second). A quiet room
+   * is pushed at once (leading edge); only a busy one waits. At 250 ms the wait alone made
+   * freshness p99 ~300 ms at 1,000 submissions/s; at 125 ms it is ~150 ms for the same CPU.
+   */
   intervalMs?: number;
   clock?: Clock;
   onError?(err: unknown): void;
@@ -72,7 +76,7 @@ export class LiveRooms<K, V extends { position: string }> {
   private readonly intervalMs: number;
 
   constructor(private readonly options: LiveRoomsOptions<K, V>) {
-    this.intervalMs = options.intervalMs ?? 250;
+    this.intervalMs = options.intervalMs ?? 125;
   }
 
   /** Loads the current view and, in the same turn of the room's queue, calls `join`. */

@@ -65,8 +65,16 @@ export function checkpointWrite(name: string, position: string, owner: string, l
   };
 }
 
-export async function writeCheckpoint(ex: SqlExecutor, name: string, position: string, owner: string, leaseSeconds: number): Promise<void> {
-  await runTogether(ex, [checkpointWrite(name, position, owner, leaseSeconds)]);
+/**
+ * Renews `owner`'s lease without a batch, so an idle or busy leader keeps it and a dead one loses it
+ * within `leaseSeconds`. false when another owner holds it now (leadership was lost).
+ */
+export async function renewLease(ex: SqlExecutor, name: string, owner: string, leaseSeconds: number): Promise<boolean> {
+  const { rows } = await ex.query(
+    'UPDATE projection_checkpoints SET lease_until = now() + make_interval(secs => $3) WHERE name = $1 AND owner = $2 RETURNING name',
+    [name, owner, leaseSeconds],
+  );
+  return rows.length > 0;
 }
 
 export async function releaseLease(ex: SqlExecutor, name: string, owner: string): Promise<void> {
@@ -223,13 +231,6 @@ export function tallySumsWrite(sums: TallySums[], position: string): Statement |
             tps_verified = EXCLUDED.tps_verified, position = EXCLUDED.position, updated_at = now()`,
     params: [JSON.stringify(sums), position],
   };
-}
-
-/** Empties `result_current` and the given tables of projection definitions (rebuild). */
-export async function truncateReadModels(ex: SqlExecutor, tables: readonly string[]): Promise<void> {
-  const names = [...new Set(['result_current', ...tables])];
-  if (names.some((t) => !/^[a-z_][a-z0-9_]*$/.test(t))) throw new Error(`not a table name: ${names.join(', ')}`);
-  await ex.exec(`TRUNCATE ${names.join(', ')}`);
 }
 
 export function notifyWrite(channel: string, payloads: string[]): Statement | undefined {

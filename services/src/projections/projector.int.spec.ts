@@ -173,6 +173,29 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 120 });
   });
 
+  it('the leader keeps its lease while idle (heartbeat), so a standby stays out until the leader is gone', async () => {
+    await f.append(submissions(tpsCodes(10)));
+    const a = await projectAll(projector(f.db, { leaseSeconds: 0.5 }));
+    const leaseOf = async () =>
+      (await f.db.query<{ owner: string | null; leased: boolean }>(
+        `SELECT owner, coalesce(lease_until > now(), false) AS leased FROM projection_checkpoints WHERE name = $1`, [TALLIES_PROJECTION],
+      )).rows[0];
+    // Four leases long with no events: without the heartbeat the lease would have run out.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await leaseOf()).toEqual({ owner: a.owner, leased: true });
+    const b = projector(f.db, { leaseSeconds: 0.5 });
+    await b.start();
+    await f.append(submissions(tpsCodes(10, 10)));
+    await a.waitFor(f.last);
+    expect((await leaseOf()).owner).toBe(a.owner);
+    await a.stop();
+    await f.append(submissions(tpsCodes(10, 20)));
+    await b.waitFor(f.last);
+    expect(await leaseOf()).toEqual({ owner: b.owner, leased: true });
+    await b.stop();
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 30 });
+  });
+
   it('rebuild from zero restores tampered tallies; check reports the tampering first', async () => {
     const codes = tpsCodes(50);
     await f.append([...submissions(codes), ...submissions(codes.slice(0, 10), 'DPD'), verified(E, codes[3], 'PPWP')]);
@@ -210,6 +233,44 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     await f.append(submissions(tpsCodes(30, 30)));
     await p.waitFor(f.last);
     expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 60 });
+  });
+
+  it('rebuilds into shadow tables while the live ones serve; one that dies half way leaves them untouched, the next starts over', async () => {
+    await f.append(submissions(tpsCodes(60)));
+    const live = await projectAll(projector(f.db));
+    const honest = await f.tallies.getTally(E, '122201', 'PPWP');
+    // A tampered live row shows which tables a rebuild wrote: the dead one must not touch it.
+    await f.db.query(`UPDATE region_tallies SET valid = valid + 7 WHERE region_code = '122201' AND ballot = 'PPWP'`);
+    let batches = 0;
+    const dies = rebuildProjections(f.db, f.store, {
+      batchSize: 10,
+      onProgress: () => {
+        if (++batches === 3) throw new Error('killed half way');
+      },
+    });
+    await expect(dies).rejects.toThrow('killed half way');
+    expect((await f.tallies.getTally(E, '122201', 'PPWP')).totals.valid).toBe(honest.totals.valid + 7);
+    // The live projector kept going meanwhile, into the live tables.
+    await f.append(submissions(tpsCodes(10, 60)));
+    await live.waitFor(f.last);
+    expect((await f.tallies.getTally(E, '122201', 'PPWP')).progress.tpsReported).toBe(70);
+
+    // The next rebuild starts over; what is appended while it runs is in its result too.
+    let appended = false;
+    const report = await rebuildProjections(f.db, f.store, {
+      batchSize: 10,
+      onProgress: async () => {
+        if (appended) return;
+        appended = true;
+        await f.append(submissions(tpsCodes(5, 70)));
+      },
+    });
+    expect(report.events).toBeGreaterThanOrEqual(70);
+    await live.waitFor(f.last);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 75 });
+    expect((await f.tallies.getTally(E, '122201', 'PPWP')).progress.tpsReported).toBe(75);
+    const { rows } = await f.db.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'suara_rebuild'`);
+    expect(rows).toEqual([]);
   });
 
   it('keeps simulation runs and the real election apart', async () => {

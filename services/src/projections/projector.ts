@@ -6,7 +6,7 @@ import { runTogether, type Statement } from '../db/statements';
 import { evolveResults, isResultStreamEvent, streamsProjectedBefore } from './current-result';
 import { PROJECTIONS } from './definitions';
 import type { ProjectionDefinition, ResultTransition } from './projection-definition';
-import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, notifyWrite, readCheckpoint, releaseLease, TALLIES_PROJECTION } from './projection-store';
+import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, notifyWrite, readCheckpoint, releaseLease, renewLease, TALLIES_PROJECTION } from './projection-store';
 import { encodeTallyChange, TALLIES_CHANNEL, type ChangedRegions, type TallyChange } from './tally-changes';
 
 export interface BatchTarget {
@@ -17,6 +17,8 @@ export interface BatchTarget {
   leaseSeconds: number;
   /** Identifies this process in NOTIFY payloads. */
   origin: string;
+  /** No NOTIFY of changed tallies (a rebuild into shadow tables: nothing live changed). */
+  quiet?: boolean;
 }
 
 export type BatchOutcome =
@@ -36,38 +38,47 @@ const max = (a: string, b: string) => (comparePositions(a, b) >= 0 ? a : b);
  * through every event of the stream, hands each definition its events and those transitions, and
  * sends every write (current results, the definitions', checkpoint, NOTIFY) as one statement.
  */
-export async function applyBatch(
+export function applyBatch(
   db: SqlDatabase,
   target: BatchTarget,
   from: string,
   batch: ReadAllBatch,
   projections: readonly ProjectionDefinition[] = PROJECTIONS,
 ): Promise<BatchOutcome> {
-  return db.transaction(async (tx): Promise<BatchOutcome> => {
-    // Read models need no fsync of their own: a batch lost in a database crash is lost together with
-    // its checkpoint, and is projected again from the events.
-    const stored = await lockCheckpoint(tx, target.name, { relaxedCommit: true });
-    if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
-    if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
-    const events = batch.events.filter((e) => comparePositions(e.checkpoint, stored.position) > 0);
-    const position = max(stored.position, batch.checkpoint);
-    const results = await evolveStoredResults(tx, events.filter(isResultStreamEvent));
-    const writes: Array<Statement | undefined> = [currentResultsWrite(results.map((r) => r.after))];
-    const changed: ChangedRegions[] = [];
-    for (const projection of projections) {
-      const handled = events.filter((e) => projection.canHandle(e));
-      if (handled.length === 0) continue;
-      const output = await projection.project({ events: handled, results, position }, tx);
-      writes.push(...output.writes);
-      changed.push(...(output.changed ?? []));
-    }
-    writes.push(checkpointWrite(target.name, position, target.owner, target.leaseSeconds));
-    const change = changed.length > 0 ? { position, regions: mergeChanged(changed) } : undefined;
-    if (change) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
-    // One statement for every write of the batch: each round trip waits for a busy event loop.
-    await runTogether(tx, writes);
-    return { kind: 'applied', position, change };
-  });
+  return db.transaction((tx) => applyBatchIn(tx, target, from, batch, projections));
+}
+
+/** `applyBatch` inside a transaction the caller holds (the rebuild's swap catches up in its own). */
+export async function applyBatchIn(
+  tx: SqlExecutor,
+  target: BatchTarget,
+  from: string,
+  batch: ReadAllBatch,
+  projections: readonly ProjectionDefinition[] = PROJECTIONS,
+): Promise<BatchOutcome> {
+  // Read models need no fsync of their own: a batch lost in a database crash is lost together with
+  // its checkpoint, and is projected again from the events.
+  const stored = await lockCheckpoint(tx, target.name, { relaxedCommit: true });
+  if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
+  if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
+  const events = batch.events.filter((e) => comparePositions(e.checkpoint, stored.position) > 0);
+  const position = max(stored.position, batch.checkpoint);
+  const results = await evolveStoredResults(tx, events.filter(isResultStreamEvent));
+  const writes: Array<Statement | undefined> = [currentResultsWrite(results.map((r) => r.after))];
+  const changed: ChangedRegions[] = [];
+  for (const projection of projections) {
+    const handled = events.filter((e) => projection.canHandle(e));
+    if (handled.length === 0) continue;
+    const output = await projection.project({ events: handled, results, position }, tx);
+    writes.push(...output.writes);
+    changed.push(...(output.changed ?? []));
+  }
+  writes.push(checkpointWrite(target.name, position, target.owner, target.leaseSeconds));
+  const change = changed.length > 0 ? { position, regions: mergeChanged(changed) } : undefined;
+  if (change && !target.quiet) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
+  // One statement for every write of the batch: each round trip waits for a busy event loop.
+  await runTogether(tx, writes);
+  return { kind: 'applied', position, change };
 }
 
 /** The stored current results the events start from (read once per batch), evolved through them. */
@@ -88,6 +99,9 @@ function mergeChanged(changed: readonly ChangedRegions[]): ChangedRegions[] {
   return [...merged.values()];
 }
 
+/** Failover within 2 s of the leader's death: its lease runs out after 1.5 s. */
+export const DEFAULT_LEASE_SECONDS = 1.5;
+
 export interface ProjectorLogger {
   log(message: string): void;
   warn(message: string): void;
@@ -100,7 +114,11 @@ export interface ProjectorOptions {
   /** NOTIFY origin (the process's TallyChangeFeed.origin); default the owner. */
   origin?: string;
   batchSize?: number;
-  /** How long a batch's lease lasts; a standby projector takes over after it runs out. */
+  /**
+   * How long the leader's lease lasts without renewal; a standby takes over after it runs out (the
+   * failover time). The leader renews it with every batch and on a heartbeat every quarter of it.
+   * Default 1.5 s.
+   */
   leaseSeconds?: number;
   /** Called after each committed batch that changed tallies. */
   onCommitted?: (change: TallyChange) => void;
@@ -126,6 +144,8 @@ export class Projector {
   private expectedFrom = '0';
   private running = false;
   private restartTimer?: NodeJS.Timeout;
+  /** Renews the lease while this projector leads, batches or not. */
+  private heartbeat?: NodeJS.Timeout;
   private waiters: Array<{ position: string; resolve: () => void }> = [];
 
   constructor(
@@ -137,7 +157,7 @@ export class Projector {
     this.owner = options.owner ?? `projector-${randomUUID()}`;
     this.origin = options.origin ?? this.owner;
     this.batchSize = options.batchSize ?? 1000;
-    this.leaseSeconds = options.leaseSeconds ?? 15;
+    this.leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
   }
 
   /** The checkpoint this projector has committed up to. */
@@ -156,6 +176,7 @@ export class Projector {
     this.running = false;
     this.generation += 1;
     clearTimeout(this.restartTimer);
+    this.stopHeartbeat();
     const sub = this.subscription;
     this.subscription = undefined;
     await sub?.stop();
@@ -183,11 +204,13 @@ export class Projector {
     const outcome = await applyBatch(this.db, target, this.expectedFrom, batch, this.options.projections);
     if (generation !== this.generation) return;
     if (outcome.kind === 'applied') {
+      this.startHeartbeat();
       this.expectedFrom = outcome.position;
       this.resolveWaiters();
       if (outcome.change) this.options.onCommitted?.(outcome.change);
       return;
     }
+    this.stopHeartbeat();
     const delayMs = outcome.kind === 'leased' ? outcome.retryInMs + 50 : 0;
     if (outcome.kind === 'leased') this.options.logger?.log(`projector ${this.name}: ${outcome.owner ?? 'another process'} projects; standing by`);
     else this.options.logger?.warn(`projector ${this.name}: checkpoint was reset to ${outcome.stored}; resubscribing`);
@@ -208,6 +231,31 @@ export class Projector {
         this.restart(1000);
       });
     }, delayMs);
+  }
+
+  /**
+   * Keeps the lease while leading, so leadership ends with the process (SIGKILL, lost network)
+   * within one lease, not at the next batch. A renewal that finds another owner stops it: the next
+   * batch then finds the lease taken and this projector stands by. Exactly once does not rest on
+   * it: every batch locks the checkpoint row and checks the owner in its own transaction.
+   */
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    const every = Math.max(100, (this.leaseSeconds * 1000) / 4);
+    this.heartbeat = setInterval(() => {
+      renewLease(this.db, this.name, this.owner, this.leaseSeconds).then(
+        (held) => {
+          if (!held) this.stopHeartbeat();
+        },
+        (err: unknown) => this.options.logger?.warn(`projector ${this.name}: lease renewal failed: ${String(err)}`),
+      );
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   private resolveWaiters(): void {

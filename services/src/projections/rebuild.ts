@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
-import type { SqlDatabase } from '../db/sql';
-import type { EventStore } from '../eventstore/event-store.port';
+import type { SqlDatabase, SqlExecutor } from '../db/sql';
+import type { EventStore, ReadAllBatch } from '../eventstore/event-store.port';
+import { readAll } from '../eventstore/sql/read-all';
 import { PROJECTIONS } from './definitions';
 import type { ProjectionDefinition, ProjectionDifference } from './projection-definition';
-import { applyBatch } from './projector';
-import { lockCheckpoint, notify, readCheckpoint, readStoredResults, releaseLease, TALLIES_PROJECTION, truncateReadModels, writeCheckpoint } from './projection-store';
+import { applyBatchIn, type BatchOutcome } from './projector';
+import { createShadow, finishShadow, liveSchema, SHADOW_SCHEMA, swapShadowIn, useSchema } from './shadow-tables';
+import { lockCheckpoint, notify, readCheckpoint, readStoredResults, TALLIES_PROJECTION } from './projection-store';
 import { compareResults, ResultRecomputation } from './tally-check';
 import { encodeTallyChange, TALLIES_CHANNEL } from './tally-changes';
 
@@ -22,50 +24,69 @@ export interface RebuildOptions {
   /** The projection definitions to rebuild (default `PROJECTIONS`): their tables are emptied and replayed. */
   projections?: readonly ProjectionDefinition[];
   /** Called after every batch (progress output of the CLI). */
-  onProgress?: (p: { events: number; position: string }) => void;
+  /** Called after every batch (progress output of the CLI); a throw abandons the rebuild, the live tables untouched. */
+  onProgress?: (p: { events: number; position: string }) => void | Promise<void>;
 }
 
-/** A running projector that finds the lease taken backs off; it must not take it back mid-rebuild. */
-const REBUILD_LEASE_SECONDS = 120;
+/** Owns the shadow checkpoint; no projector competes for it. */
+const REBUILD_LEASE_SECONDS = 3600;
 
 /**
- * Rebuilds `result_current` and every projection definition's `tables` from position zero: empties
- * them, resets the checkpoint, and replays the whole event log in batches. While it runs it holds
- * the projection's lease, so projectors in running processes stand by and resume from its
- * checkpoint afterwards.
+ * Rebuilds `result_current` and every projection definition's `tables` from position zero, into
+ * shadow tables (`shadow-tables.ts`) while the live ones keep serving and the live projector keeps
+ * projecting new events into them. Then, in ONE transaction that holds the live checkpoint's row
+ * lock (the live projector waits), it projects what was appended meanwhile into the shadows, swaps
+ * them in and moves the live checkpoint to theirs. A rebuild that dies before that transaction
+ * commits leaves the live tables as they were; the next one starts over. One rebuild at a time.
  */
 export async function rebuildProjections(db: SqlDatabase, store: EventStore, options: RebuildOptions = {}): Promise<RebuildReport> {
   const started = Date.now();
   const batchSize = options.batchSize ?? 5000;
   const projections = options.projections ?? PROJECTIONS;
-  const target = { name: TALLIES_PROJECTION, owner: `rebuild-${randomUUID()}`, leaseSeconds: REBUILD_LEASE_SECONDS, origin: `rebuild-${randomUUID()}` };
-  await db.transaction(async (tx) => {
-    await lockCheckpoint(tx, target.name);
-    await truncateReadModels(tx, projections.flatMap((p) => p.tables));
-    await writeCheckpoint(tx, target.name, '0', target.owner, target.leaseSeconds);
-    await notify(tx, TALLIES_CHANNEL, encodeTallyChange(target.origin, { position: '0', regions: null }));
-  });
+  const tables = readModelTables(projections);
+  const live = await liveSchema(db);
+  const target = { name: TALLIES_PROJECTION, owner: `rebuild-${randomUUID()}`, leaseSeconds: REBUILD_LEASE_SECONDS, origin: 'rebuild', quiet: true };
+  await db.transaction((tx) => createShadow(tx, live, tables));
+  const inShadow = (tx: SqlExecutor, from: string, batch: ReadAllBatch) => useSchema(tx, SHADOW_SCHEMA, live).then(() => applyBatchIn(tx, target, from, batch, projections));
   let from = '0';
   let events = 0;
-  try {
-    let reading = store.readAll(from, batchSize);
-    for (;;) {
-      const batch = await reading;
-      if (batch.events.length === 0) break;
-      // Read the next batch while this one is written.
-      reading = store.readAll(batch.checkpoint, batchSize);
-      reading.catch(() => undefined);
-      const outcome = await applyBatch(db, target, from, batch, projections);
-      if (outcome.kind !== 'applied') throw new Error(`rebuild interrupted: ${outcome.kind === 'leased' ? `lease taken by ${outcome.owner}` : 'checkpoint reset'}`);
-      from = outcome.position;
-      events += batch.events.length;
-      options.onProgress?.({ events, position: from });
-    }
-    await db.transaction((tx) => notify(tx, TALLIES_CHANNEL, encodeTallyChange(target.origin, { position: from, regions: null })));
-  } finally {
-    await releaseLease(db, target.name, target.owner);
+  let reading = store.readAll(from, batchSize);
+  for (;;) {
+    const batch = await reading;
+    if (batch.events.length === 0) break;
+    // Read the next batch while this one is written.
+    reading = store.readAll(batch.checkpoint, batchSize);
+    reading.catch(() => undefined);
+    from = applied(await db.transaction((tx) => inShadow(tx, from, batch)));
+    events += batch.events.length;
+    await options.onProgress?.({ events, position: from });
   }
+  await db.transaction((tx) => finishShadow(tx, live, tables));
+  await db.transaction(async (tx) => {
+    await lockCheckpoint(tx, TALLIES_PROJECTION);
+    for (;;) {
+      // Through the transaction where the log is in this database (PGlite has one connection).
+      const batch = store.kind === 'kurrentdb' ? await store.readAll(from, batchSize) : await readAll(tx, from, batchSize);
+      if (batch.events.length === 0) break;
+      from = applied(await inShadow(tx, from, batch));
+      events += batch.events.length;
+    }
+    await useSchema(tx, live);
+    await swapShadowIn(tx, live, tables);
+    await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [TALLIES_PROJECTION, from]);
+    await notify(tx, TALLIES_CHANNEL, encodeTallyChange(target.origin, { position: from, regions: null }));
+  });
   return { events, position: from, durationMs: Date.now() - started };
+}
+
+/** Every table the projector writes: `result_current` and each definition's. */
+function readModelTables(projections: readonly ProjectionDefinition[]): string[] {
+  return [...new Set(['result_current', ...projections.flatMap((p) => p.tables)])];
+}
+
+function applied(outcome: BatchOutcome): string {
+  if (outcome.kind !== 'applied') throw new Error(`rebuild interrupted: ${outcome.kind === 'leased' ? `shadow checkpoint taken by ${outcome.owner}` : 'shadow checkpoint reset'}`);
+  return outcome.position;
 }
 
 export interface CheckReport {
