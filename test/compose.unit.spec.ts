@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { ALL_ROLES, loadConfig, type ProcessRole } from '../services/src/config';
 import { toClientConnectionString } from '../services/src/eventstore/kurrentdb.translation';
+import { collectRuntimeMetrics, metricsRegistry } from '../services/src/metrics/metrics';
 
 // No Docker engine runs here, so docker-compose.yml is kept honest by checking it against the
 // code's own configuration: what loadConfig reads, which roles exist, and what each role needs.
@@ -33,7 +34,10 @@ interface Compose {
 }
 
 /** The secrets an operator supplies; compose must refuse to start without each of them. */
-const SECRETS = ['POSTGRES_PASSWORD', 'KURRENTDB_ADMIN_PASSWORD', 'KURRENTDB_OPS_PASSWORD', 'SUARA_TOKEN_SECRET', 'SUARA_ADMIN_PASSWORD', 'MINIO_ROOT_PASSWORD', 'SUARA_S3_SECRET'];
+const SECRETS = [
+  'POSTGRES_PASSWORD', 'KURRENTDB_ADMIN_PASSWORD', 'KURRENTDB_OPS_PASSWORD', 'SUARA_TOKEN_SECRET', 'SUARA_ADMIN_PASSWORD', 'MINIO_ROOT_PASSWORD', 'SUARA_S3_SECRET',
+  'METRICS_TOKEN', 'GRAFANA_ADMIN_PASSWORD',
+];
 const deployEnv: Record<string, string> = {
   POSTGRES_PASSWORD: 'pg-pass',
   KURRENTDB_ADMIN_PASSWORD: 'kdb-admin-pass',
@@ -42,6 +46,8 @@ const deployEnv: Record<string, string> = {
   SUARA_ADMIN_PASSWORD: 'admin-pass',
   MINIO_ROOT_PASSWORD: 'minio-root-pass',
   SUARA_S3_SECRET: 'suara-s3-secret',
+  METRICS_TOKEN: 'a-metrics-token-of-at-least-32-characters',
+  GRAFANA_ADMIN_PASSWORD: 'grafana-pass',
 };
 
 /** Compose's variable substitution: ${X}, ${X:-default}, ${X-default}, ${X:?error}, ${X?error}, $$. */
@@ -467,6 +473,91 @@ describe('docker-compose.yml: trust (issue 17)', () => {
       expect(config.sealKeyFile, n).toBe('/run/secrets/seal_key');
       expect(mountTarget(services[n]!, 'seals'), n).toBe('/var/lib/suara/seals');
       expect(config.sealsFile.startsWith('/var/lib/suara/seals/'), n).toBe(true);
+    }
+  });
+});
+
+describe('docker-compose.yml: Prometheus and Grafana (issue 18)', () => {
+  const raw = parse(composeText) as { secrets?: Record<string, { file?: string; environment?: string }> };
+  const prometheus = services.prometheus!;
+  const grafana = services.grafana!;
+  const bindSource = (service: Service, target: string) => {
+    const v = (service.volumes ?? []).find((x) => typeof x === 'string' && x.split(':')[1] === target) as string | undefined;
+    return v ? resolve(root, v.split(':')[0]!) : undefined;
+  };
+  const promConfigPath = bindSource(prometheus, '/etc/prometheus/prometheus.yml')!;
+  const promConfig = parse(readFileSync(promConfigPath, 'utf8')) as {
+    scrape_configs: { job_name: string; metrics_path?: string; authorization?: { type?: string; credentials_file?: string }; static_configs: { targets: string[]; labels?: { role?: string } }[] }[];
+  };
+  const provisioning = bindSource(grafana, '/etc/grafana/provisioning')!;
+  const datasources = parse(readFileSync(resolve(provisioning, 'datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; type: string; url: string }[] };
+  const providers = parse(readFileSync(resolve(provisioning, 'dashboards/suara.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+
+  it('scrapes /metrics of every suara replica on its port, with METRICS_TOKEN from a compose secret', () => {
+    expect(prometheus.image).toMatch(/^prom\/prometheus:v\d/);
+    const job = promConfig.scrape_configs.find((j) => j.job_name === 'suara')!;
+    expect(job.metrics_path ?? '/metrics').toBe('/metrics');
+    const targets = job.static_configs.flatMap((c) => c.targets.map((t) => ({ target: t, role: c.labels?.role })));
+    expect(targets.map((t) => t.target.split(':')[0]).sort()).toEqual([...appNames].sort());
+    for (const { target, role } of targets) {
+      const [host, port] = target.split(':');
+      const config = loadConfig(envOf(services[host!]!));
+      expect(port, target).toBe(String(config.port));
+      expect(config.roles, target).toEqual([role]);
+      // The token Prometheus shows is the one every replica checks.
+      expect(config.metricsToken, target).toBe(deployEnv.METRICS_TOKEN);
+    }
+    expect(job.authorization?.type ?? 'Bearer').toBe('Bearer');
+    expect(job.authorization?.credentials_file).toBe('/run/secrets/metrics_token');
+    expect((prometheus as { secrets?: string[] }).secrets).toContain('metrics_token');
+    expect(raw.secrets?.metrics_token?.environment).toBe('METRICS_TOKEN');
+    expect(readFileSync(promConfigPath, 'utf8')).not.toContain(deployEnv.METRICS_TOKEN);
+    expect(mountTarget(prometheus, 'prometheus-data')).toBe('/prometheus');
+    expect([prometheus.command].flat()).toContain('--storage.tsdb.path=/prometheus');
+  });
+
+  it('provisions Grafana with that Prometheus and the dashboard folder it mounts, published on localhost only', () => {
+    expect(grafana.image).toMatch(/^grafana\/grafana:\d/);
+    const ds = datasources.datasources[0]!;
+    expect(ds.type).toBe('prometheus');
+    const url = new URL(ds.url);
+    expect(url.hostname).toBe('prometheus');
+    expect(services[url.hostname]).toBeDefined();
+    expect(healthcheckCommand(prometheus)).toContain(`:${url.port}/`);
+    expect(providers.providers.map((p) => p.options.path)).toContain('/var/lib/grafana/dashboards');
+    expect(bindSource(grafana, '/var/lib/grafana/dashboards')).toBe(resolve(root, 'deploy/grafana/dashboards'));
+    expect(dependsOn(grafana).prometheus?.condition).toBe('service_healthy');
+    expect((grafana.ports ?? []).map(String).every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
+    expect(envOf(grafana).GF_SECURITY_ADMIN_PASSWORD).toBe(deployEnv.GRAFANA_ADMIN_PASSWORD);
+  });
+
+  it("draws the dashboard from that datasource and only from metrics suara exports", async () => {
+    const dashboard = JSON.parse(readFileSync(resolve(root, 'deploy/grafana/dashboards/suara.json'), 'utf8')) as {
+      uid: string; panels: { title: string; datasource: { uid: string }; targets: { expr: string; datasource: { uid: string } }[] }[];
+    };
+    collectRuntimeMetrics();
+    const exported = new Set((await metricsRegistry.getMetricsAsJSON()).flatMap((m) => {
+      const histogram = String(m.type) === 'histogram';
+      return histogram ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name];
+    }));
+    expect(dashboard.panels.length).toBeGreaterThanOrEqual(8);
+    const used = new Set<string>();
+    for (const panel of dashboard.panels) {
+      expect(panel.datasource.uid, panel.title).toBe(datasources.datasources[0]!.uid);
+      for (const target of panel.targets) {
+        expect(target.datasource.uid, panel.title).toBe(datasources.datasources[0]!.uid);
+        for (const name of target.expr.match(/\b(?:suara|process|nodejs)_[a-z0-9_]+/g) ?? []) {
+          used.add(name);
+          expect(exported.has(name), `${panel.title}: ${name}`).toBe(true);
+        }
+      }
+    }
+    // Every suara metric is on the dashboard.
+    for (const name of exported) {
+      if (name.startsWith('suara_') && !name.endsWith('_sum') && !name.endsWith('_count')) {
+        const base = name.replace(/_bucket$/, '');
+        expect([...used].some((u) => u === name || u.startsWith(base)), name).toBe(true);
+      }
     }
   });
 });

@@ -1,13 +1,13 @@
 import type { Ballot } from './ids';
 import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
-import type { ElectionModeView, ElectionView, RegionView, BallotSheet } from './election';
+import type { ElectionModeView, ElectionView, RegionView, BallotSheet, DeploymentChange } from './election';
 import type {
   Anomaly, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ResultView,
   SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
-import type { AdminUserView, AuditEntryView } from './identity';
+import type { AdminUserView, AuditEntryView, CreatedUser } from './identity';
 import type { SealsView, SealView } from './integrity';
 
 /** An HTTP answer that was not 2xx; `body` is the API's error shape. */
@@ -59,7 +59,7 @@ export class SuaraClient {
   electionMode() { return this.get<ElectionModeView>('/api/election/mode'); }
   region(code: string) { return this.get<RegionView>(`/api/regions/${code}`); }
   tpsBallots(tpsCode: string) { return this.get<BallotSheet[]>(`/api/tps/${tpsCode}/ballots`); }
-  createUser(user: CreateUserBody) { return this.post<{ id: string }>('/api/admin/users', user); }
+  createUser(user: CreateUserBody) { return this.post<CreatedUser>('/api/admin/users', user); }
   users() { return this.get<AdminUserView[]>('/api/admin/users'); }
   disableUser(id: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/disable`, {}); }
   enableUser(id: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/enable`, {}); }
@@ -130,8 +130,8 @@ export class SuaraClient {
   seals(limit?: number) { return this.get<SealsView>(`/api/seals${limit ? `?limit=${limit}` : ''}`); }
   /** Seals the log now (official, admin): `201` with the new seal. */
   sealNow() { return this.post<SealView>('/api/seals', {}); }
-  resetSimulation() { return this.post<{ activeElectionId: string }>('/api/admin/simulation/reset', {}); }
-  switchToReal() { return this.post<{ activeElectionId: string }>('/api/admin/election/phase', { phase: 'real' }); }
+  resetSimulation() { return this.post<DeploymentChange>('/api/admin/simulation/reset', {}); }
+  switchToReal() { return this.post<DeploymentChange>('/api/admin/election/phase', { phase: 'real' }); }
 
   private async get<T>(path: string): Promise<T> { return (await this.request<T>('GET', path)).body; }
   private async post<T>(path: string, body: unknown): Promise<T> { return (await this.request<T>('POST', path, body)).body; }

@@ -62,6 +62,10 @@ export type Tps = z.infer<typeof Tps>;
 export const ElectionPhase = z.enum(['simulation', 'real']);
 export type ElectionPhase = z.infer<typeof ElectionPhase>;
 
+/** The deployment after a phase switch or a simulation reset (also the socket's `election` event). */
+export const DeploymentChange = z.object({ mode: ElectionPhase, activeElectionId: z.string() });
+export type DeploymentChange = z.infer<typeof DeploymentChange>;
+
 /** One option of a ballot as printed at a TPS. Party options carry their candidates. */
 export const BallotOption = z.object({
   number: z.string(),

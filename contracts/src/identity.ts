@@ -15,6 +15,10 @@ export const AdminUserView = UserView.extend({
 });
 export type AdminUserView = z.infer<typeof AdminUserView>;
 
+/** `POST /api/admin/users`: the new user's id. */
+export const CreatedUser = z.object({ id: z.string() });
+export type CreatedUser = z.infer<typeof CreatedUser>;
+
 /** Known audit actions; other contexts may record their own admin actions too. */
 export const AUDIT_ACTIONS = [
   'login_ok', 'login_failed', 'login_throttled', 'logout',

@@ -12,6 +12,8 @@ import { HealthController } from './health.controller';
 import { EvidenceModule } from './evidence/evidence.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { LimitsModule } from './limits/limits.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpenApiModule } from './openapi/openapi.module';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
 @Module({})
@@ -31,6 +33,8 @@ export class AppModule {
         LiveModule,
         EvidenceModule,
         IntegrityModule,
+        MetricsModule,
+        OpenApiModule,
       ],
       controllers: [HealthController],
     };

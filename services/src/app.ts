@@ -10,6 +10,7 @@ import type { AppConfig } from './config';
 import { AppModule } from './app.module';
 import { ApiErrorFilter } from './http/error.filter';
 import { createLogger, PinoNestLogger } from './logger';
+import { instrumentHttp } from './metrics/http-metrics';
 
 /** Largest JSON body accepted: a DPR form with every candidate is a few kB. */
 export const BODY_LIMIT = 64 * 1024;
@@ -46,6 +47,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  instrumentHttp(fastify);
   fastify.addHook('onSend', async (req, reply, payload) => {
     securityHeaders(req, reply);
     return payload;

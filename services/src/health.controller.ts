@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HealthView } from '@suara/contracts';
+import { HealthView } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from './config';
 import { EVENT_STORE, SQL_DATABASE } from './db/tokens';
 import type { SqlDatabase } from './db/sql';
@@ -9,6 +8,8 @@ import type { EventStore } from './eventstore/event-store.port';
 import { bearerToken } from './identity/auth.guard';
 import { Public } from './identity/auth.decorators';
 import { TokenService } from './identity/token.service';
+import { isMetricsToken } from './metrics/metrics-token';
+import { ApiDoc } from './openapi/api-doc';
 import { SealerService } from './integrity/sealer.service';
 import { ProjectionHealth } from './projections/projection-health';
 import { ProjectorService } from './projections/projector.service';
@@ -32,6 +33,7 @@ export class HealthController {
 
   @Get('health')
   @Public()
+  @ApiDoc({ summary: 'Whether this process works; details only with an admin token or METRICS_TOKEN', response: HealthView, alsoStatus: { 503: 'Degraded: what is failing' } })
   async health(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthView> {
     const [readModel, head] = await Promise.all([
       this.db.query('SELECT 1').then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
@@ -58,9 +60,7 @@ export class HealthController {
   /** The metrics token, or an admin's valid token. */
   private async maySee(token: string | undefined): Promise<boolean> {
     if (!token) return false;
-    const metrics = this.config.metricsToken;
-    const [given, expected] = [Buffer.from(token), Buffer.from(metrics ?? '')];
-    if (metrics && given.length === expected.length && timingSafeEqual(given, expected)) return true;
+    if (isMetricsToken(token, this.config.metricsToken)) return true;
     return this.tokens.verify(token).then(
       (user) => user.role === 'admin',
       () => false,

@@ -7,6 +7,7 @@ import { createApp } from '../../services/src/app';
 import { loadConfig, type AppConfig } from '../../services/src/config';
 import { createPostgresTestDatabase } from '../../services/src/db/test-support/test-database';
 import { TEST_METRICS_TOKEN } from './server';
+import { checkResponses } from './openapi-responses';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-test' };
 
@@ -26,7 +27,7 @@ export type Backend = 'pglite' | 'postgres';
  * Boots the real application in this process on a free port: PGlite in a temp folder, or a fresh
  * database on TEST_DATABASE_URL's PostgreSQL. Nothing is mocked.
  */
-export async function bootApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function bootApp(backend: Backend, env: Record<string, string> = {}, beforeListen?: (app: NestFastifyApplication) => void): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'suara-app-'));
   const pg = backend === 'postgres' ? await createPostgresTestDatabase() : undefined;
   const config = loadConfig({
@@ -43,6 +44,10 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
     ...env,
   });
   const app = await createApp(config);
+  // Every answer of every suite must be as /api/openapi.json describes it; close() fails otherwise.
+  const problems = new Set<string>();
+  checkResponses(app, problems);
+  beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
@@ -62,6 +67,7 @@ export async function bootApp(backend: Backend, env: Record<string, string> = {}
       await app.close();
       if (pg) await pg.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (problems.size > 0) throw new Error(`answers not as /api/openapi.json describes them:\n${[...problems].join('\n')}`);
     },
   };
 }

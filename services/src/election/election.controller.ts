@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
-import { PhaseBody, RegionCode, TpsCode, type BallotSheet, type ElectionModeView, type ElectionView, type RegionView } from '@suara/contracts';
+import { BallotSheet, DeploymentChange, ElectionModeView, ElectionView, PhaseBody, RegionCode, RegionView, TpsCode } from '@suara/contracts';
 import { CurrentUser, Public, Roles, type AuthUser } from '../identity/auth.decorators';
 import { canAccessRegion, canAccessTps } from '../identity/scope';
 import { ApiError, forbidden } from '../http/api-error';
@@ -7,12 +7,14 @@ import { parseBody, parseParam } from '../http/parse-body';
 import { ElectionService } from './election.service';
 import { ElectionRepository } from './election.repository';
 import { AuditLog } from '../identity/audit-log';
+import { ApiDoc } from '../openapi/api-doc';
 
 @Controller('api')
 export class ElectionController {
   constructor(private readonly election: ElectionService, private readonly repo: ElectionRepository, private readonly audit: AuditLog) {}
 
   @Get('election')
+  @ApiDoc({ summary: 'The election: ballots, paslon, parties, dapils, candidates, phase and active election id', response: ElectionView })
   view(): Promise<ElectionView> {
     return this.election.view();
   }
@@ -20,11 +22,13 @@ export class ElectionController {
   /** Only the phase, to anyone: a first visitor's login page already says SIMULASI. */
   @Get('election/mode')
   @Public()
+  @ApiDoc({ summary: 'The phase only (simulation or real), for the login page before anyone signs in', response: ElectionModeView })
   async mode(): Promise<ElectionModeView> {
     return { mode: (await this.election.deployment()).phase };
   }
 
   @Get('regions/:code')
+  @ApiDoc({ summary: 'A region and its children', params: { code: RegionCode }, response: RegionView, errors: [403, 404] })
   region(@Param('code') raw: string, @CurrentUser() user: AuthUser): RegionView {
     const code = parseParam(RegionCode, raw, 'code');
     if (!canAccessRegion(user, code)) throw forbidden('Wilayah ini di luar cakupan Anda');
@@ -32,6 +36,7 @@ export class ElectionController {
   }
 
   @Get('tps/:tpsCode/ballots')
+  @ApiDoc({ summary: "The ballot sheets of a TPS: what its C.Hasil forms list", params: { tpsCode: TpsCode }, response: BallotSheet.array(), errors: [403, 404] })
   ballots(@Param('tpsCode') raw: string, @CurrentUser() user: AuthUser): BallotSheet[] {
     const tpsCode = parseParam(TpsCode, raw, 'tpsCode');
     if (!canAccessTps(user, tpsCode)) throw forbidden('TPS ini di luar cakupan Anda');
@@ -42,7 +47,8 @@ export class ElectionController {
   @Post('admin/simulation/reset')
   @Roles('admin')
   @HttpCode(200)
-  async resetSimulation(@CurrentUser() user: AuthUser, @Ip() ip: string) {
+  @ApiDoc({ summary: 'Simulation only: start a fresh run (earlier simulated results never count again)', response: DeploymentChange, errors: [409] })
+  async resetSimulation(@CurrentUser() user: AuthUser, @Ip() ip: string): Promise<DeploymentChange> {
     const d = await this.repo.nextSimulationRun();
     if (!d) throw new ApiError(409, 'not_in_simulation', 'Pemilu sungguhan sudah berjalan; simulasi tidak dapat diulang');
     this.election.deploymentChanged(d);
@@ -54,7 +60,8 @@ export class ElectionController {
   @Post('admin/election/phase')
   @Roles('admin')
   @HttpCode(200)
-  async switchPhase(@Body() body: unknown, @CurrentUser() user: AuthUser, @Ip() ip: string) {
+  @ApiDoc({ summary: 'End the simulation: the real election starts, once and for good', body: PhaseBody, response: DeploymentChange, errors: [409] })
+  async switchPhase(@Body() body: unknown, @CurrentUser() user: AuthUser, @Ip() ip: string): Promise<DeploymentChange> {
     parseBody(PhaseBody, body);
     const d = await this.repo.switchToReal();
     if (!d) throw new ApiError(409, 'already_real', 'Pemilu sungguhan sudah berjalan; tidak ada jalan kembali ke simulasi');

@@ -3,6 +3,7 @@ import type { AppendResult } from './event-store.port';
 import type { AppendRequest } from './append-plan';
 import { appendInTransaction, appendNewStreams, StreamsChangedError, type AppendOutcome } from './append-in-transaction';
 import { UNIQUE_VIOLATION } from './sql/create-streams';
+import { groupCommitSize } from '../metrics/metrics';
 
 export interface GroupCommitOptions {
   /** Most appends taken into one transaction; default 500. */
@@ -55,7 +56,11 @@ export class GroupCommitter {
     // transaction runs no request is read, and without the wait each group would hold one append.
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      while (this.queue.length > 0) await this.commitGroup(this.queue.splice(0, this.maxGroupSize));
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, this.maxGroupSize);
+        groupCommitSize.observe(group.length);
+        await this.commitGroup(group);
+      }
     } finally {
       this.draining = undefined;
     }

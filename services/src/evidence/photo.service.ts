@@ -13,6 +13,7 @@ import { PhotoAccessRepository } from './photo-access.repository';
 import { describeImage, inspectPhoto, makeCleanCopy, makeThumbnail, UnsupportedImageError, type EncodedImage, type InspectedPhoto } from './photo-image';
 import type { StagedPhoto } from './photo-upload';
 import { PhotoVariantsRepository, type PhotoVariant, type StoredVariant } from './photo-variants.repository';
+import { photosReceived } from '../metrics/metrics';
 
 export type PhotoSize = 'full' | 'thumb';
 
@@ -79,7 +80,9 @@ export class PhotoService {
         });
       }
       const photo = { sha256: staged.sha256, contentType: image.contentType, bytes: staged.bytes, width: image.width, height: image.height, page: staged.page };
-      return await this.commands.execute(new AttachPhotoCommand(user, requestId, key.tpsCode, key.ballot, photo));
+      const attached: { created: boolean; body: PhotoView } = await this.commands.execute(new AttachPhotoCommand(user, requestId, key.tpsCode, key.ballot, photo));
+      photosReceived.inc({ outcome: attached.created ? 'stored' : 'duplicate' });
+      return attached;
     } finally {
       await rm(staged.path, { force: true });
     }

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Ballot, Sha256Hex, TpsCode, type PhotoView } from '@suara/contracts';
+import { Ballot, PHOTO_CONTENT_TYPES, PhotoView, Sha256Hex, TpsCode } from '@suara/contracts';
 import { z } from 'zod';
 import { ElectionService } from '../election/election.service';
 import { parseParam } from '../http/parse-body';
@@ -11,6 +11,7 @@ import { BLOB_STORE } from './blob-store.factory';
 import type { BlobStore } from './blob-store.port';
 import { receivePhoto } from './photo-upload';
 import { etagOf, PhotoService } from './photo.service';
+import { ApiDoc } from '../openapi/api-doc';
 
 /** Photo uploads one user may make per minute, like submissions (`SUARA_PHOTO_RATE_PER_MIN`). */
 export const PHOTO_RATE_LIMITER = Symbol('PHOTO_RATE_LIMITER');
@@ -30,6 +31,14 @@ export class PhotosController {
   /** `multipart/form-data`: field `photo` (JPEG, PNG or WebP, at most 15 MB), optional `page`. 201 new, 200 the same bytes again. */
   @Post('results/:tpsCode/:ballot/photos')
   @Roles('operator', 'verifier')
+  @ApiDoc({
+    summary: 'Attach a photo of the C.Hasil sheet (JPEG, PNG or WebP, at most 15 MB)',
+    params: { tpsCode: TpsCode, ballot: Ballot },
+    body: { contentType: 'multipart/form-data', schema: z.object({ photo: z.file(), page: z.number().int().min(1).max(50).optional() }) },
+    response: PhotoView,
+    alsoStatus: { 200: 'The same bytes again for this result: the first answer' },
+    errors: [404, 409, 413, 415, 429],
+  })
   async upload(
     @Param('tpsCode') rawTps: string, @Param('ballot') rawBallot: string, @CurrentUser() user: AuthUser,
     @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
@@ -50,6 +59,14 @@ export class PhotosController {
   /** The photo (`?size=thumb`: at most 480 px wide), checked against its hash; 404 for a hash the caller may not see. */
   @Get('photos/:sha256')
   @Roles('operator', 'verifier', 'official', 'admin')
+  @ApiDoc({
+    summary: 'A photo, checked against its hash before a byte is sent (`?size=thumb`: at most 480 px wide)',
+    params: { sha256: Sha256Hex },
+    query: z.object({ size: Size }),
+    response: { contentType: PHOTO_CONTENT_TYPES },
+    emptyStatus: { 304: 'If-None-Match matched the ETag' },
+    errors: [404, 500],
+  })
   async read(@Param('sha256') rawSha: string, @Query('size') rawSize: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const sha256 = parseParam(Sha256Hex, rawSha, 'sha256');
     const size = parseParam(Size, rawSize, 'size') ?? 'full';

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { CreateUserBody, LoginBody, ResetPasswordBody, type AdminUserView, type AuditEntryView, type LoginResponse, type UserView } from '@suara/contracts';
+import { AdminUserView, AuditEntryView, CreatedUser, CreateUserBody, LoginBody, LoginResponse, ResetPasswordBody, UserView } from '@suara/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseBody, parseParam } from '../http/parse-body';
+import { ApiDoc } from '../openapi/api-doc';
 import { AuditLog } from './audit-log';
 import { CurrentUser, Public, Roles, type AuthUser } from './auth.decorators';
 import { AuthService, toUserView } from './auth.service';
@@ -19,6 +20,7 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   @HttpCode(200)
+  @ApiDoc({ summary: 'Sign in: a token for `Authorization: Bearer`', body: LoginBody, response: LoginResponse, errors: [401, 429] })
   login(@Body() body: unknown, @Req() req: FastifyRequest): Promise<LoginResponse> {
     return this.auth.login(parseBody(LoginBody, body), req.ip);
   }
@@ -26,11 +28,13 @@ export class AuthController {
   /** Ends the caller's token at once, in every process (its other sessions go on). */
   @Post('auth/logout')
   @HttpCode(204)
+  @ApiDoc({ summary: 'End this token at once, in every process (other sessions go on)', response: null })
   logout(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<void> {
     return this.auth.logout(user, bearerToken(req.headers.authorization)!, req.ip);
   }
 
   @Get('me')
+  @ApiDoc({ summary: 'The signed-in user', response: UserView })
   me(@CurrentUser() user: AuthUser): UserView {
     return toUserView(user);
   }
@@ -45,41 +49,48 @@ export class AdminUsersController {
   ) {}
 
   @Post('users')
-  create(@Body() body: unknown, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<{ id: string }> {
+  @ApiDoc({ summary: 'Create a user (strong password; operators with a desa or TPS scope)', body: CreateUserBody, response: CreatedUser, errors: [409] })
+  create(@Body() body: unknown, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<CreatedUser> {
     return this.admin.create(parseBody(CreateUserBody, body), origin(actor, req));
   }
 
   @Get('users')
+  @ApiDoc({ summary: 'Every user', response: AdminUserView.array() })
   list(): Promise<AdminUserView[]> {
     return this.admin.list();
   }
 
   @Post('users/:id/disable')
   @HttpCode(200)
+  @ApiDoc({ summary: "Disable a user: their sessions end at once", response: AdminUserView, errors: [404, 409] })
   disable(@Param('id') id: string, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<AdminUserView> {
     return this.admin.disable(id, origin(actor, req));
   }
 
   @Post('users/:id/enable')
   @HttpCode(200)
+  @ApiDoc({ summary: 'Enable a disabled user', response: AdminUserView, errors: [404] })
   enable(@Param('id') id: string, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<AdminUserView> {
     return this.admin.enable(id, origin(actor, req));
   }
 
   @Post('users/:id/password')
   @HttpCode(200)
+  @ApiDoc({ summary: "Reset a user's password: their sessions end at once", body: ResetPasswordBody, response: AdminUserView, errors: [404] })
   resetPassword(@Param('id') id: string, @Body() body: unknown, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<AdminUserView> {
     return this.admin.resetPassword(id, parseBody(ResetPasswordBody, body).password, origin(actor, req));
   }
 
   @Post('users/:id/revoke-tokens')
   @HttpCode(200)
+  @ApiDoc({ summary: "End every session of a user", response: AdminUserView, errors: [404] })
   revokeTokens(@Param('id') id: string, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<AdminUserView> {
     return this.admin.revokeTokens(id, origin(actor, req));
   }
 
   /** Logins and admin actions, newest first (`limit` 1–1000, default 100; `before` an entry id to page back). */
   @Get('audit')
+  @ApiDoc({ summary: 'Logins and admin actions, newest first', query: z.object({ limit: AuditLimit, before: AuditBefore }), response: AuditEntryView.array() })
   auditLog(@Query('limit') limit: unknown, @Query('before') before: unknown): Promise<AuditEntryView[]> {
     return this.audit.list({ limit: parseParam(AuditLimit, limit, 'limit') ?? 100, before: parseParam(AuditBefore, before, 'before') });
   }

@@ -7,6 +7,7 @@ import { eventLeaf, type ReadLeaves } from './log-leaves';
 import { LogTree, withBlocks } from './log-tree';
 import { consistencyProof, rootHash } from './merkle';
 import { signSeal, type SealRecord, type SealSigner } from './seal';
+import { sealsMade } from '../metrics/metrics';
 
 export interface SealerOptions {
   /** Unique id of this process, the lease holder's name. */
@@ -171,6 +172,7 @@ export class Sealer {
       return undefined;
     }
     state.last = { id, record };
+    sealsMade.inc();
     await this.options.onSealed?.(record).catch((err: Error) => this.options.logger?.error(`seal ${size} not written outside the database: ${err.message}`));
     return record;
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Injectable, Post, Query, Req, Res } from '@nestjs/common';
-import { sealText, type SealsView, type SealView } from '@suara/contracts';
+import { SealsView, SealView, sealText } from '@suara/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -8,6 +8,7 @@ import { SQL_DATABASE } from '../db/tokens';
 import { ApiError } from '../http/api-error';
 import { parseParam } from '../http/parse-body';
 import { AuditLog } from '../identity/audit-log';
+import { ApiDoc } from '../openapi/api-doc';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { countSeals, latestSeal, listSeals, SEAL_PUBLISHED_CHANNEL, SEAL_REQUESTED_CHANNEL } from './integrity.repository';
 import type { SealRecord } from './seal';
@@ -81,11 +82,13 @@ export class SealsController {
   ) {}
 
   @Get()
+  @ApiDoc({ summary: 'The signed seals of the event log and the public key, newest first', query: z.object({ limit: Limit }), response: SealsView })
   list(@Query('limit') limit: unknown): Promise<SealsView> {
     return this.seals.view(parseParam(Limit, limit, 'limit') ?? 100);
   }
 
   @Get('export')
+  @ApiDoc({ summary: 'Every seal, one JSON line each, oldest first (what verify-chain --seals reads)', response: { contentType: 'application/x-ndjson' } })
   async export(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     reply.header('content-type', 'application/x-ndjson; charset=utf-8');
     return (await this.seals.all()).map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -94,6 +97,7 @@ export class SealsController {
   @Post()
   @Roles('official', 'admin')
   @HttpCode(201)
+  @ApiDoc({ summary: 'Seal the log now', response: SealView })
   async sealNow(@CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<SealView> {
     const seal = await this.seals.sealNow();
     await this.audit.record({ actor: user, action: 'seal_requested', target: String(seal.treeSize), detail: { root: seal.root, at: seal.at }, ip: req.ip });

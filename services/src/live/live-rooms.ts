@@ -51,6 +51,8 @@ export interface LiveRoomsOptions<K, V extends { position: string }> {
   intervalMs?: number;
   clock?: Clock;
   onError?(err: unknown): void;
+  /** After each push: milliseconds since the first change it answers reached this process. */
+  onPush?(latencyMs: number): void;
 }
 
 interface Room<K> {
@@ -63,6 +65,8 @@ interface Room<K> {
   lastPushed: string;
   /** Subscriptions still loading: the room must not be forgotten under them. */
   joining: number;
+  /** When the oldest change not yet pushed arrived (clock ms), for the push latency. */
+  changedAt?: number;
 }
 
 /**
@@ -74,9 +78,11 @@ interface Room<K> {
 export class LiveRooms<K, V extends { position: string }> {
   private readonly rooms = new Map<string, Room<K>>();
   private readonly intervalMs: number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: LiveRoomsOptions<K, V>) {
     this.intervalMs = options.intervalMs ?? 125;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Loads the current view and, in the same turn of the room's queue, calls `join`. */
@@ -101,7 +107,9 @@ export class LiveRooms<K, V extends { position: string }> {
   /** Called for every committed change; affected rooms get a coalesced push. */
   changed(change: TallyChange): void {
     for (const room of this.rooms.values()) {
-      if (this.options.affects(change, room.key)) room.coalescer.trigger();
+      if (!this.options.affects(change, room.key)) continue;
+      room.changedAt ??= this.clock.now();
+      room.coalescer.trigger();
     }
   }
 
@@ -129,7 +137,7 @@ export class LiveRooms<K, V extends { position: string }> {
       queue: Promise.resolve(),
       lastPushed: '0',
       joining: 0,
-      coalescer: new Coalescer(this.intervalMs, () => this.enqueue(room, () => this.push(room)), this.options.clock ?? systemClock, this.options.onError),
+      coalescer: new Coalescer(this.intervalMs, () => this.enqueue(room, () => this.push(room)), this.clock, this.options.onError),
     };
     this.rooms.set(name, room);
     return room;
@@ -137,10 +145,13 @@ export class LiveRooms<K, V extends { position: string }> {
 
   private async push(room: Room<K>): Promise<void> {
     if (this.options.memberCount(room.name) === 0) return this.release(room.name);
+    const changedAt = room.changedAt;
+    room.changedAt = undefined;
     const view = await this.options.load(room.key);
     if (!view || comparePositions(view.position, room.lastPushed) <= 0) return;
     room.lastPushed = view.position;
     this.options.emit(room.name, view);
+    if (changedAt !== undefined) this.options.onPush?.(this.clock.now() - changedAt);
   }
 
   private enqueue<T>(room: Room<K>, task: () => Promise<T>): Promise<T> {

@@ -137,6 +137,7 @@ describe('LiveRooms', () => {
     let stored = view('5:10');
     const members = new Map<string, number>();
     const sent: Array<{ room: string; position: string }> = [];
+    const latencies: number[] = [];
     const rooms = new LiveRooms<RoomKey, TallyView>({
       name: roomName,
       affects,
@@ -145,9 +146,10 @@ describe('LiveRooms', () => {
       memberCount: (room) => members.get(room) ?? 0,
       intervalMs: 250,
       clock,
+      onPush: (ms) => latencies.push(ms),
     });
     const join = () => void members.set(roomName(key), (members.get(roomName(key)) ?? 0) + 1);
-    return { clock, rooms, sent, members, join, setStored: (p: string) => (stored = view(p)) };
+    return { clock, rooms, sent, members, join, latencies, setStored: (p: string) => (stored = view(p)) };
   }
   const changeAt = (position: string) => ({ position, regions: [{ electionId: 'e1', ballot: 'PPWP' as const, regionCodes: ['1222'] }] });
 
@@ -166,6 +168,25 @@ describe('LiveRooms', () => {
     expect(sent).toHaveLength(1);
     await clock.advance(250);
     expect(sent).toEqual([{ room: 'tally:e1:1222:PPWP', position: '5:11' }, { room: 'tally:e1:1222:PPWP', position: '5:39' }]);
+  });
+
+  it('reports each push\'s latency from the first change it answers', async () => {
+    const { clock, rooms, join, latencies, setStored } = setup();
+    await rooms.subscribe(key, join);
+    setStored('5:11');
+    rooms.changed(changeAt('5:11'));
+    await settle();
+    expect(latencies).toEqual([0]); // idle room: pushed at once
+    setStored('5:12');
+    rooms.changed(changeAt('5:12'));
+    await clock.advance(100);
+    setStored('5:13');
+    rooms.changed(changeAt('5:13'));
+    await clock.advance(150);
+    expect(latencies).toEqual([0, 250]); // coalesced: from the first of the two changes
+    rooms.changed(changeAt('5:13')); // nothing new to send: no push, no latency
+    await clock.advance(1000);
+    expect(latencies).toEqual([0, 250]);
   });
 
   it('never sends a position at or before the last one (e.g. while a rebuild replays from zero)', async () => {

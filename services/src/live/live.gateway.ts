@@ -20,6 +20,7 @@ import { LIVE_REDIS, type LiveRedis } from './live-redis';
 import { QuickcountService } from '../quickcount/quickcount.service';
 import { affects, affectsQuickcount, LiveRooms, quickcountRoomName, roomName, type QuickcountRoomKey, type RoomKey } from './live-rooms';
 import { SocketSessions } from './socket-sessions';
+import { livePushes, livePushLatency } from '../metrics/metrics';
 
 interface SocketData {
   user: AuthUser;
@@ -43,6 +44,11 @@ const DEPLOYMENT_POLL_MS = 2000;
 type Refusal = Extract<SubscribeAck, { ok: false }>;
 const refuse = (error: string, message: string): Refusal => ({ ok: false, error, message });
 const TOO_MANY_ROOMS = refuse('too_many_rooms', `Paling banyak ${MAX_ROOMS_PER_SOCKET} langganan per koneksi; berhenti berlangganan yang tidak dipakai`);
+
+function pushed(kind: 'tally' | 'quickcount', latencyMs: number): void {
+  livePushes.inc({ kind });
+  livePushLatency.observe({ kind }, latencyMs / 1000);
+}
 
 /** An Error that socket.io hands to the client's `connect_error` with `data`. */
 function connectError(error: string, message: string): Error {
@@ -103,6 +109,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       emit: (room, tally) => this.nsp.local.to(room).emit('tally', tally),
       memberCount,
       onError: (err) => this.log.warn(`tally push failed: ${String(err)}`),
+      onPush: (ms) => pushed('tally', ms),
     });
     const quickcountRooms = new LiveRooms<QuickcountRoomKey, QuickCountView>({
       name: quickcountRoomName,
@@ -112,6 +119,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       memberCount,
       intervalMs: 500,
       onError: (err) => this.log.warn(`quick count push failed: ${String(err)}`),
+      onPush: (ms) => pushed('quickcount', ms),
     });
     this.rooms = rooms;
     this.quickcountRooms = quickcountRooms;
@@ -183,6 +191,11 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       if (room.startsWith('tally:') && room.endsWith(suffix)) await socket.leave(room);
     }
     return { ok: true };
+  }
+
+  /** This process's sockets and rooms, for /metrics. */
+  stats(): { sockets: number; rooms: { tally: number; quickcount: number } } {
+    return { sockets: this.nsp?.sockets.size ?? 0, rooms: { tally: this.rooms?.size ?? 0, quickcount: this.quickcountRooms?.size ?? 0 } };
   }
 
   onModuleDestroy(): void {

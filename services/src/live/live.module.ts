@@ -18,6 +18,7 @@ import { connectLiveRedis, LIVE_REDIS, type LiveRedis } from './live-redis';
     },
     LiveGateway,
   ],
+  exports: [LiveGateway],
 })
 export class LiveModule implements OnModuleDestroy {
   constructor(@Inject(LIVE_REDIS) private readonly redis: LiveRedis | undefined) {}

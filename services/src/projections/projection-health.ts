@@ -17,6 +17,8 @@ export interface ProjectionStatus {
   lag: number;
   /** true when the real lag may be larger than `lag`. */
   lagCapped: boolean;
+  /** Age in seconds of the oldest event not yet projected (0 when caught up). */
+  lagSeconds: number;
 }
 
 /**
@@ -25,10 +27,12 @@ export interface ProjectionStatus {
  */
 export async function projectionStatus(db: SqlDatabase, store: EventStore, head?: string | null): Promise<ProjectionStatus> {
   const [position, storeHead] = await Promise.all([readCheckpoint(db, TALLIES_PROJECTION), head ? Promise.resolve(head) : store.head()]);
-  if (comparePositions(position, storeHead) >= 0) return { position, head: storeHead, lag: 0, lagCapped: false };
+  if (comparePositions(position, storeHead) >= 0) return { position, head: storeHead, lag: 0, lagCapped: false, lagSeconds: 0 };
   const behind = await store.readAll(position, LAG_COUNT_LIMIT);
-  const lag = behind.events.filter((e) => comparePositions(e.checkpoint, storeHead) <= 0).length;
-  return { position, head: storeHead, lag, lagCapped: lag >= LAG_COUNT_LIMIT };
+  const pending = behind.events.filter((e) => comparePositions(e.checkpoint, storeHead) <= 0);
+  const oldest = pending.length > 0 ? Date.parse(pending[0].metadata.at) : NaN;
+  const lagSeconds = Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0;
+  return { position, head: storeHead, lag: pending.length, lagCapped: pending.length >= LAG_COUNT_LIMIT, lagSeconds };
 }
 
 /** Nest provider of the projection's health for the health controller. */

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { Ballot, RegionCode, type Anomaly, type TallyView } from '@suara/contracts';
+import { Anomaly, Ballot, RegionCode, TallyView } from '@suara/contracts';
 import { z } from 'zod';
 import { Roles } from '../identity/auth.decorators';
 import { parseParam } from '../http/parse-body';
+import { ApiDoc } from '../openapi/api-doc';
 import { ANOMALIES_DEFAULT_LIMIT, ANOMALIES_MAX_LIMIT, TalliesService } from './tallies.service';
 
 const Limit = z.coerce.number().int().min(1).max(ANOMALIES_MAX_LIMIT);
@@ -15,6 +16,7 @@ export class TalliesController {
 
   /** `GET /api/tallies/:regionCode?ballot=PPWP` (ballot defaults to PPWP). */
   @Get('tallies/:regionCode')
+  @ApiDoc({ summary: 'The tally of a region or TPS for a ballot', params: { regionCode: RegionCode }, query: z.object({ ballot: Ballot.default('PPWP') }), response: TallyView, errors: [404] })
   async tally(@Param('regionCode') rawCode: string, @Query('ballot') rawBallot?: string): Promise<TallyView> {
     const code = parseParam(RegionCode, rawCode, 'regionCode');
     const ballot = parseParam(Ballot, rawBallot ?? 'PPWP', 'ballot');
@@ -23,6 +25,7 @@ export class TalliesController {
 
   /** `GET /api/anomalies?ballot=PPWP&limit=1000`: flagged results of the active election, worst first. */
   @Get('anomalies')
+  @ApiDoc({ summary: 'Flagged results of the active election, worst first', query: z.object({ ballot: Ballot.optional(), limit: Limit.optional() }), response: Anomaly.array() })
   async anomalies(@Query('ballot') rawBallot?: string, @Query('limit') rawLimit?: string): Promise<Anomaly[]> {
     const ballot = rawBallot === undefined || rawBallot === '' ? undefined : parseParam(Ballot, rawBallot, 'ballot');
     const limit = rawLimit === undefined ? ANOMALIES_DEFAULT_LIMIT : parseParam(Limit, rawLimit, 'limit');

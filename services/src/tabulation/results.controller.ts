@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  Ballot, CorrectResultBody, ResultStatus, SubmitResultBody, TpsCode, ValidateResultBody, VerifyResultBody,
-  type HistoryEntry, type ResultView, type SubmitResultResponse, type ValidateResponse,
+  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ResultStatus, ResultView, SubmitResultBody, SubmitResultResponse, TpsCode, ValidateResponse,
+  ValidateResultBody, VerifyResultBody,
 } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
@@ -19,9 +19,13 @@ import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
 import { ResultsQueueRepository } from '../projections/results-queue.repository';
 import { RequestLimits } from '../limits/limits.module';
+import { ApiDoc } from '../openapi/api-doc';
+import { outcomeOf, submissions } from '../metrics/metrics';
 
 /** The queue's photo filter: `none` ("tanpa foto") or `some`. */
 const PhotoFilter = z.enum(['none', 'some']);
+/** A result's path parameters. */
+const ResultKey = { tpsCode: TpsCode, ballot: Ballot };
 
 @Controller('api/results')
 export class ResultsController {
@@ -37,6 +41,11 @@ export class ResultsController {
   /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP&photos=none`, flagged first, then oldest. */
   @Get()
   @Roles('verifier', 'official', 'admin')
+  @ApiDoc({
+    summary: "The verifier's queue: flagged (worst) first, then oldest; at most 500",
+    query: z.object({ status: z.string().optional().describe('comma-separated ResultStatus list; default submitted,corrected'), ballot: Ballot.optional(), photos: PhotoFilter.optional() }),
+    response: ResultView.array(),
+  })
   async list(@Query('status') status: unknown = 'submitted,corrected', @Query('ballot') ballot?: unknown, @Query('photos') photos?: unknown): Promise<ResultView[]> {
     const statuses = parseParam(ResultStatus.array().min(1).max(4), String(status).split(','), 'status');
     return this.queue.list(
@@ -51,6 +60,7 @@ export class ResultsController {
   @Post('validate')
   @Roles('operator', 'verifier')
   @HttpCode(200)
+  @ApiDoc({ summary: 'Dry run of the C.Hasil check: every problem and flag, nothing stored', body: ValidateResultBody.extend({ form: CHasilForm }), response: ValidateResponse, errors: [404, 429] })
   async validate(@Body() raw: unknown, @CurrentUser() user: AuthUser): Promise<ValidateResponse> {
     await this.limits.validations.consume(user.id);
     const body = parseBody(ValidateResultBody, raw);
@@ -64,17 +74,31 @@ export class ResultsController {
 
   @Post()
   @Roles('operator')
+  @ApiDoc({
+    summary: "Submit a TPS's C.Hasil numbers for one ballot",
+    body: SubmitResultBody.extend({ form: CHasilForm }),
+    response: SubmitResultResponse,
+    alsoStatus: { 200: 'The same clientRequestId again: the first answer' },
+    errors: [404, 409, 429],
+  })
   async submit(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
-    const body = parseBody(SubmitResultBody, raw);
-    this.checkTps(user, body.tpsCode);
-    await this.rateLimiter.consume(user.id);
-    const { created, body: answer } = await this.commands.execute(new SubmitResultCommand(user, req.id, body));
-    reply.status(created ? 201 : 200);
-    return answer;
+    try {
+      const body = parseBody(SubmitResultBody, raw);
+      this.checkTps(user, body.tpsCode);
+      await this.rateLimiter.consume(user.id);
+      const { created, body: answer } = await this.commands.execute(new SubmitResultCommand(user, req.id, body));
+      reply.status(created ? 201 : 200);
+      submissions.inc({ outcome: created ? 'accepted' : 'duplicate' });
+      return answer;
+    } catch (err) {
+      submissions.inc({ outcome: outcomeOf(err) });
+      throw err;
+    }
   }
 
   @Get(':tpsCode/:ballot')
   @Roles('operator', 'verifier', 'official', 'admin')
+  @ApiDoc({ summary: "A result's current state", params: ResultKey, response: ResultView, errors: [404] })
   async get(@Param('tpsCode') tps: string, @Param('ballot') b: string, @CurrentUser() user: AuthUser): Promise<ResultView> {
     const key = await this.key(user, tps, b);
     const { state } = await this.repo.load(key);
@@ -83,6 +107,7 @@ export class ResultsController {
 
   @Get(':tpsCode/:ballot/history')
   @Roles('operator', 'verifier', 'official', 'admin')
+  @ApiDoc({ summary: "A result's audit trail: every event, who and when", params: ResultKey, response: HistoryEntry.array(), errors: [404] })
   async history(@Param('tpsCode') tps: string, @Param('ballot') b: string, @CurrentUser() user: AuthUser): Promise<HistoryEntry[]> {
     const { events } = await this.repo.load(await this.key(user, tps, b));
     return toHistory(events);
@@ -91,6 +116,7 @@ export class ResultsController {
   @Post(':tpsCode/:ballot/verify')
   @Roles('verifier')
   @HttpCode(200)
+  @ApiDoc({ summary: 'Verify the numbers as submitted', params: ResultKey, body: VerifyResultBody, response: ResultView, errors: [404, 409] })
   async verify(@Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
     const key = await this.key(user, tps, b);
     const body = parseBody(VerifyResultBody, raw);
@@ -100,6 +126,7 @@ export class ResultsController {
   @Post(':tpsCode/:ballot/corrections')
   @Roles('verifier')
   @HttpCode(200)
+  @ApiDoc({ summary: "Correct the numbers, with a reason and the operator's confirmation", params: ResultKey, body: CorrectResultBody, response: ResultView, errors: [404, 409] })
   async correct(@Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
     const key = await this.key(user, tps, b);
     const body = parseBody(CorrectResultBody, raw);
