@@ -53,12 +53,14 @@ describe('operations CLI on the embedded database', { timeout: 240_000 }, () => 
     const refused = await cli(dataDir, 'users', 'import', csv);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/line 3/);
-    writeFileSync(csv, 'username,desa_code\nop.kotapinang,1222011001\nop.simatahari,12.22.01.2002\n');
+    writeFileSync(csv, 'username,desa_code,password\nop.kotapinang,1222011001,\nop.simatahari,12.22.01.2002,\nop.formula,1222011001,=Merah-Putih-2024!x\n');
     const ok = await cli(dataDir, 'users', 'import', csv);
     expect(ok.code, ok.stderr).toBe(0);
-    const lines = ok.stdout.trim().split('\n');
+    const lines = ok.stdout.trim().split(/\r?\n/);
     expect(lines[0]).toBe('username,desa_code,password');
-    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['op.kotapinang', 'op.simatahari']);
+    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['op.formula', 'op.kotapinang', 'op.simatahari']);
+    // A spreadsheet would run "=…" as a formula: the printed cell is neutralised (CSV injection).
+    expect(lines).toContain("op.formula,1222011001,'=Merah-Putih-2024!x");
 
     // The printed passwords work, and the scope is the desa.
     const server = await startServer({ dataDir });

@@ -9,6 +9,7 @@ import type {
 import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
 import type { AdminUserView, AuditEntryView, CreatedUser } from './identity';
 import type { SealsView, SealView } from './integrity';
+import type { AuditQuery, ImportUsersResult, ReportFormat } from './reports';
 
 /** An HTTP answer that was not 2xx; `body` is the API's error shape. */
 export class ApiError extends Error {
@@ -67,7 +68,14 @@ export class SuaraClient {
   resetPassword(id: string, password: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/password`, { password }); }
   revokeTokens(id: string) { return this.post<AdminUserView>(`/api/admin/users/${id}/revoke-tokens`, {}); }
   /** Logins and admin actions, newest first. */
-  audit(limit?: number) { return this.get<AuditEntryView[]>(`/api/admin/audit${limit ? `?limit=${limit}` : ''}`); }
+  /** `GET /api/admin/audit`: newest first; a number is the page size, or filters (`before` pages back). */
+  audit(query?: number | Partial<AuditQuery>) {
+    const q = typeof query === 'number' ? { limit: query } : query ?? {};
+    const params = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+    return this.get<AuditEntryView[]>(`/api/admin/audit${params.size ? `?${params}` : ''}`);
+  }
+  /** `POST /api/admin/users/import`: operator accounts from CSV, all or nothing (`400 invalid_import` lists the wrong lines). */
+  importUsers(csv: string) { return this.post<ImportUsersResult>('/api/admin/users/import', { csv }); }
 
   validate(tpsCode: string, ballot: Ballot, form: CHasilForm) {
     return this.post<ValidateResponse>('/api/results/validate', { tpsCode, ballot, form });
@@ -98,13 +106,29 @@ export class SuaraClient {
   }
   /** A photo's bytes and type; `404` also for a hash the caller may not see. */
   async photo(sha256: string, size?: 'thumb'): Promise<{ bytes: Uint8Array; contentType: string; etag: string | null }> {
+    const { bytes, headers } = await this.bytes(SuaraClient.photoPath(sha256, size));
+    return { bytes, contentType: headers.get('content-type') ?? '', etag: headers.get('etag') };
+  }
+  static reportPath(regionCode: string, query: { ballot: Ballot; format: ReportFormat; separator?: 'semicolon' | 'comma' }): string {
+    const params = new URLSearchParams({ ballot: query.ballot, format: query.format, ...(query.separator ? { separator: query.separator } : {}) });
+    return `/api/reports/${regionCode}?${params}`;
+  }
+  /** `GET /api/reports/:regionCode`: the recap file (PDF, XLSX or CSV) and the name the server gives it. */
+  async report(regionCode: string, query: { ballot: Ballot; format: ReportFormat; separator?: 'semicolon' | 'comma' }): Promise<{ bytes: Uint8Array; contentType: string; filename: string }> {
+    const { bytes, headers } = await this.bytes(SuaraClient.reportPath(regionCode, query));
+    const filename = /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1] ?? `rekap.${query.format}`;
+    return { bytes, contentType: headers.get('content-type') ?? '', filename };
+  }
+
+  /** A GET answered with a file rather than JSON; errors still come as the API's JSON. */
+  private async bytes(path: string): Promise<{ bytes: Uint8Array; headers: Headers }> {
     const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
-    const res = await this.fetchImpl(this.baseUrl + SuaraClient.photoPath(sha256, size), { headers });
+    const res = await this.fetchImpl(this.baseUrl + path, { headers });
     if (!res.ok) {
       const text = await res.text();
       throw new ApiError(res.status, text ? JSON.parse(text) : { error: 'http_error', message: res.statusText }, res.headers);
     }
-    return { bytes: new Uint8Array(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? '', etag: res.headers.get('etag') };
+    return { bytes: new Uint8Array(await res.arrayBuffer()), headers: res.headers };
   }
   tally(regionCode: string, ballot: Ballot) { return this.get<TallyView>(`/api/tallies/${regionCode}?ballot=${ballot}`); }
   /**

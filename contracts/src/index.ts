@@ -10,3 +10,5 @@ export * from './client';
 export * from './identity';
 export * from './text';
 export * from './integrity';
+export * from './reports';
+export * from './csv';

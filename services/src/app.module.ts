@@ -14,6 +14,7 @@ import { IntegrityModule } from './integrity/integrity.module';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** One Nest application holds every context; ROLES decides what runs in this process. */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         IntegrityModule,
         MetricsModule,
         OpenApiModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };

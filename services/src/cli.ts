@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { toCsv } from '@suara/contracts';
 import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migration';
@@ -48,8 +49,8 @@ const commands: Record<string, Command> = {
     const report = await importOperators(db, readFileSync(file, 'utf8'), {});
     for (const s of report.skipped) console.error(`line ${s.line}: ${s.reason}`);
     if (report.created.length) {
-      console.log('username,desa_code,password');
-      for (const c of report.created) console.log(`${c.username},${c.desaCode},${c.password}`);
+      // Opened in a spreadsheet: a password such as "=HYPERLINK(…)" must stay text (contracts/csv.ts).
+      process.stdout.write(toCsv([['username', 'desa_code', 'password'], ...report.created.map((c) => [c.username, c.desaCode, c.password])], ',', false));
     }
     console.error(`${report.created.length} operator(s) created, ${report.skipped.length} line(s) refused`);
     return report.skipped.length ? 1 : 0;

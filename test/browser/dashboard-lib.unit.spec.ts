@@ -1,10 +1,7 @@
-import { crc32 as nodeCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { BallotSheet, ElectionView, TallyView } from '@suara/contracts';
-import { crc32, zip } from '../../dashboard/src/lib/zip';
 import { draftToForm, formToDraft, issuesByField, localIssues, newRequestId, typedVoteSum } from '../../dashboard/src/lib/formdraft';
 import { diffForms, optionRows } from '../../dashboard/src/lib/options';
-import { recapTable, toCsv } from '../../dashboard/src/lib/export';
 
 /** The dashboard's pure helpers: what the operator typed becomes the API's form, and back. */
 
@@ -55,7 +52,7 @@ describe('corrections', () => {
   });
 });
 
-describe('export', () => {
+describe('option rows', () => {
   const election = {
     id: 'e', activeElectionId: 'e', name: 'E', mode: 'real', kabupatenCode: '1222',
     ballots: [{ ballot: 'PPWP', name: 'Presiden', paslon: [
@@ -70,30 +67,7 @@ describe('export', () => {
     children: [{ code: '122201', level: 'kecamatan', name: 'Kec', totals: { votes: { '01': 3, '02': 4 }, valid: 7, invalid: 1 }, progress }],
   };
 
-  it('has one row per child and a total row, options in printed order', () => {
+  it('lists the options in printed order with their votes and colours', () => {
     expect(optionRows(election, 'PPWP', '1222', tally.totals).map((r) => [r.key, r.votes, r.color])).toEqual([['01', 3, '#111111'], ['02', 4, '#222222']]);
-    expect(recapTable(election, tally)).toEqual([
-      ['Kode', 'Wilayah', 'Jumlah TPS', 'TPS masuk', 'TPS terverifikasi', '01 A', '02 B, "dua"', 'Suara sah', 'Suara tidak sah'],
-      ['122201', 'Kec', 2, 1, 0, 3, 4, 7, 1],
-      ['1222', 'Jumlah Kab', 2, 1, 0, 3, 4, 7, 1],
-    ]);
-  });
-
-  it('quotes CSV cells that need it and starts with a BOM', () => {
-    expect(toCsv([['a', 'B, "dua"', 3]])).toBe('\ufeffa,"B, ""dua""",3\r\n');
-  });
-
-  it('computes CRC-32 like zlib and writes a zip whose directory points at each entry', () => {
-    const data = new TextEncoder().encode('suara '.repeat(1000));
-    expect(crc32(data)).toBe(nodeCrc32(data));
-    const bytes = Buffer.from(zip([{ name: 'a.txt', data }, { name: 'b/c.xml', data: new Uint8Array([1, 2, 3]) }]));
-    const eocd = bytes.length - 22;
-    expect(bytes.readUInt32LE(eocd)).toBe(0x06054b50);
-    expect(bytes.readUInt16LE(eocd + 10)).toBe(2);
-    const central = bytes.readUInt32LE(eocd + 16);
-    expect(bytes.readUInt32LE(central)).toBe(0x02014b50);
-    expect(bytes.readUInt32LE(central + 16)).toBe(nodeCrc32(data));
-    expect(bytes.subarray(30, 35).toString()).toBe('a.txt');
-    expect(bytes.subarray(35, 35 + data.length).equals(Buffer.from(data))).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, scre
 
 /**
  * The quick count as officials and the admin see it in Chromium (built service, embedded PGlite): the
- * planner before the draw, then the estimate on a fixed scale with the 50% line, the full count beside
+ * planner on the admin's sample page before the draw, then the estimate on a fixed scale with the 50% line, the full count beside
  * it, the call "unggul secara statistik sejak 19.42 WIB (n TPS sampel)", the kabupaten label on a
  * kecamatan's page, and the Pileg dapils with their seat ranges.
  */
@@ -42,6 +42,8 @@ describe('quick count in Chromium', () => {
     try {
       await login(page, server.url, server.adminUser, server.adminPassword);
       await page.goto(`${server.url}/#/rekap/1222/PPWP`);
+      await page.click('[data-testid=qc-draw-link]');
+      await page.waitForSelector('[data-testid=sample-none]');
       await page.waitForSelector('[data-testid=sample-planner] [data-testid=planner-moe]');
       const at200 = await text(page, '[data-testid=planner-moe] strong');
       await page.fill('[data-testid=planner-size]', '500');

@@ -150,6 +150,8 @@ describe(`access control on ${backend}`, () => {
       expect(await statusOf(operator.drawSample({ ballot: 'PPWP', size: 10 }))).toBe(403);
       expect(await statusOf(operator.switchToReal())).toBe(403);
       expect(await statusOf(operator.resetSimulation())).toBe(403);
+      expect(await statusOf(operator.report(DESA, { ballot: 'PPWP', format: 'csv' }))).toBe(403);
+      expect(await statusOf(operator.importUsers('username,desa_code\nop.sneaky,1222011001\n'))).toBe(403);
     });
 
     it('confines a TPS-scoped operator to that TPS, not its desa', async () => {

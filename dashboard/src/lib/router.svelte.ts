@@ -8,7 +8,12 @@ export type Route =
   | { name: 'verifikasi'; ballot?: string }
   | { name: 'operator' }
   | { name: 'formulir'; tps: string; ballot: string }
-  | { name: 'segel' };
+  | { name: 'segel' }
+  | { name: 'admin'; tab: AdminTab };
+
+/** The admin screens' tabs (`#/admin/pengguna`, …). */
+export const ADMIN_TABS = ['pengguna', 'fase', 'sampel', 'audit'] as const;
+export type AdminTab = (typeof ADMIN_TABS)[number];
 
 export function parseHash(hash: string): Route {
   const [name, ...rest] = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -19,6 +24,7 @@ export function parseHash(hash: string): Route {
     case 'operator': return rest.length >= 2 ? { name: 'formulir', tps: rest[0], ballot: rest[1] } : { name };
     case 'masuk': return { name: 'login' };
     case 'segel': return { name };
+    case 'admin': return { name, tab: (ADMIN_TABS as readonly string[]).includes(rest[0]) ? (rest[0] as AdminTab) : 'pengguna' };
     default: return { name: 'rekap' };
   }
 }
@@ -32,6 +38,7 @@ export function hrefOf(route: Route): string {
     case 'operator': return '#/operator';
     case 'formulir': return `#/operator/${route.tps}/${route.ballot}`;
     case 'segel': return '#/segel';
+    case 'admin': return `#/admin/${route.tab}`;
   }
 }
 
@@ -70,6 +77,7 @@ export function allowed(role: Role, route: Route): boolean {
     case 'operator':
     case 'formulir': return role === 'operator';
     case 'segel': return role !== 'operator';
+    case 'admin': return role === 'admin';
   }
 }
 
@@ -82,5 +90,6 @@ export function homeOf(role: Role): Route {
 export function deniedMessage(role: Role, route: Route): string {
   if (role === 'operator') return 'Operator tidak dapat membuka rekapitulasi. Anda diarahkan ke formulir TPS Anda.';
   if (route.name === 'verifikasi') return 'Antrean verifikasi hanya untuk verifikator.';
+  if (route.name === 'admin') return 'Halaman administrasi hanya untuk admin.';
   return 'Formulir TPS hanya untuk operator desa.';
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuditEntryView } from '@suara/contracts';
+import type { AuditEntryView, AuditQuery } from '@suara/contracts';
 import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 
@@ -50,17 +50,21 @@ export class AuditLog {
     return recordAudit(ex, entry);
   }
 
-  /** Newest first; `before` pages back from an entry id. */
-  async list(opts: { limit: number; before?: number }): Promise<AuditEntryView[]> {
+  /** Newest first; `before` pages back from an entry id; `action`, `actor` (username) and `target` filter exactly. */
+  async list(opts: AuditQuery): Promise<AuditEntryView[]> {
     const params: unknown[] = [opts.limit];
-    let where = '';
-    if (opts.before !== undefined) {
-      params.push(opts.before);
-      where = 'WHERE id < $2';
-    }
+    const where: string[] = [];
+    const add = (condition: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(params.length));
+    };
+    if (opts.before !== undefined) add((n) => `id < $${n}`, opts.before);
+    if (opts.action !== undefined) add((n) => `action = $${n}`, opts.action);
+    if (opts.actor !== undefined) add((n) => `lower(actor_username) = lower($${n})`, opts.actor);
+    if (opts.target !== undefined) add((n) => `target = $${n}`, opts.target);
     const { rows } = await this.db.query<AuditRow>(
       `SELECT id::text AS id, at, actor_id AS "actorId", actor_username AS "actorUsername", action, target, detail, ip
-       FROM audit_log ${where} ORDER BY audit_log.id DESC LIMIT $1`,
+       FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log.id DESC LIMIT $1`,
       params,
     );
     return rows.map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at).toISOString() }));

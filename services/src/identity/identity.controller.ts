@@ -1,17 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { AdminUserView, AuditEntryView, CreatedUser, CreateUserBody, LoginBody, LoginResponse, ResetPasswordBody, UserView } from '@suara/contracts';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { AdminUserView, AuditEntryView, AuditQuery, CreatedUser, CreateUserBody, ImportUsersBody, ImportUsersResult, LoginBody, LoginResponse, ResetPasswordBody, UserView } from '@suara/contracts';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { parseBody, parseParam } from '../http/parse-body';
+import { ApiError } from '../http/api-error';
+import { parseBody } from '../http/parse-body';
 import { ApiDoc } from '../openapi/api-doc';
+import type { SqlDatabase } from '../db/sql';
+import { SQL_DATABASE } from '../db/tokens';
 import { AuditLog } from './audit-log';
 import { CurrentUser, Public, Roles, type AuthUser } from './auth.decorators';
 import { AuthService, toUserView } from './auth.service';
+import { importOperators } from './operators-import';
 import { bearerToken } from './auth.guard';
 import { UserAdminService, type RequestOrigin } from './user-admin.service';
-
-const AuditLimit = z.coerce.number().int().min(1).max(1000).optional();
-const AuditBefore = z.coerce.number().int().min(1).optional();
 
 @Controller('api')
 export class AuthController {
@@ -46,12 +46,30 @@ export class AdminUsersController {
   constructor(
     private readonly admin: UserAdminService,
     private readonly audit: AuditLog,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
   ) {}
 
   @Post('users')
   @ApiDoc({ summary: 'Create a user (strong password; operators with a desa or TPS scope)', body: CreateUserBody, response: CreatedUser, errors: [409] })
   create(@Body() body: unknown, @CurrentUser() actor: AuthUser, @Req() req: FastifyRequest): Promise<CreatedUser> {
     return this.admin.create(parseBody(CreateUserBody, body), origin(actor, req));
+  }
+
+  /**
+   * `POST /api/admin/users/import` `{csv}`: operator accounts from a CSV file (format in
+   * operators-import.ts), all or nothing. `201 {created}` with each password shown this once;
+   * any wrong line: `400 invalid_import`, one issue per line, nothing created.
+   */
+  @Post('users/import')
+  @ApiDoc({ summary: 'Operator accounts from a CSV file, all or nothing', body: ImportUsersBody, response: ImportUsersResult })
+  async importUsers(@Body() body: unknown, @CurrentUser() actor: AuthUser): Promise<ImportUsersResult> {
+    const { csv } = parseBody(ImportUsersBody, body);
+    const result = await importOperators(this.db, csv, { actor });
+    if (result.skipped.length > 0) {
+      const issues = result.skipped.map((s) => ({ path: `baris ${s.line}`, message: s.reason }));
+      throw new ApiError(400, 'invalid_import', `${result.skipped.length} baris ditolak; tidak ada akun yang dibuat`, issues);
+    }
+    return { created: result.created };
   }
 
   @Get('users')
@@ -88,11 +106,11 @@ export class AdminUsersController {
     return this.admin.revokeTokens(id, origin(actor, req));
   }
 
-  /** Logins and admin actions, newest first (`limit` 1–1000, default 100; `before` an entry id to page back). */
+  /** Logins and admin actions, newest first (`limit` 1–1000, default 100; `before` an entry id to page back; `action`, `actor`, `target` filters). */
   @Get('audit')
-  @ApiDoc({ summary: 'Logins and admin actions, newest first', query: z.object({ limit: AuditLimit, before: AuditBefore }), response: AuditEntryView.array() })
-  auditLog(@Query('limit') limit: unknown, @Query('before') before: unknown): Promise<AuditEntryView[]> {
-    return this.audit.list({ limit: parseParam(AuditLimit, limit, 'limit') ?? 100, before: parseParam(AuditBefore, before, 'before') });
+  @ApiDoc({ summary: 'Logins and admin actions, newest first', query: AuditQuery, response: AuditEntryView.array() })
+  auditLog(@Query() query: unknown): Promise<AuditEntryView[]> {
+    return this.audit.list(parseBody(AuditQuery, query, 'Parameter log audit tidak valid'));
   }
 }
 
