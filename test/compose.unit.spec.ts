@@ -144,12 +144,13 @@ describe('docker-compose.yml: topology', () => {
 
   it('builds suara from the Dockerfile at the root: npm ci, npm run build, node services/dist/main.js', () => {
     const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toMatch(/^FROM node:(22|24)-bookworm-slim/m);
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/CMD \["node", "services\/dist\/main\.js"\]/);
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.build).toContain('-w services');
+    expect(pkg.scripts.build).toContain('scripts/build-changed.mjs');
+    expect(readFileSync(resolve(root, 'scripts/build-changed.mjs'), 'utf8')).toMatch(/^  services: /m);
     for (const n of appNames) {
       const build = services[n]!.build;
       const dockerfileName = typeof build === 'object' ? (build.dockerfile ?? 'Dockerfile') : 'Dockerfile';
