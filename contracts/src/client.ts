@@ -1,7 +1,7 @@
 import type { Ballot } from './ids';
 import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
-import type { ElectionView, RegionView, BallotSheet, DeploymentChange } from './election';
+import type { ElectionModeView, ElectionView, RegionView, BallotSheet, DeploymentChange } from './election';
 import type {
   Anomaly, DapilSummary, DapilTallyView, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ProposalStatus, ProposalView,
   ProposeCorrectionResponse, ResultView, SubmitResultResponse, TallyView, UserView, ValidateResponse,
@@ -57,6 +57,7 @@ export class SuaraClient {
   me() { return this.get<UserView>('/api/me'); }
   health() { return this.get<HealthView>('/health'); }
   election() { return this.get<ElectionView>('/api/election'); }
+  electionMode() { return this.get<ElectionModeView>('/api/election/mode'); }
   region(code: string) { return this.get<RegionView>(`/api/regions/${code}`); }
   tpsBallots(tpsCode: string) { return this.get<BallotSheet[]>(`/api/tps/${tpsCode}/ballots`); }
   createUser(user: CreateUserBody) { return this.post<CreatedUser>('/api/admin/users', user); }

@@ -99,6 +99,10 @@ export const ElectionView = z.object({
 });
 export type ElectionView = z.infer<typeof ElectionView>;
 
+/** `GET /api/election/mode`, open to anyone: the login page warns about the simulation before anyone signs in. */
+export const ElectionModeView = z.object({ mode: ElectionPhase });
+export type ElectionModeView = z.infer<typeof ElectionModeView>;
+
 export const RegionChild = z.object({ code: z.string(), level: RegionLevel, name: z.string(), tpsCount: z.number().int() });
 export const RegionView = z.object({
   code: z.string(),

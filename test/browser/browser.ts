@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from '../support/server';
@@ -15,6 +16,8 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export const DESKTOP = { width: 1280, height: 900 };
+/** The office laptop and the phone the dashboard was tried on (issue 20). */
+export const LAPTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 360, height: 740 };
 
 /**
@@ -57,4 +60,25 @@ export async function waitForText(page: Page, selector: string, expected: string
     [selector, expected] as const,
     { timeout },
   );
+}
+
+const AXE_SOURCE = readFileSync(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeFinding { id: string; impact: string; help: string; nodes: string[] }
+
+/**
+ * Runs axe-core (WCAG 2.x A/AA rules) in the page and returns the serious, critical and moderate
+ * findings. The script goes in through the DevTools protocol, so the service's CSP (no inline
+ * scripts) stays on as in production.
+ */
+export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Node = { target: string[]; html: string; failureSummary?: string };
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: Node[] }[] }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return violations
+      .filter((v) => ['critical', 'serious', 'moderate'].includes(v.impact))
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)} — ${n.failureSummary ?? ''}`) }));
+  });
 }

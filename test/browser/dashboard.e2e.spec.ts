@@ -119,7 +119,7 @@ describe('dashboard in Chromium', () => {
       await o.waitForSelector(`[data-testid=region-table] tr[data-code="${DESA_LIVE}001"]`);
       await expect(text(o, `[data-testid=region-table] tr[data-code="${DESA_LIVE}001"]`)).resolves.toContain('Menunggu verifikasi');
       await expect(text(o, '[data-testid=valid-total]')).resolves.toBe('161');
-      await expect(text(o, '.crumbs')).resolves.toContain('Kabupaten Labuhanbatu Selatan');
+      await expect(text(o, '.crumbs')).resolves.toContain('Kab. Labuhanbatu Selatan');
       await o.click(`[data-testid=region-table] tr[data-code="${DESA_LIVE}001"] a`);
       await o.waitForSelector('[data-testid=timeline]');
       await expect(text(o, '[data-testid=timeline]')).resolves.toContain('operator-live');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuickCountCall, QuickCountView, TallyView } from '@suara/contracts';
-import { axisMax, callLines, fmtDifference, fmtWib, fullShares, onAxis } from '../../dashboard/src/lib/quickcount';
+import { axisMax, callLines, fmtDifference, fullShares, onAxis } from '../../dashboard/src/lib/quickcount';
+import { fmtTime, fmtWib } from '../../dashboard/src/lib/format';
 
 const call = (kind: 'majority' | 'lead', since: string, holds = true, option = '02'): QuickCountCall => ({ kind, option, since, received: 162, holds });
 
@@ -9,6 +10,14 @@ describe('quick count helpers of the dashboard', () => {
     expect(fmtWib('2024-02-14T12:42:10Z')).toBe('19.42 WIB');
     expect(fmtWib('2024-02-14T17:05:00Z')).toBe('00.05 WIB');
     expect(fmtWib('kemarin')).toBe('—');
+  });
+
+  it('says every other time the same way, with the day only when it is not today in WIB', () => {
+    const now = new Date('2024-02-14T15:00:00Z'); // 22.00 WIB
+    expect(fmtTime('2024-02-14T12:42:10Z', now)).toBe('19.42 WIB');
+    expect(fmtTime('2024-02-14T17:05:00Z', now)).toBe('15 Feb 00.05 WIB');
+    expect(fmtTime('2024-02-13T12:42:10Z', now)).toBe('13 Feb 19.42 WIB');
+    expect(fmtTime(null, now)).toBe('—');
   });
 
   it('reads a majority and a lead made at the same arrival as one line, and apart otherwise', () => {

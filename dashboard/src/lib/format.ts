@@ -8,15 +8,32 @@ export const fmtPct = (share: number): string => `${percent.format(share * 100)}
 
 export const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
 
-export function fmtTime(iso: string | Date | null | undefined): string {
-  if (!iso) return '—';
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleString('id-ID', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** Every time on screen is said one way, in the deployment's zone whatever the browser's: "19.42 WIB". */
+const WIB = 'Asia/Jakarta';
+const clockParts = new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: WIB });
+const dayOf = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', timeZone: WIB });
+
+const asDate = (t: string | Date | null | undefined): Date | null => {
+  if (!t) return null;
+  const d = typeof t === 'string' ? new Date(t) : t;
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** "19.42 WIB". */
+export function fmtWib(t: string | Date | null | undefined): string {
+  const d = asDate(t);
+  if (!d) return '—';
+  const parts = clockParts.formatToParts(d);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('hour')}.${part('minute')} WIB`;
 }
 
-export function fmtClock(d: Date | null): string {
-  return d ? d.toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '—';
+/** "19.42 WIB" today (in WIB), "13 Feb 19.42 WIB" on another day. */
+export function fmtTime(t: string | Date | null | undefined, now: Date = new Date()): string {
+  const d = asDate(t);
+  if (!d) return '—';
+  const day = dayOf.format(d);
+  return day === dayOf.format(now) ? fmtWib(d) : `${day} ${fmtWib(d)}`;
 }
 
 /** "TPS 004" from a 13-digit TPS code. */

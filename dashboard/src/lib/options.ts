@@ -2,11 +2,36 @@ import type { Ballot, BallotOption, BallotSheet, Candidate, CHasilForm, Election
 
 type ElectionBallot = ElectionView['ballots'][number];
 
-/** Colours for options that carry none (parties, DPD candidates), distinct on a projector. */
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf',
-  '#bcbd22', '#7f7f7f', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354'];
+/**
+ * Colours for options that carry none (parties, DPD candidates), distinct on a projector; each takes
+ * white or dark ink at 4.5:1 or more (purple, grey and the second blue were darkened for that).
+ */
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#8257b0', '#8c564b', '#e377c2', '#17becf',
+  '#bcbd22', '#6e6e6e', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#2a72a8', '#e6550d', '#31a354'];
 
 export const paletteColor = (i: number): string => PALETTE[i % PALETTE.length];
+
+const luminance = (hex: string): number | null => {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
+  if (!m) return null;
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = parseInt(m[1]!.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
+
+/**
+ * The text colour for a number on an option's colour: white or near-black, whichever contrasts more
+ * (the paslon colours of 2024 are pale; white on them read at 3:1, under WCAG's 4.5:1).
+ */
+export function inkOn(background: string): string {
+  const l = luminance(background);
+  if (l === null) return '#fff';
+  const onWhite = 1.05 / (l + 0.05);
+  const onInk = (l + 0.05) / (0.0091 + 0.05); // #14181f, the page's ink
+  return onWhite >= onInk ? '#fff' : '#14181f';
+}
 
 export interface CandidateRow { key: string; number: string; name: string; votes: number }
 

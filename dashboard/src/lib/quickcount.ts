@@ -1,14 +1,5 @@
 import type { QuickCountCall, QuickCountView, TallyView } from '@suara/contracts';
-import { fmtPct } from './format';
-
-/** The clock time of the call as officials say it: "19.42 WIB" (the deployment's time zone, Asia/Jakarta). */
-export function fmtWib(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  const parts = new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Jakarta' }).formatToParts(d);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${part('hour')}.${part('minute')} WIB`;
-}
+import { fmtPct, fmtWib } from './format';
 
 /** The calls as lines to show: one per option and moment (a majority and a lead made together read as one). */
 export interface CallLine { key: string; option: string; text: string; holds: boolean }
@@ -28,10 +19,10 @@ export function callLines(calls: readonly QuickCountCall[]): CallLine[] {
 }
 
 /**
- * The right end of the bars: one fixed scale, never the leader's share (a leader at 52% must not look
+ * The right end of the bars (quick count and full count): one fixed scale, never the leader's share (a leader at 52% must not look
  * like a landslide): 100% for a one-winner ballot, where the 50% line matters, else 50%.
  */
-export function axisMax(view: QuickCountView): number {
+export function axisMax(view: Pick<QuickCountView, 'ballot'>): number {
   return view.ballot === 'PPWP' ? 1 : 0.5;
 }
 

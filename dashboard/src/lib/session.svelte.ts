@@ -51,8 +51,12 @@ export function signOut(flash: string | null = null): void {
 
 export function setElection(election: ElectionView): void {
   session.election = election;
-  session.lastMode = election.mode;
-  localStorage.setItem(MODE_KEY, election.mode);
+  rememberMode(election.mode);
+}
+
+export function rememberMode(mode: ElectionView['mode']): void {
+  session.lastMode = mode;
+  localStorage.setItem(MODE_KEY, mode);
 }
 
 export const EXPIRED_MESSAGE = 'Sesi berakhir, silakan masuk lagi';

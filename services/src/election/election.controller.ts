@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
-import { BallotSheet, DeploymentChange, ElectionView, PhaseBody, RegionCode, RegionView, TpsCode } from '@suara/contracts';
-import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
+import { BallotSheet, DeploymentChange, ElectionModeView, ElectionView, PhaseBody, RegionCode, RegionView, TpsCode } from '@suara/contracts';
+import { CurrentUser, Public, Roles, type AuthUser } from '../identity/auth.decorators';
 import { canAccessRegion, canAccessTps } from '../identity/scope';
 import { ApiError, forbidden } from '../http/api-error';
 import { parseBody, parseParam } from '../http/parse-body';
@@ -17,6 +17,14 @@ export class ElectionController {
   @ApiDoc({ summary: 'The election: ballots, paslon, parties, dapils, candidates, phase and active election id', response: ElectionView })
   view(): Promise<ElectionView> {
     return this.election.view();
+  }
+
+  /** Only the phase, to anyone: a first visitor's login page already says SIMULASI. */
+  @Get('election/mode')
+  @Public()
+  @ApiDoc({ summary: 'The phase only (simulation or real), for the login page before anyone signs in', response: ElectionModeView })
+  async mode(): Promise<ElectionModeView> {
+    return { mode: (await this.election.deployment()).phase };
   }
 
   @Get('regions/:code')
