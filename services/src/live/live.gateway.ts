@@ -66,7 +66,8 @@ function connectError(error: string, message: string): Error {
  * Each process pushes to its own members (emits are `local`), fed by the change feed (its own
  * projector, or NOTIFY from the process that projects): a room's reads, joins and pushes are then
  * serialised in one place, which is what keeps `position` from going back. With REDIS_URL the
- * namespace runs on the Redis adapter, so rooms and broadcasts span every process.
+ * namespace runs on the Redis adapter for what must reach one user's sockets on any process
+ * (correction proposals); tally pushes never go through it.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
