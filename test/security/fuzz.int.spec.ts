@@ -326,7 +326,9 @@ describe(`HTTP fuzzing on ${backend}`, () => {
         // Over Node's limit the server answers 431 and closes the connection, which a client still
         // writing its request sees as a reset; anything else (a timeout, a header block under the limit) is no answer.
         if (headerSize <= MAX_HEADER_BYTES - 1024) throw new Error(`no answer to ${what}: ${reply.error}`);
-        expect(reply.error, `no 431 and no reset for a header block of ${headerSize} bytes: ${what}`).toMatch(/ECONNRESET|EPIPE|socket hang up/);
+        // The 431 carries a body; a HEAD request's client reads it as the start of a next response.
+        const closed = r.method === 'HEAD' ? /ECONNRESET|EPIPE|socket hang up|Parse Error: Expected HTTP\// : /ECONNRESET|EPIPE|socket hang up/;
+        expect(reply.error, `no 431 and no reset for a header block of ${headerSize} bytes: ${what}`).toMatch(closed);
       } else if (headerSize > MAX_HEADER_BYTES) {
         expect(reply.status, `a header block of ${headerSize} bytes answered: ${what}`).toBe(431);
       }
