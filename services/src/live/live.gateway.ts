@@ -300,8 +300,9 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
 
   /** Whether joining one more room would pass the per-socket cap. */
   private tooManyRooms(socket: LiveSocket, room: string): boolean {
-    // socket.rooms also holds the socket's own id.
-    return !socket.rooms.has(room) && socket.rooms.size - 1 >= MAX_ROOMS_PER_SOCKET;
+    // socket.rooms also holds the socket's own id and the rooms of its person (proposals), joined at connect.
+    const own = socket.data.user.role === 'operator' ? socket.data.user.scope.length : 1;
+    return !socket.rooms.has(room) && socket.rooms.size - 1 - own >= MAX_ROOMS_PER_SOCKET;
   }
 
   private announce(now: { mode: 'simulation' | 'real'; activeElectionId: string }): void {
