@@ -61,6 +61,7 @@ export interface S3Config {
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
+  /** Path-style URLs (`endpoint/bucket/key`), which MinIO and most S3-compatible servers want. */
   forcePathStyle: boolean;
 }
 

@@ -1,3 +1,4 @@
+import type { S3Config } from '../config';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import {
@@ -7,14 +8,8 @@ import {
   assertContent, assertSha256, BlobIntegrityError, BlobNotFoundError, blobPath, sha256OfFile, type BlobStore,
 } from './blob-store.port';
 
-export interface S3BlobStoreOptions {
-  endpoint: string;
-  bucket: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  /** Path-style URLs (`endpoint/bucket/key`), which MinIO and most S3-compatible servers want. */
-  forcePathStyle: boolean;
+/** The deployment's S3 settings (`S3_*`), and where files wait before they are sent. */
+export interface S3BlobStoreOptions extends S3Config {
   /** A local folder for incoming files before they are sent (`DATA_DIR/staging`). */
   stagingDir: string;
 }
