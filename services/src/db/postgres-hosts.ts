@@ -22,17 +22,30 @@ export function parsePostgresHosts(url: string): PostgresHosts {
   if (!match) throw new Error('DATABASE_URL must look like postgres://user:password@host:port[,host:port…]/database');
   const [, scheme, auth = '', hostList, rest] = match;
   const hosts = hostList.split(',').map((h) => h.trim());
-  if (hosts.some((h) => h === '')) throw new Error('DATABASE_URL names an empty host in its host list');
+  if (hosts.length > 1 && hosts.some((h) => h === '')) throw new Error('DATABASE_URL names an empty host in its host list');
   const [path, query = ''] = rest.split(/\?(.*)/s, 2);
   const params = new URLSearchParams(query);
   const attrs = params.get('target_session_attrs');
+  // One host, nothing asked: the URL goes to `pg` as it is (socket paths, options and all).
+  if (attrs === null && hosts.length === 1) return { urls: [url], target: 'any' };
   params.delete('target_session_attrs');
   if (attrs !== null && !['read-write', 'primary', 'any'].includes(attrs)) {
     throw new Error(`DATABASE_URL: target_session_attrs=${attrs} is not supported (read-write, primary or any)`);
   }
-  const target: SessionTarget = attrs === 'any' || (attrs === null && hosts.length === 1) ? 'any' : 'read-write';
+  const target: SessionTarget = attrs === 'any' ? 'any' : 'read-write';
   const tail = params.size > 0 ? `${path}?${params.toString()}` : path;
   return { urls: hosts.map((h) => `${scheme}${auth}${h}${tail}`), target };
+}
+
+/** The same server(s), another database: `withDatabase('postgres://h1,h2/a?x=1', 'b')` is `postgres://h1,h2/b?x=1`. */
+export function withDatabase(url: string, database: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?/i, `$1/${encodeURIComponent(database)}`);
+}
+
+/** A single-host URL for a one-off connection: the URL itself, or the primary among its hosts. */
+export async function primaryUrl(url: string): Promise<string> {
+  const hosts = parsePostgresHosts(url);
+  return hosts.target === 'any' ? hosts.urls[0] : findHost(hosts);
 }
 
 /** The URL without its password, for logs. */

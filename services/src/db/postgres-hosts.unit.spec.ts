@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findHost, parsePostgresHosts, redactUrl } from './postgres-hosts';
+import { findHost, parsePostgresHosts, redactUrl, withDatabase } from './postgres-hosts';
 
 describe('parsePostgresHosts', () => {
   it('splits a multi-host URL into one URL per host, keeping credentials, database and other options', () => {
@@ -12,6 +12,7 @@ describe('parsePostgresHosts', () => {
   it('reads several hosts as read-write, one host without options as any (a plain pool)', () => {
     expect(parsePostgresHosts('postgresql://h1,h2/db').target).toBe('read-write');
     expect(parsePostgresHosts('postgres://u@h1:5432/db')).toEqual({ urls: ['postgres://u@h1:5432/db'], target: 'any' });
+    expect(parsePostgresHosts('postgres:///db?host=/var/run/postgresql')).toEqual({ urls: ['postgres:///db?host=/var/run/postgresql'], target: 'any' });
     expect(parsePostgresHosts('postgres://h1/db?target_session_attrs=primary').target).toBe('read-write');
     expect(parsePostgresHosts('postgres://h1,h2/db?target_session_attrs=any').target).toBe('any');
   });
@@ -20,6 +21,11 @@ describe('parsePostgresHosts', () => {
     expect(() => parsePostgresHosts('postgres://h1,h2/db?target_session_attrs=standby')).toThrow(/target_session_attrs=standby/);
     expect(() => parsePostgresHosts('postgres://h1,,h2/db')).toThrow(/empty host/);
     expect(() => parsePostgresHosts('mysql://h1/db')).toThrow(/DATABASE_URL/);
+  });
+
+  it('points every host at another database, keeping the options', () => {
+    expect(withDatabase('postgres://u:p@h1:1,h2:2/postgres?target_session_attrs=read-write', 'bench_x')).toBe('postgres://u:p@h1:1,h2:2/bench_x?target_session_attrs=read-write');
+    expect(withDatabase('postgres://u@h1', 'b')).toBe('postgres://u@h1/b');
   });
 
   it('hides the password in logs', () => {
