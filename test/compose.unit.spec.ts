@@ -644,7 +644,7 @@ describe('docker-compose.patroni.yml: PostgreSQL only, highly available under Pa
       const hosts = parsePostgresHosts(config.databaseUrl!);
       expect(hosts.target).toBe('read-write');
       expect(hosts.urls.map((u) => new URL(u).host).sort()).toEqual(members.map((m) => `${m}:5432`).sort());
-      for (const u of hosts.urls) expect([new URL(u).username, new URL(u).password, new URL(u).pathname]).toEqual(['suara', patroniEnv.POSTGRES_PASSWORD, '/suara']);
+      for (const u of hosts.urls) expect([new URL(u).username, new URL(u).password, new URL(u).pathname]).toEqual(['suara', deployEnv.POSTGRES_PASSWORD, '/suara']);
     }
   });
 
