@@ -23,7 +23,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   const primary = new PrimaryPool(parsePostgresHosts(url), opts);
   const probe = await (await primary.pool()).connect();
   probe.release();
-  const listener = new NotificationListener(() => primary.url(), (err) => primary.failed(err));
+  const listener = new NotificationListener(() => primary.url(), (err, url) => primary.failed(err, url));
   return {
     kind: 'postgres',
     query: (sql, params) => primary.run((pool) => poolExecutor(pool).query(sql, params)),
@@ -69,10 +69,13 @@ class PrimaryPool {
     }
   }
 
-  /** Forgets the primary when `err` says it is away (or no longer the primary). */
-  failed(err: unknown, pool?: Pool): void {
+  /**
+   * Forgets the primary when `err` says it is away (or no longer the primary); `where` (the pool or
+   * URL that failed) keeps a late error from an old primary from dropping the new one.
+   */
+  failed(err: unknown, where?: Pool | string): void {
     if (!this.failover || !isDatabaseUnavailable(err) || !this.current) return;
-    if (pool && pool !== this.current.pool) return;
+    if (where !== undefined && where !== this.current.pool && where !== this.current.url) return;
     const stale = this.current.pool;
     this.current = undefined;
     void stale.end().catch(() => undefined);
@@ -159,7 +162,7 @@ class NotificationListener {
 
   constructor(
     private readonly url: () => Promise<string>,
-    private readonly failed: (err: unknown) => void,
+    private readonly failed: (err: unknown, url: string) => void,
   ) {}
 
   async listen(channel: string, onNotify: Callback): Promise<() => Promise<void>> {
@@ -202,10 +205,11 @@ class NotificationListener {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: await this.url(), keepAlive: true });
+    const url = await this.url();
+    const client = new Client({ connectionString: url, keepAlive: true });
     client.on('notification', (msg) => this.dispatch(msg.channel, msg.payload ?? ''));
     client.on('error', (err) => {
-      this.failed(err);
+      this.failed(err, url);
       this.dropped(client);
     });
     client.on('end', () => this.dropped(client));
@@ -214,7 +218,7 @@ class NotificationListener {
       for (const channel of this.channels.keys()) await client.query(`LISTEN ${escapeIdentifier(channel)}`);
     } catch (err) {
       // A standby refuses LISTEN (57P03/25006 family): the primary moved; look for it again.
-      this.failed(err);
+      this.failed(err, url);
       await client.end().catch(() => undefined);
       throw err;
     }
