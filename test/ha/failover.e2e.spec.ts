@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { SuaraClient } from '@suara/contracts';
 import { TallyWatcher } from '../support/live-client';
 import { health, KABUPATEN, SubmissionLoad, waitUntil, type Answer } from '../support/reliability';
@@ -23,6 +23,14 @@ function firstAcceptedAfter(answers: Answer[], killedAt: number): number | undef
   return first ? first.answeredAt - killedAt : undefined;
 }
 
+/** On failure, what the service, etcd and Patroni said: a failover test is hard to read without it. */
+function printLogsOnFailure(server: () => RunningServer | undefined, cluster: () => PatroniCluster | undefined): void {
+  onTestFailed(() => {
+    console.log(`--- service\n${server()?.output().slice(-6000) ?? ''}`);
+    console.log(cluster()?.output() ?? '');
+  });
+}
+
 describe('high availability: Patroni + etcd, synchronous replication, the service on a multi-host URL', () => {
   let cluster: PatroniCluster | undefined;
   let server: RunningServer | undefined;
@@ -43,20 +51,14 @@ describe('high availability: Patroni + etcd, synchronous replication, the servic
   }, 240_000);
 
   afterAll(async () => {
-    if (process.env.HA_DEBUG) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync('/tmp/f21-answers.json', JSON.stringify(load?.answers.map((a) => ({ ...a, token: undefined, body: a.status === 201 ? undefined : a.body }))));
-      writeFileSync('/tmp/f21-server.log', server?.output() ?? '');
-      writeFileSync('/tmp/f21-cluster.log', cluster?.output() ?? '');
-    }
     watcher?.close();
     await load?.stop();
-    if (server && server.process.exitCode !== null) console.log(server.output());
     await server?.stop('SIGKILL');
     await cluster?.destroy();
   });
 
   it('keeps accepting submissions when the synchronous standby dies: the other replica becomes synchronous', async () => {
+    printLogsOnFailure(() => server, () => cluster);
     const c = cluster!;
     const sync = (await c.memberIn('sync_standby'))!;
     const leader = (await c.memberIn('leader'))!;
@@ -75,6 +77,7 @@ describe('high availability: Patroni + etcd, synchronous replication, the servic
   }, 120_000);
 
   it('fails over when the primary dies: 503 meanwhile, then writes on the promoted standby, nothing acknowledged lost, no restart', async () => {
+    printLogsOnFailure(() => server, () => cluster);
     const c = cluster!;
     const leader = (await c.memberIn('leader'))!;
     const sync = (await c.memberIn('sync_standby'))!;
