@@ -51,7 +51,7 @@ export class ElectionController {
   async resetSimulation(@CurrentUser() user: AuthUser, @Ip() ip: string): Promise<DeploymentChange> {
     const d = await this.repo.nextSimulationRun();
     if (!d) throw new ApiError(409, 'not_in_simulation', 'Pemilu sungguhan sudah berjalan; simulasi tidak dapat diulang');
-    this.election.deploymentChanged(d);
+    await this.election.deploymentChanged(d);
     await this.audit.record({ actor: user, action: 'simulation_reset', target: d.activeElectionId, ip });
     return { mode: d.phase, activeElectionId: d.activeElectionId };
   }
@@ -65,7 +65,7 @@ export class ElectionController {
     parseBody(PhaseBody, body);
     const d = await this.repo.switchToReal();
     if (!d) throw new ApiError(409, 'already_real', 'Pemilu sungguhan sudah berjalan; tidak ada jalan kembali ke simulasi');
-    this.election.deploymentChanged(d);
+    await this.election.deploymentChanged(d);
     await this.audit.record({ actor: user, action: 'phase_switched', target: d.activeElectionId, detail: { phase: 'real' }, ip });
     return { mode: d.phase, activeElectionId: d.activeElectionId };
   }
