@@ -75,8 +75,10 @@ export function loadMasterData(dir: string): MasterData {
   return result.data;
 }
 
+/** Where a problem is: `regions.csv:12 parent_code`. */
+export const problemPath = (p: MasterDataProblem): string => `${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}`;
 /** `regions.csv:12 parent_code: …` — one problem per line, for logs and the CLI. */
-export const formatProblem = (p: MasterDataProblem): string => `${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`;
+export const formatProblem = (p: MasterDataProblem): string => `${problemPath(p)}: ${p.message}`;
 
 /**
  * Checks a master-data folder line by line and lists **every** bad line (file, line, column, why),
