@@ -22,14 +22,17 @@ export interface CsvTable {
 
 /**
  * Reads a CSV file with `csv-parse` (RFC 4180: quoted fields with commas, line breaks and "" escapes;
- * a UTF-8 BOM; CRLF or LF), the first line being the header. Blank lines are skipped and every value
+ * a UTF-8 BOM; CRLF or LF, mixed too), the first line being the header. Blank lines are skipped and every value
  * is trimmed. A line with another number of fields than the header is listed as a problem and left
  * out, and reading goes on, so one pass lists every such line; only an unclosed quote stops the file.
  */
 export function readCsvTable(text: string, requiredColumns: readonly string[] = []): CsvTable {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    // Both line ends, even mixed in one file (a CRLF file with lines added in an LF editor).
+    records = parse(text, {
+      bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, record_delimiter: ['\r\n', '\n'],
+    }) as unknown as typeof records;
   } catch (err) {
     const line = Number((err as { lines?: number }).lines) || 1;
     return { columns: [], rows: [], problems: [{ line, message: `CSV tidak dapat dibaca: ${(err as Error).message}` }] };

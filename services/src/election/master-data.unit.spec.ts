@@ -94,6 +94,9 @@ describe('validateMasterData', () => {
     for (const name of ['regions.csv', 'tps.csv', 'candidates.csv'] as const) files[name] = `\uFEFF${files[name]!.replace(/\n/g, '\r\n')}\r\n`;
     const windows = validateMasterData(files);
     expect(windows).toEqual(plain);
+    // Mixed: a CRLF file with lines added in an LF editor.
+    files['tps.csv'] = `${files['tps.csv']!.trimEnd()}\n`.replace(/\r\n(?=1222012002001)/, '\n');
+    expect(validateMasterData(files)).toEqual(plain);
   });
 
   it('given a quoted name spanning two lines, then the lines after it keep their true numbers', () => {
