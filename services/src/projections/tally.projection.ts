@@ -4,7 +4,8 @@ import { DapilIndex, dapilLookupOf, type DapilLookup } from '../election/dapil-i
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
 import { isResultStreamEvent, type CurrentResult } from './current-result';
 import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
-import { loadDapilLookup, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { loadDapilLookup, readStoredTallies, REGION_TALLIES, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { tallyFold } from './tally-fold';
 import { compareTallies, expectedTallies } from './tally-check';
 import type { ChangedRegions } from './tally-changes';
 
@@ -37,6 +38,7 @@ export const talliesProjection: ProjectionDefinition = {
     const dapils = await loadDapilLookup(tx);
     return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values(), dapils), stored) };
   },
+  startRebuild: (options) => tallyFold(REGION_TALLIES, (desas, results) => addToDesas(desas, results), rollUp, options),
 };
 
 /** A change to one row of `region_tallies` (desa and above). */
@@ -197,15 +199,24 @@ const isZero = (s: Sums): boolean =>
  * master-data version its results were entered against.
  */
 export function projectTallies(results: readonly ResultTransition[], dapils: DapilIndex | DapilLookup = NO_DAPILS): TallyEffects {
-  const dapilsOf = dapilLookupOf(dapils);
   const desas = new Map<string, Sums>();
+  const changed = addToDesas(desas, results);
+  return { deltas: rollUp(desas, dapilLookupOf(dapils)), changed };
+}
+
+/** Adds the result transitions to their desa's sums; returns the regions whose views changed. */
+function addToDesas(desas: Map<string, Sums>, results: readonly ResultTransition[]): ChangedRegions[] {
   const changed = new Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>();
   for (const { before, after } of results) {
     if (!showsChange(before, after)) continue;
     markChanged(changed, after);
     addStreamDelta(sumsOf(desas, after.electionId, after.tpsCode.slice(0, 10), after.ballot), before, after);
   }
-  // Roll desa sums up to kecamatan, kabupaten and provinsi.
+  return [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() }));
+}
+
+/** The desa sums and their roll-up to kecamatan, kabupaten and provinsi, as deltas. */
+function rollUp(desas: ReadonlyMap<string, Sums>, dapilsOf: DapilLookup): TallyDelta[] {
   const all = new Map(desas);
   for (const desa of desas.values()) {
     const party = isPartyBallot(desa.ballot);
@@ -217,10 +228,7 @@ export function projectTallies(results: readonly ResultTransition[], dapils: Dap
       else addSums(target, desa);
     }
   }
-  return {
-    deltas: toDeltas(all.values()),
-    changed: [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() })),
-  };
+  return toDeltas(all.values());
 }
 
 /** Whether a tally view shows the change (its status or form); other events of the stream (photos, proposals) do not move tallies. */
