@@ -103,14 +103,25 @@ export function validateMasterData(files: MasterDataFiles, current?: ElectionMet
     return t.problems.some((p) => p.field && COLUMNS[file].includes(p.field)) ? [] : t.rows;
   };
 
-  const regions = checkRegions(table('regions.csv'), report('regions.csv'));
+  // A line refused for one field still names its key (`listed`): lines referring to it are not
+  // listed again for that, so one bad line is one problem, not a cascade.
+  const regionRows = table('regions.csv');
+  const regions = checkRegions(regionRows, report('regions.csv'));
   const regionsByCode = new Map(regions.map((r) => [r.region.code, r]));
-  const tps = checkTps(table('tps.csv'), regionsByCode, report('tps.csv'));
-  const parties = checkParties(table('parties.csv'), report('parties.csv'));
+  const tps = checkTps(table('tps.csv'), regionsByCode, listed(regionRows, (v) => normalizeCode(v.kpu_code || v.code || '')), report('tps.csv'));
+  const partyRows = table('parties.csv');
+  const parties = checkParties(partyRows, report('parties.csv'));
   const paslon = checkPaslon(table('paslon.csv'), report('paslon.csv'));
-  const dapils = checkDapils(table('dapils.csv'), report('dapils.csv'));
-  const candidates = checkCandidates(table('candidates.csv'), dapils, new Set(parties.map((p) => p.number)), meta?.provinsiCode, report('candidates.csv'));
-  checkDapilCoverage(regions, dapils, meta?.kabupatenCode, report('regions.csv'));
+  const dapilRows = table('dapils.csv');
+  const dapils = checkDapils(dapilRows, report('dapils.csv'));
+  const known = {
+    parties: new Set(parties.map((p) => p.number)),
+    listedParties: listed(partyRows, (v) => String(Number(v.number || NaN))),
+    listedDapils: listed(dapilRows, (v) => `${v.ballot}|${v.code}`),
+  };
+  const candidates = checkCandidates(table('candidates.csv'), dapils, known, meta?.provinsiCode, report('candidates.csv'));
+  // Coverage only of a dapil map read whole: a refused dapil line is its one problem.
+  if (!problems.some((p) => p.file === 'dapils.csv')) checkDapilCoverage(regions, dapils, meta?.kabupatenCode, report('regions.csv'));
   if (meta && regions.length > 0 && !regionsByCode.has(meta.kabupatenCode)) {
     report('election.json')(0, 'kabupatenCode', `kabupaten ${meta.kabupatenCode} tidak ada di regions.csv`);
   }
@@ -136,6 +147,9 @@ export function validateMasterData(files: MasterDataFiles, current?: ElectionMet
 }
 
 type Report = (line: number, field: string | undefined, message: string) => void;
+
+/** The keys a file's lines name, whether or not the line was taken. */
+const listed = (rows: CsvRow[], key: (values: Record<string, string>) => string): ReadonlySet<string> => new Set(rows.map((r) => key(r.values)));
 
 function readMeta(text: string | undefined, current: ElectionMeta | undefined, report: Report): ElectionMeta | undefined {
   if (text === undefined) {
@@ -230,7 +244,7 @@ function checkRegions(rows: CsvRow[], report: Report): RegionRow[] {
   return out;
 }
 
-function checkTps(rows: CsvRow[], regions: Map<string, RegionRow>, report: Report): TpsRecord[] {
+function checkTps(rows: CsvRow[], regions: Map<string, RegionRow>, listedRegions: ReadonlySet<string>, report: Report): TpsRecord[] {
   const seen = new Map<string, number>();
   const out: TpsRecord[] = [];
   for (const row of rows) {
@@ -241,7 +255,10 @@ function checkTps(rows: CsvRow[], regions: Map<string, RegionRow>, report: Repor
     let ok = !!name;
     if (!/^[0-9]{13}$/.test(code)) { report(row.line, 'tps_code', `kode TPS "${row.values.tps_code}" harus 13 digit`); ok = false; }
     const desa = regions.get(desaCode)?.region;
-    if (!desa) { report(row.line, 'desa_code', `desa ${desaCode || '(kosong)'} tidak ada di regions.csv`); ok = false; }
+    if (!desa) {
+      if (!listedRegions.has(desaCode)) report(row.line, 'desa_code', `desa ${desaCode || '(kosong)'} tidak ada di regions.csv`);
+      ok = false;
+    }
     else if (!DESA_LEVELS.has(desa.level)) { report(row.line, 'desa_code', `${desaCode} adalah ${desa.level}, bukan desa/kelurahan`); ok = false; }
     if (!/^[0-9]{1,3}$/.test(no) || Number(no) < 1) { report(row.line, 'tps_no', `nomor TPS "${no}" harus bilangan bulat 1–999`); ok = false; }
     else if (ok && code !== `${desaCode}${no.padStart(3, '0')}`) {
@@ -329,7 +346,9 @@ function checkDapils(rows: CsvRow[], report: Report): DapilRow[] {
 
 interface CandidateRow { ballot: string; dapilCode: string; party: string; candidate: Candidate }
 
-function checkCandidates(rows: CsvRow[], dapils: DapilRow[], parties: Set<string>, provinsiCode: string | undefined, report: Report): CandidateRow[] {
+interface KnownKeys { parties: ReadonlySet<string>; listedParties: ReadonlySet<string>; listedDapils: ReadonlySet<string> }
+
+function checkCandidates(rows: CsvRow[], dapils: DapilRow[], known: KnownKeys, provinsiCode: string | undefined, report: Report): CandidateRow[] {
   const seen = new Map<string, number>();
   const perParty = new Map<string, number>();
   const dapilByKey = new Map(dapils.map((d) => [`${d.dapil.ballot}|${d.dapil.code}`, d.dapil]));
@@ -349,8 +368,14 @@ function checkCandidates(rows: CsvRow[], dapils: DapilRow[], parties: Set<string
       if (dapilCode && provinsiCode && normalizeCode(dapilCode) !== provinsiCode) { report(row.line, 'dapil_code', `dapil DPD adalah provinsi ${provinsiCode}`); ok = false; }
     } else if (ballot && ok) {
       dapil = dapilByKey.get(`${ballot}|${dapilCode}`);
-      if (!dapil) { report(row.line, 'dapil_code', `dapil ${dapilCode} untuk ${ballot} tidak ada di dapils.csv`); ok = false; }
-      if (!parties.has(party)) { report(row.line, 'party_number', `partai "${row.values.party_number ?? ''}" tidak ada di parties.csv`); ok = false; }
+      if (!dapil) {
+        if (!known.listedDapils.has(`${ballot}|${dapilCode}`)) report(row.line, 'dapil_code', `dapil ${dapilCode} untuk ${ballot} tidak ada di dapils.csv`);
+        ok = false;
+      }
+      if (!known.parties.has(party)) {
+        if (!known.listedParties.has(party)) report(row.line, 'party_number', `partai "${row.values.party_number ?? ''}" tidak ada di parties.csv`);
+        ok = false;
+      }
     }
     const candidateNumber = String(Number(number));
     if (ok && !unique(seen, `${ballot}|${dapilCode}|${party}|${candidateNumber}`, row, 'candidate_number', report, `calon nomor ${candidateNumber} partai ${party || '-'} di ${dapilCode}`)) ok = false;

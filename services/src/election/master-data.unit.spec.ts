@@ -74,8 +74,18 @@ describe('validateMasterData', () => {
       expect.objectContaining({ file: 'candidates.csv', line: 6, field: 'candidate_number', message: expect.stringContaining('baris 3') }),
       expect.objectContaining({ file: 'candidates.csv', line: 8, field: 'candidate_number', message: expect.stringContaining('3 calon') }),
     ]));
-    // The desa whose line was refused leaves its TPS unplaced too: reported, not silently dropped.
-    expect(problems).toContainEqual({ file: 'tps.csv', line: 4, field: 'desa_code', message: 'desa 1222012002 tidak ada di regions.csv' });
+    // The TPS of the desa whose line was refused are not listed again: one bad line, one problem.
+    expect(problems.filter((p) => p.file === 'tps.csv').map((p) => p.line)).toEqual([5, 6]);
+  });
+
+  it('given a party line with a bad field, then its candidates are not listed again (no cascade)', () => {
+    const files = small();
+    files['parties.csv'] = files['parties.csv']!.replace('1,Partai Kebangkitan Bangsa,PKB', '1,Partai Kebangkitan Bangsa,');
+    files['dapils.csv'] = files['dapils.csv']!.replace('"Labuhanbatu Selatan 1",3,', '"Labuhanbatu Selatan 1",tiga,');
+    expect(problemsOf(files)).toEqual([
+      { file: 'parties.csv', line: 2, field: 'short_name', message: 'wajib diisi' },
+      expect.objectContaining({ file: 'dapils.csv', line: 4, field: 'seats' }),
+    ]);
   });
 
   it('given an unquoted comma in one line, then that line is listed with its field count and the lines after it are still checked', () => {
