@@ -118,20 +118,6 @@ export class ElectionRepository {
     return { config: json(r.config), regions: json(r.regions), tps: json(r.tps) };
   }
 
-  async regions(): Promise<Region[]> {
-    const { rows } = await this.db.query<{ code: string; level: Region['level']; name: string; parent_code: string | null }>(
-      'SELECT code, level, name, parent_code FROM regions ORDER BY code',
-    );
-    return rows.map((r) => ({ code: r.code, level: r.level, name: r.name, parentCode: r.parent_code }));
-  }
-
-  async tps(): Promise<TpsRecord[]> {
-    const { rows } = await this.db.query<{ code: string; desa_code: string; kecamatan_code: string; kabupaten_code: string; number: number; name: string }>(
-      'SELECT code, desa_code, kecamatan_code, kabupaten_code, number, name FROM tps ORDER BY code',
-    );
-    return rows.map((t) => ({ code: t.code, desaCode: t.desa_code, kecamatanCode: t.kecamatan_code, kabupatenCode: t.kabupaten_code, number: t.number, name: t.name }));
-  }
-
   deployment(): Promise<Deployment> {
     return readDeployment(this.db);
   }
