@@ -9,10 +9,11 @@ import { startPatroniCluster, TEST_DCS_TIMING, type PatroniCluster } from './pat
 /**
  * The service on a real high-availability PostgreSQL: etcd and three Patroni members with
  * synchronous replication, the service given all three hosts in DATABASE_URL. Under a steady load
- * of submissions a node is SIGKILLed (its Patroni and its postmaster: the machine is gone; killing
- * only the postmaster makes Patroni restart it in place, which is the crash test's restart, not a
- * failover). The two cases share the cluster and run in order: the synchronous standby dies first
- * (writes go on, the other replica becomes synchronous), then the primary (that standby is promoted).
+ * of submissions, postgres is SIGKILLed. The cases share the cluster and run in order: the
+ * primary's postmaster alone (its Patroni restarts it in place, holding the leader key: no
+ * failover); then the synchronous standby's node (writes go on, the other standby becomes
+ * synchronous); then the primary's node, Patroni and postmaster together (the machine is gone: the
+ * synchronous standby is promoted).
  */
 
 const SERVICE_ENV = { SUARA_SUBMIT_RATE_PER_MIN: '100000', SUARA_TOKEN_TTL: '86400' };
@@ -56,6 +57,20 @@ describe('high availability: Patroni + etcd, synchronous replication, the servic
     await server?.stop('SIGKILL');
     await cluster?.destroy();
   });
+
+  it('rides out the primary\'s postmaster SIGKILLed alone: Patroni restarts it in place, the service reconnects', async () => {
+    printLogsOnFailure(() => server, () => cluster);
+    const c = cluster!;
+    const leader = (await c.memberIn('leader'))!;
+    const before = load!.count(201);
+    const killedAt = c.killPostmaster(leader);
+    await waitUntil('20 more submissions answered 201', async () => (load!.count(201) >= before + 20 ? true : undefined), 60_000, 50);
+    const ms = firstAcceptedAfter(load!.answers, killedAt);
+    console.log(`[ha] postmaster of the primary ${leader.name} SIGKILLed: restarted in place, first 201 after ${ms} ms`);
+    expect((await c.roles())[leader.name]).toBe('leader');
+    await waitUntil('a synchronous standby again', async () => (Object.values(await c.roles()).includes('sync_standby') ? true : undefined), 60_000, 250);
+    assertNo500(load!);
+  }, 120_000);
 
   it('keeps accepting submissions when the synchronous standby dies: the other replica becomes synchronous', async () => {
     printLogsOnFailure(() => server, () => cluster);

@@ -41,6 +41,8 @@ export interface PatroniCluster {
   roles(): Promise<Record<string, string>>;
   /** SIGKILLs the node: its Patroni (so nothing restarts postgres there) and its postmaster. Returns when the postmaster was killed. */
   killNode(member: PatroniMember): number;
+  /** SIGKILLs only the member's postmaster; its Patroni lives on. Returns when it was killed. */
+  killPostmaster(member: PatroniMember): number;
   /** Everything Patroni and etcd printed, for a failing test. */
   output(): string;
   destroy(): Promise<void>;
@@ -140,6 +142,12 @@ export async function startPatroniCluster(): Promise<PatroniCluster> {
       },
       killNode(member) {
         killMember(member);
+        return Date.now();
+      },
+      killPostmaster(member) {
+        const pid = postmasterPid(member);
+        if (!pid) throw new Error(`${member.name} has no postmaster.pid`);
+        process.kill(pid, 'SIGKILL');
         return Date.now();
       },
       output,

@@ -40,7 +40,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
 /**
  * The pool on the current primary. With one host and no `target_session_attrs` it is a plain pool
  * on that URL; otherwise an error that says the server is away drops the pool, and the next call
- * asks every host which one takes writes (one probe at a time, shared by concurrent callers).
+ * asks every host which one takes writes (one search at a time, shared by concurrent callers).
  */
 class PrimaryPool {
   private current: { url: string; pool: Pool } | undefined;
@@ -149,8 +149,9 @@ type Callback = (payload: string) => void;
 
 /**
  * One dedicated connection for LISTEN, shared by every channel, on the primary (NOTIFY does not
- * reach standbys). It reconnects (with backoff, to the primary of the moment) when the server drops it; notifications sent while it is down are lost, which is why listeners must
- * only use them as a wake-up and never as the source of truth.
+ * reach standbys). It reconnects (with backoff, to the primary of the moment) when the server drops
+ * it; notifications sent while it is down are lost, which is why listeners must only use them as a
+ * wake-up and never as the source of truth.
  */
 class NotificationListener {
   private readonly channels = new Map<string, Set<Callback>>();
