@@ -85,9 +85,15 @@ export async function startPatroniCluster(): Promise<PatroniCluster> {
   const output = () =>
     [`--- etcd\n${etcdOutput.slice(-4000)}`, ...members.map((m) => `--- ${m.name}\n${m.output.slice(-8000)}`)].join('\n');
 
-  const destroy = async () => {
+  const killAll = () => {
     for (const m of members) killMember(m);
     etcd?.kill('SIGKILL');
+  };
+  // Postmasters are Patroni's children, not ours: a test process that dies must not leave them running.
+  process.once('exit', killAll);
+  const destroy = async () => {
+    process.removeListener('exit', killAll);
+    killAll();
     await sleep(300);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -225,11 +231,17 @@ function startMember(m: PatroniMember, configFile: string, patroni: string, dir:
   m.process = child;
 }
 
+/** The member's running postmaster: the pid in postmaster.pid, only if that process is still this data folder's postgres (pids are reused). */
 function postmasterPid(m: PatroniMember): number | undefined {
   const file = join(m.dataDir, 'postmaster.pid');
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(m.dataDir) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function killMember(m: PatroniMember): void {
