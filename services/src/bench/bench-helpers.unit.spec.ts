@@ -75,6 +75,10 @@ describe('bench helpers', () => {
     expect(quick.rebuildEvents).toBeLessThan(200_000);
     expect(parseOptions([], {}).rebuildEvents).toBeGreaterThanOrEqual(200_000);
     expect(parseOptions([], { DATABASE_URL: 'postgres://x@h/db' }).postgresUrl).toBe('postgres://x@h/db');
+    const cluster = 'postgres://x@h1:5432,h2:5433/postgres?target_session_attrs=read-write';
+    expect(parseOptions(['--database-url', cluster], { DATABASE_URL: 'postgres://x@h/db' })).toMatchObject({ postgresUrl: cluster, defaultPostgres: false });
+    expect(parseOptions([], {}).defaultPostgres).toBe(true);
+    expect(() => parseOptions(['--database-url'], {})).toThrow(/--database-url needs a value/);
     expect(() => parseOptions(['--only', 'nope'], {})).toThrow(/unknown measure/);
     expect(() => parseOptions(['--fast'], {})).toThrow(/unknown option/);
     expect(parseOptions([], {}).ingestInstances).toBe(1);
