@@ -1,6 +1,7 @@
 export * from './ids';
 export * from './election';
 export * from './form';
+export * from './flags';
 export * from './commands';
 export * from './events';
 export * from './readmodels';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Anomaly, Ballot, Progress, RegionLevel, TallyView } from '@suara/contracts';
+import { flattenVotes, sortFlags, type Anomaly, type Ballot, type Progress, type RegionLevel, type TallyView } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { notFound } from '../http/api-error';
-import { flattenVotes, sortFlags } from '../tabulation/chasil.validation';
 import { TalliesRepository, type RegionNumbers, type TallySnapshot } from './tallies.repository';
 
 const EMPTY: RegionNumbers = { totals: { votes: {}, valid: 0, invalid: 0 }, tpsReported: 0, tpsVerified: 0, updatedAt: null };
