@@ -1,4 +1,5 @@
 export * from './ids';
+export * from './region-codes';
 export * from './election';
 export * from './form';
 export * from './flags';

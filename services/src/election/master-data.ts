@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ElectionConfig, normalizeCode, type Candidate, type Dapil, type Region, type RegionLevel,
+  ancestorOf, kecamatanOf, ElectionConfig, normalizeCode, type Candidate, type Dapil, type Region, type RegionLevel,
 } from '@suara/contracts';
 import { parseCsv } from './csv';
 
@@ -43,7 +43,7 @@ export function loadMasterData(dir: string): MasterData {
   const tps: TpsRecord[] = read(dir, 'tps.csv').map((t) => {
     const desaCode = normalizeCode(t.desa_code);
     if (!byCode.has(desaCode)) throw new Error(`tps.csv: ${t.tps_code} in unknown desa ${desaCode}`);
-    return { code: t.tps_code, desaCode, kecamatanCode: desaCode.slice(0, 6), kabupatenCode: desaCode.slice(0, 4), number: Number(t.tps_no), name: t.name };
+    return { code: t.tps_code, desaCode, kecamatanCode: kecamatanOf(desaCode), kabupatenCode: ancestorOf(desaCode, 'kabupaten'), number: Number(t.tps_no), name: t.name };
   });
   const candidates = read(dir, 'candidates.csv');
   const candidate = (c: Record<string, string>): Candidate => ({ number: c.candidate_number, name: c.name, generated: c.generated === 'true' });

@@ -1,4 +1,4 @@
-import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
+import { desaOf, ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import type { SqlExecutor } from '../db/sql';
 import { DapilIndex } from '../election/dapil-index';
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
@@ -201,7 +201,7 @@ export function projectTallies(results: readonly ResultTransition[], dapils: Dap
   for (const { before, after } of results) {
     if (!showsChange(before, after)) continue;
     markChanged(changed, after);
-    addStreamDelta(sumsOf(desas, after.electionId, after.tpsCode.slice(0, 10), after.ballot), before, after);
+    addStreamDelta(sumsOf(desas, after.electionId, desaOf(after.tpsCode), after.ballot), before, after);
   }
   // Roll desa sums up to kecamatan, kabupaten and provinsi.
   const all = new Map(desas);
