@@ -16,7 +16,6 @@ import { validateForm } from './chasil.validation';
 import { DesaShares } from './desa-shares';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import { toResultView } from './result.decider';
-import type { CorrectionOutcome } from './result.handlers';
 import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
 import { ResultsQueueRepository } from '../projections/results-queue.repository';
@@ -151,7 +150,7 @@ export class ResultsController {
   ): Promise<ResultView | ProposeCorrectionResponse> {
     const key = await this.key(user, tps, b);
     const body = parseBody(CorrectResultBody, raw);
-    const outcome: CorrectionOutcome = await this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
+    const outcome = await this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
     if (outcome.applied) {
       reply.status(200);
       return outcome.result;
