@@ -16,7 +16,6 @@ import { ResultsQueueRepository } from '../projections/results-queue.repository'
     ResultsQueueRepository,
     ProposalsRepository,
     DesaShares,
-    // SubmissionRateLimiter comes from the global LimitsModule (counters shared across replicas).
     ...RESULT_HANDLERS,
   ],
   exports: [ResultRepository],
