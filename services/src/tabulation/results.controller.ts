@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ProposeCorrectionResponse, ResultStatus, ResultView, SubmitResultBody, SubmitResultResponse,
+  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ProposeCorrectionResponse, ResultView, SubmitResultBody, SubmitResultResponse,
   TpsCode, ValidateResponse, ValidateResultBody, VerifyResultBody,
 } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
 import { CheckedBody, CheckedTps, TpsAccess, type Checked } from '../identity/tps-access';
-import { parseBody, parseParam } from '../http/parse-body';
+import { parseBody } from '../http/parse-body';
 import { boundIssues } from '../http/api-error';
 import { validateForm } from './chasil.validation';
 import { DesaShares } from './desa-shares';
@@ -17,12 +17,9 @@ import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from '
 import { toResultView } from './result.decider';
 import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
-import { ResultsQueueRepository } from '../projections/results-queue.repository';
 import { ApiDoc } from '../openapi/api-doc';
 import { outcomeOf, submissions } from '../metrics/metrics';
 
-/** The queue's photo filter: `none` ("tanpa foto") or `some`. */
-const PhotoFilter = z.enum(['none', 'some']);
 /** A result's path parameters. */
 const ResultKey = { tpsCode: TpsCode, ballot: Ballot };
 const countSubmission = (err: unknown) => submissions.inc({ outcome: outcomeOf(err) });
@@ -33,27 +30,8 @@ export class ResultsController {
     private readonly commands: CommandBus,
     private readonly election: ElectionService,
     private readonly repo: ResultRepository,
-    private readonly queue: ResultsQueueRepository,
     private readonly desaShares: DesaShares,
   ) {}
-
-  /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP&photos=none`, flagged first, then oldest. */
-  @Get()
-  @Roles('verifier', 'official', 'admin')
-  @ApiDoc({
-    summary: "The verifier's queue: flagged (worst) first, then oldest; at most 500",
-    query: z.object({ status: z.string().optional().describe('comma-separated ResultStatus list; default submitted,corrected'), ballot: Ballot.optional(), photos: PhotoFilter.optional() }),
-    response: ResultView.array(),
-  })
-  async list(@Query('status') status: unknown = 'submitted,corrected', @Query('ballot') ballot?: unknown, @Query('photos') photos?: unknown): Promise<ResultView[]> {
-    const statuses = parseParam(ResultStatus.array().min(1).max(4), String(status).split(','), 'status');
-    return this.queue.list(
-      await this.election.activeElectionId(),
-      statuses,
-      ballot === undefined ? undefined : parseParam(Ballot, ballot, 'ballot'),
-      photos === undefined ? undefined : parseParam(PhotoFilter, photos, 'photos'),
-    );
-  }
 
   /** Dry run: every problem and every flag, nothing stored. */
   @Post('validate')

@@ -6,14 +6,12 @@ import { DesaShares } from './desa-shares';
 import { ResultsController } from './results.controller';
 import { ProposalsController } from './proposals.controller';
 import { ProposalsRepository } from './proposals.repository';
-import { ResultsQueueRepository } from '../projections/results-queue.repository';
 
 @Module({
   imports: [ElectionModule],
   controllers: [ResultsController, ProposalsController],
   providers: [
     ResultRepository,
-    ResultsQueueRepository,
     ProposalsRepository,
     DesaShares,
     ...RESULT_HANDLERS,
