@@ -4,7 +4,7 @@ import { toCsv } from '@suara/contracts';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migration';
-import { allMigrations } from './db/migrations';
+import { allMigrations } from './app.migrations';
 import type { SqlDatabase } from './db/sql';
 import { createEventStore } from './eventstore/event-store.factory';
 import type { EventStore } from './eventstore/event-store.port';

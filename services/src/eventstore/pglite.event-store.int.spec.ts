@@ -1,4 +1,4 @@
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import { openTestPglite } from '../db/test-support/test-database';
 import { runEventStoreContract } from './event-store.contract';
 import { sqlContractFixture } from './sql.contract-fixture';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import { createPostgresTestDatabase, describeIfPostgres, postgresSuiteGuard, type PostgresTestDatabase } from '../db/test-support/test-database';
 import { runEventStoreContract } from './event-store.contract';
 import { openPostgres } from '../db/postgres.database';
