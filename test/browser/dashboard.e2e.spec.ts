@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
 import { kecamatanOf, REPORT_NOTICE, SuaraClient, type Ballot, type CHasilForm } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The dashboard in Debian's Chromium against the real service (built `services/dist`, embedded

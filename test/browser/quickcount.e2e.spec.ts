@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { desaOf, SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The quick count as officials and the admin see it in Chromium (built service, embedded PGlite): the

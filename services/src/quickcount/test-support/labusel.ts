@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseCsv } from '../election/csv';
-import { tpsPlaces, type TpsPlace } from './tps-place';
+import { parseCsv } from '../../election/csv';
+import { tpsPlaces, type TpsPlace } from '../tps-place';
 import { kecamatanOf } from '@suara/contracts';
 
 /** The real Labusel TPS structure for statistical specs: each TPS with its desa, kecamatan and place traits (codes without dots). */
 export type LabuselTps = TpsPlace;
 export interface LabuselKecamatan { code: string; name: string }
 
-const DATA_DIR = resolve(__dirname, '../../election-data/labusel-2024');
+const DATA_DIR = resolve(__dirname, '../../../election-data/labusel-2024');
 
 /** The repo's own copy of the Labusel master data, parsed with the importer's CSV reader. */
 const readCsv = (file: string) => parseCsv(readFileSync(resolve(DATA_DIR, file), 'utf8'));

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConcurrencyError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllBatch, type RecordedEvent } from './event-store.port';
-import { verifyStreamChain } from './hash-chain';
+import { ConcurrencyError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllBatch, type RecordedEvent } from '../event-store.port';
+import { verifyStreamChain } from '../hash-chain';
 
 export interface OpenTransactionAppend {
   /** Commits the transaction that holds the append. */
