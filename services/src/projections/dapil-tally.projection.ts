@@ -6,6 +6,7 @@ import type { ProjectionDefinition, ResultTransition, StoredProjection } from '.
 import { DAPIL_TALLIES, loadDapilIndex, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
 import { compareTallies, expectedDapilTallies } from './tally-check';
 import type { ChangedRegions } from './tally-changes';
+import { tallyFold } from './tally-fold';
 import { addStreamDelta, showsChange, sumsOf, toDeltas, type Sums, type TallyEffects } from './tally.projection';
 
 /**
@@ -33,11 +34,18 @@ export const dapilTalliesProjection: ProjectionDefinition = {
     const dapils = await loadDapilIndex(tx);
     return { rows: stored.length, differences: (expected) => compareTallies(expectedDapilTallies(expected.values(), dapils), stored) };
   },
+  startRebuild: (options) => tallyFold(DAPIL_TALLIES, addToDapils, (sums) => toDeltas(sums.values()), options),
 };
 
 /** The dapil tally deltas (`regionCode` = dapil code) and changed dapils of a batch's result transitions. */
 export function projectDapilTallies(results: readonly ResultTransition[], dapils: DapilIndex): TallyEffects {
   const sums = new Map<string, Sums>();
+  const changed = addToDapils(sums, results, dapils);
+  return { deltas: toDeltas(sums.values()), changed };
+}
+
+/** Adds the party-list result transitions to their dapil's sums; returns the dapils whose views changed. */
+function addToDapils(sums: Map<string, Sums>, results: readonly ResultTransition[], dapils: DapilIndex): ChangedRegions[] {
   const changed = new Map<string, ChangedRegions>();
   for (const { before, after } of results) {
     if (!isPartyBallot(after.ballot) || !showsChange(before, after)) continue;
@@ -49,8 +57,5 @@ export function projectDapilTallies(results: readonly ResultTransition[], dapils
     if (!entry.regionCodes.includes(dapil)) entry.regionCodes.push(dapil);
     changed.set(key, entry);
   }
-  return {
-    deltas: toDeltas(sums.values()),
-    changed: [...changed.values()],
-  };
+  return [...changed.values()];
 }

@@ -4,11 +4,13 @@ import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import type { EventStore, ReadAllBatch } from '../eventstore/event-store.port';
 import { readAll } from '../eventstore/sql/read-all';
 import { PROJECTIONS } from './definitions';
-import type { ProjectionDefinition, ProjectionDifference } from './projection-definition';
+import type { ProjectionDefinition, ProjectionDifference, RebuildFoldOptions } from './projection-definition';
+import { MAX_HELD_SUMS } from './tally-fold';
 import { applyBatchIn, type BatchOutcome } from './projector';
 import { createShadow, finishShadow, liveSchema, SHADOW_SCHEMA, swapShadowIn, useSchema } from './shadow-tables';
 import { lockCheckpoint, notify, readCheckpoint, readStoredResults, TALLIES_PROJECTION } from './projection-store';
 import { compareResults, ResultRecomputation } from './tally-check';
+import { runTogether } from '../db/statements';
 import { encodeTallyChange, TALLIES_CHANNEL } from './tally-changes';
 
 export interface RebuildReport {
@@ -23,9 +25,10 @@ export interface RebuildOptions {
   batchSize?: number;
   /** The projection definitions to rebuild (default `PROJECTIONS`): their tables are emptied and replayed. */
   projections?: readonly ProjectionDefinition[];
-  /** Called after every batch (progress output of the CLI). */
   /** Called after every batch (progress output of the CLI); a throw abandons the rebuild, the live tables untouched. */
   onProgress?: (p: { events: number; position: string }) => void | Promise<void>;
+  /** Rows a definition's rebuild fold holds before writing them (default `MAX_HELD_SUMS`). */
+  maxHeld?: number;
 }
 
 /** Owns the shadow checkpoint; no projector competes for it. */
@@ -47,7 +50,9 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
   const live = await liveSchema(db);
   const target = { name: TALLIES_PROJECTION, owner: `rebuild-${randomUUID()}`, leaseSeconds: REBUILD_LEASE_SECONDS, origin: 'rebuild', quiet: true };
   await db.transaction((tx) => createShadow(tx, live, tables));
-  const inShadow = (tx: SqlExecutor, from: string, batch: ReadAllBatch) => useSchema(tx, SHADOW_SCHEMA, live).then(() => applyBatchIn(tx, target, from, batch, projections));
+  const { folding, finishFolds } = rebuildFolds(projections, { maxHeld: options.maxHeld ?? MAX_HELD_SUMS });
+  const inShadow = (tx: SqlExecutor, from: string, batch: ReadAllBatch, with_ = projections) =>
+    useSchema(tx, SHADOW_SCHEMA, live).then(() => applyBatchIn(tx, target, from, batch, with_));
   let from = '0';
   let events = 0;
   let reading = store.readAll(from, batchSize);
@@ -57,10 +62,14 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
     // Read the next batch while this one is written.
     reading = store.readAll(batch.checkpoint, batchSize);
     reading.catch(() => undefined);
-    from = applied(await db.transaction((tx) => inShadow(tx, from, batch)));
+    from = applied(await db.transaction((tx) => inShadow(tx, from, batch, folding)));
     events += batch.events.length;
     await options.onProgress?.({ events, position: from });
   }
+  await db.transaction(async (tx) => {
+    await useSchema(tx, SHADOW_SCHEMA, live);
+    await runTogether(tx, await finishFolds(tx, from));
+  });
   await db.transaction((tx) => finishShadow(tx, live, tables));
   await db.transaction(async (tx) => {
     await lockCheckpoint(tx, TALLIES_PROJECTION);
@@ -77,6 +86,25 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
     await notify(tx, TALLIES_CHANNEL, encodeTallyChange(target.origin, { position: from, regions: null }));
   });
   return { events, position: from, durationMs: Date.now() - started };
+}
+
+/**
+ * The definitions as the rebuild's batches run them: those with a `startRebuild` fold in memory
+ * (their `project` is replaced by the fold's `add`); `finishFolds` gives what the folds still hold.
+ * The catch-up before the swap uses the plain definitions, on the tables the folds wrote.
+ */
+function rebuildFolds(projections: readonly ProjectionDefinition[], options: RebuildFoldOptions) {
+  const folds = projections.flatMap((p) => (p.startRebuild ? [{ name: p.name, fold: p.startRebuild(options) }] : []));
+  const folding = projections.map((p): ProjectionDefinition => {
+    const fold = folds.find((f) => f.name === p.name)?.fold;
+    return fold ? { ...p, project: async (batch, tx) => ({ writes: await fold.add(batch, tx) }) } : p;
+  });
+  const finishFolds = async (tx: SqlExecutor, position: string) => {
+    const writes = [];
+    for (const { fold } of folds) writes.push(...(await fold.finish(tx, position)));
+    return writes;
+  };
+  return { folding, finishFolds };
 }
 
 /** Every table the projector writes: `result_current` and each definition's. */

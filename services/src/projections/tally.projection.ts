@@ -4,7 +4,8 @@ import { DapilIndex } from '../election/dapil-index';
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
 import { isResultStreamEvent, type CurrentResult } from './current-result';
 import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
-import { loadDapilIndex, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { loadDapilIndex, readStoredTallies, REGION_TALLIES, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { tallyFold } from './tally-fold';
 import { compareTallies, expectedTallies } from './tally-check';
 import type { ChangedRegions } from './tally-changes';
 
@@ -37,6 +38,7 @@ export const talliesProjection: ProjectionDefinition = {
     const dapils = await loadDapilIndex(tx);
     return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values(), dapils), stored) };
   },
+  startRebuild: (options) => tallyFold(REGION_TALLIES, (desas, results) => addToDesas(desas, results), rollUp, options),
 };
 
 /** A change to one row of `region_tallies` (desa and above). */
@@ -197,13 +199,23 @@ const isZero = (s: Sums): boolean =>
  */
 export function projectTallies(results: readonly ResultTransition[], dapils: DapilIndex = NO_DAPILS): TallyEffects {
   const desas = new Map<string, Sums>();
+  const changed = addToDesas(desas, results);
+  return { deltas: rollUp(desas, dapils), changed };
+}
+
+/** Adds the result transitions to their desa's sums; returns the regions whose views changed. */
+function addToDesas(desas: Map<string, Sums>, results: readonly ResultTransition[]): ChangedRegions[] {
   const changed = new Map<string, { electionId: string; ballot: Ballot; codes: Set<string> }>();
   for (const { before, after } of results) {
     if (!showsChange(before, after)) continue;
     markChanged(changed, after);
     addStreamDelta(sumsOf(desas, after.electionId, desaOf(after.tpsCode), after.ballot), before, after);
   }
-  // Roll desa sums up to kecamatan, kabupaten and provinsi.
+  return [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() }));
+}
+
+/** The desa sums and their roll-up to kecamatan, kabupaten and provinsi, as deltas. */
+function rollUp(desas: ReadonlyMap<string, Sums>, dapils: DapilIndex): TallyDelta[] {
   const all = new Map(desas);
   for (const desa of desas.values()) {
     const party = isPartyBallot(desa.ballot);
@@ -214,10 +226,7 @@ export function projectTallies(results: readonly ResultTransition[], dapils: Dap
       else addSums(target, desa);
     }
   }
-  return {
-    deltas: toDeltas(all.values()),
-    changed: [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() })),
-  };
+  return toDeltas(all.values());
 }
 
 /** Whether a tally view shows the change (its status or form); other events of the stream (photos, proposals) do not move tallies. */
