@@ -6,6 +6,8 @@
 /** Digits of a code at each level: Kemendagri region codes, then the TPS's 3-digit number. */
 export const CODE_LENGTH = { provinsi: 2, kabupaten: 4, kecamatan: 6, desa: 10, tps: 13 } as const;
 export type CodeLevel = keyof typeof CODE_LENGTH;
+/** Lengths of region codes (provinsi to desa), a TPS's excluded. */
+export const REGION_CODE_LENGTHS: readonly number[] = [CODE_LENGTH.provinsi, CODE_LENGTH.kabupaten, CODE_LENGTH.kecamatan, CODE_LENGTH.desa];
 
 /** The level of a (normalised) region or TPS code, by its length. */
 export function levelOfCode(code: string): CodeLevel {

@@ -15,6 +15,9 @@ import type { BlobStore } from './evidence/blob-store.port';
 const USAGE = `suara — operations commands (npm run suara -- <command>)
 
   users import <file.csv>   create operator accounts from a CSV: username,desa_code[,password]
+  election import <folder>  load a master-data folder (README, "Master data") as a new version; every bad
+                            line is listed (exit 1, nothing loaded). Simulation: a fresh run starts on the
+                            new version. Real phase: refused once results exist (exit 1).
   rebuild                   rebuild every read model from event position zero
   check                     recompute every tally from the events and compare (exit 1 on a difference)
   verify-chain [--seals <file-or-url>] [--public-key <key>]...
@@ -55,6 +58,35 @@ const commands: Record<string, Command> = {
     }
     console.error(`${report.created.length} operator(s) created, ${report.skipped.length} line(s) refused`);
     return report.skipped.length ? 1 : 0;
+  },
+  async election([sub, folder], { db }) {
+    if (sub !== 'import' || !folder) return usage();
+    const { ElectionRepository, countsOf } = await import('./election/election.repository');
+    const { formatProblem, readMasterDataFolder, validateMasterData } = await import('./election/master-data');
+    const repo = new ElectionRepository(db);
+    const loaded = await repo.loadedConfig();
+    const result = validateMasterData(readMasterDataFolder(folder), loaded);
+    if (!result.ok) {
+      for (const p of result.problems) console.error(formatProblem(p));
+      console.error(`${result.problems.length} problem(s) in ${folder}; nothing loaded`);
+      return 1;
+    }
+    if (!loaded) {
+      console.error('no master data loaded yet: start the server once (it loads ELECTION_DATA as version 1), then import');
+      return 1;
+    }
+    const actor = { id: null, username: `cli:${process.env.USER ?? 'unknown'}` };
+    const outcome = await repo.importVersion(result.data, { actor, source: folder });
+    if (!outcome.imported) {
+      console.error(`refused: the real election already has ${outcome.results} TPS result(s); master data can no longer be replaced`);
+      return 1;
+    }
+    const c = countsOf(result.data);
+    console.log(
+      `master data version ${outcome.version} loaded from ${folder}: ${c.regions} regions, ${c.tps} TPS, ${c.parties} parties, ${c.paslon} paslon, `
+      + `${c.dapils} dapils, ${c.candidates} candidates; phase ${outcome.deployment.phase}, active election ${outcome.deployment.activeElectionId}`,
+    );
+    return 0;
   },
   async rebuild(_args, { db, store }) {
     const { rebuildProjections } = await import('./projections/rebuild');

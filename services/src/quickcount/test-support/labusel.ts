@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseCsv } from '../../election/csv';
+import { readCsvValues } from '../../election/csv-table';
 import { tpsPlaces, type TpsPlace } from '../tps-place';
 import { kecamatanOf } from '@suara/contracts';
 
@@ -11,7 +11,7 @@ export interface LabuselKecamatan { code: string; name: string }
 const DATA_DIR = resolve(__dirname, '../../../election-data/labusel-2024');
 
 /** The repo's own copy of the Labusel master data, parsed with the importer's CSV reader. */
-const readCsv = (file: string) => parseCsv(readFileSync(resolve(DATA_DIR, file), 'utf8'));
+const readCsv = (file: string) => readCsvValues(readFileSync(resolve(DATA_DIR, file), 'utf8'));
 
 export function loadLabusel(): { tps: LabuselTps[]; kecamatan: LabuselKecamatan[] } {
   const strip = (c: string) => c.replace(/\./g, '');
