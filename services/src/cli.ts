@@ -4,7 +4,7 @@ import { toCsv } from '@suara/contracts';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migration';
-import { allMigrations } from './db/migrations';
+import { allMigrations } from './app.migrations';
 import type { SqlDatabase } from './db/sql';
 import { createEventStore } from './eventstore/event-store.factory';
 import type { EventStore } from './eventstore/event-store.port';
@@ -110,7 +110,7 @@ const commands: Record<string, Command> = {
     const { loadSeals, trustedKeys, verifySealedLog } = await import('./integrity/verify-sealed-log');
     const source = await loadSeals(values.seals, db, values.token ?? process.env.SUARA_TOKEN);
     const { keys, pinned } = trustedKeys(values['public-key'] ?? [], { keyFile: config.sealKeyFile, dataDir: config.dataDir }, source.seals);
-    const report = await verifySealedLog(store, db, source.seals, keys);
+    const report = await verifySealedLog(store, source.seals, keys);
     for (const p of report.chainProblems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
     for (const p of report.sealProblems) console.log(`seal-${p.problem}\t${p.detail}`);
     console.log(
@@ -126,14 +126,14 @@ const commands: Record<string, Command> = {
     );
     if (report.seals === 0) console.log('no seals to check against: only the hash chains were verified');
     const { verifyPhotoBlobs } = await import('./evidence/photo-backup');
-    const photos = await verifyPhotoBlobs(store, db, blobs);
+    const photos = await verifyPhotoBlobs(store, blobs);
     for (const p of photos.problems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
     console.log(photos.problems.length === 0 ? `photos intact: ${photos.photos} referenced, each found and matching its SHA-256` : `${photos.problems.length} problem(s) with the photos`);
     return report.ok && photos.problems.length === 0 ? 0 : 1;
   },
   async export([file], { db, store, blobs }) {
     if (!file) return usage();
-    console.log(`exported ${await exportEvents(store, file, db)} events to ${file}`);
+    console.log(`exported ${await exportEvents(store, file)} events to ${file}`);
     const { blobsFolderOf, exportPhotoBlobs } = await import('./evidence/photo-backup');
     const photos = await exportPhotoBlobs(file, blobs);
     if (photos > 0) console.log(`exported ${photos} photos to ${blobsFolderOf(file)}/`);

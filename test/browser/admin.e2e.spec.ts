@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { REPORT_NOTICE, SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The admin screens in Chromium (built service, embedded PGlite): bulk import with a wrong line

@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, Ip, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   BallotSheet, DeploymentChange, ElectionModeView, ElectionView, MASTER_DATA_FILES, MasterDataImportResult, PhaseBody, RegionCode, RegionView, TpsCode,
 } from '@suara/contracts';
 import { CurrentUser, Public, Roles, type AuthUser } from '../identity/auth.decorators';
-import { canAccessRegion, canAccessTps } from '../identity/scope';
-import { ApiError, forbidden } from '../http/api-error';
-import { parseBody, parseParam } from '../http/parse-body';
+import { CheckedCode, RegionAccess } from '../identity/region-access';
+import { ApiError } from '../http/api-error';
+import { parseBody } from '../http/parse-body';
 import { ElectionService } from './election.service';
 import { ElectionRepository, countsOf } from './election.repository';
 import { problemPath, validateMasterData } from './master-data';
@@ -34,18 +34,16 @@ export class ElectionController {
   }
 
   @Get('regions/:code')
+  @RegionAccess('code')
   @ApiDoc({ summary: 'A region and its children', params: { code: RegionCode }, response: RegionView, errors: [403, 404] })
-  region(@Param('code') raw: string, @CurrentUser() user: AuthUser): RegionView {
-    const code = parseParam(RegionCode, raw, 'code');
-    if (!canAccessRegion(user, code)) throw forbidden('Wilayah ini di luar cakupan Anda');
+  region(@CheckedCode() code: string): RegionView {
     return this.election.regionView(code);
   }
 
   @Get('tps/:tpsCode/ballots')
+  @RegionAccess('tpsCode')
   @ApiDoc({ summary: "The ballot sheets of a TPS: what its C.Hasil forms list", params: { tpsCode: TpsCode }, response: BallotSheet.array(), errors: [403, 404] })
-  ballots(@Param('tpsCode') raw: string, @CurrentUser() user: AuthUser): BallotSheet[] {
-    const tpsCode = parseParam(TpsCode, raw, 'tpsCode');
-    if (!canAccessTps(user, tpsCode)) throw forbidden('TPS ini di luar cakupan Anda');
+  ballots(@CheckedCode() tpsCode: string): BallotSheet[] {
     return this.election.sheets(tpsCode);
   }
 

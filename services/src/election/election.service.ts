@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
-  BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
+  ancestorOf, BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
   type RegionView,
 } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -72,7 +72,7 @@ export class ElectionService implements OnModuleInit {
     for (const t of tps) {
       this.tpsByCode.set(t.code, t);
       push(this.tpsByDesa, t.desaCode, t);
-      for (const code of [t.desaCode, t.kecamatanCode, t.kabupatenCode, t.kabupatenCode.slice(0, 2)]) {
+      for (const code of [t.desaCode, t.kecamatanCode, t.kabupatenCode, ancestorOf(t.kabupatenCode, 'provinsi')]) {
         this.tpsCountByRegion.set(code, (this.tpsCountByRegion.get(code) ?? 0) + 1);
       }
     }

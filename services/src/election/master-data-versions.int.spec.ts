@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { migrate } from '../db/migration';
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import { createPostgresTestDatabase, describeIfPostgres, openTestPglite, postgresSuiteGuard } from '../db/test-support/test-database';
 import { DapilTalliesRepository } from '../projections/dapil-tallies.repository';
 import { DapilTalliesService } from '../projections/dapil-tallies.service';

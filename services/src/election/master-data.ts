@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ElectionConfig, MASTER_DATA_FILES, normalizeCode, REGION_LEVELS, type Candidate, type Dapil, type MasterDataFile, type MasterDataProblem,
+  ancestorOf, CODE_LENGTH, ElectionConfig, kecamatanOf, REGION_CODE_LENGTHS, MASTER_DATA_FILES, normalizeCode, REGION_LEVELS, type Candidate, type Dapil, type MasterDataFile, type MasterDataProblem,
   type Region, type RegionLevel,
 } from '@suara/contracts';
 import { readCsvTable, type CsvRow } from './csv-table';
@@ -172,8 +172,8 @@ function readMeta(text: string | undefined, current: ElectionMeta | undefined, r
     return field.endsWith('Code') ? normalizeCode(v.trim()) : v.trim();
   };
   const meta: ElectionMeta = { id: text_('id'), name: text_('name'), provinsiCode: text_('provinsiCode'), kabupatenCode: text_('kabupatenCode') };
-  if (meta.provinsiCode && meta.provinsiCode.length !== 2) report(0, 'provinsiCode', 'kode provinsi 2 digit');
-  if (meta.kabupatenCode && (meta.kabupatenCode.length !== 4 || !meta.kabupatenCode.startsWith(meta.provinsiCode))) {
+  if (meta.provinsiCode && meta.provinsiCode.length !== CODE_LENGTH.provinsi) report(0, 'provinsiCode', 'kode provinsi 2 digit');
+  if (meta.kabupatenCode && (meta.kabupatenCode.length !== CODE_LENGTH.kabupaten || !meta.kabupatenCode.startsWith(meta.provinsiCode))) {
     report(0, 'kabupatenCode', 'kode kabupaten 4 digit, diawali kode provinsinya');
   }
   if (current && meta.id && meta.id !== current.id) {
@@ -217,7 +217,7 @@ function checkRegions(rows: CsvRow[], report: Report): RegionRow[] {
     const level = required(row, 'level', report);
     const name = required(row, 'name', report);
     let ok = !!level && !!name;
-    if (!CODE.test(code) || ![2, 4, 6, 10].includes(code.length)) {
+    if (!CODE.test(code) || !REGION_CODE_LENGTHS.includes(code.length)) {
       report(row.line, 'code', `kode wilayah "${raw ?? ''}" tidak sah (2, 4, 6 atau 10 digit, titik boleh)`);
       ok = false;
     }
@@ -266,7 +266,7 @@ function checkTps(rows: CsvRow[], regions: Map<string, RegionRow>, listedRegions
       ok = false;
     }
     if (ok && !unique(seen, code, row, 'tps_code', report, `TPS ${code}`)) ok = false;
-    if (ok) out.push({ code, desaCode, kecamatanCode: desaCode.slice(0, 6), kabupatenCode: desaCode.slice(0, 4), number: Number(no), name: name! });
+    if (ok) out.push({ code, desaCode, kecamatanCode: kecamatanOf(desaCode), kabupatenCode: ancestorOf(desaCode, 'kabupaten'), number: Number(no), name: name! });
   }
   return out;
 }
@@ -322,7 +322,7 @@ function checkDapils(rows: CsvRow[], report: Report): DapilRow[] {
     const seats = Number(seatsText);
     if (seatsText && (!/^[0-9]+$/.test(seatsText) || seats < 3 || seats > maxSeats)) { report(row.line, 'seats', `kursi "${seatsText}" harus 3–${maxSeats} (UU 7/2017)`); ok = false; }
     const regionCodes = (regionText ?? '').split(/\s+/).filter(Boolean).map(normalizeCode);
-    const badCode = regionCodes.find((c) => !CODE.test(c) || ![2, 4, 6, 10].includes(c.length));
+    const badCode = regionCodes.find((c) => !CODE.test(c) || !REGION_CODE_LENGTHS.includes(c.length));
     if (badCode !== undefined) { report(row.line, 'region_codes', `kode wilayah "${badCode}" tidak sah; pisahkan kode dengan spasi`); ok = false; }
     if (ok && !unique(seen, `${ballot}|${code}`, row, 'code', report, `dapil ${code} untuk ${ballot}`)) ok = false;
     if (ok) {

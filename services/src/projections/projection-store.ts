@@ -1,10 +1,9 @@
-import { resultStreamId, type Ballot, type CHasilForm, type Flag, type ResultStatus } from '@suara/contracts';
+import { flagSeverity, resultStreamId, type Ballot, type CHasilForm, type Flag, type ResultStatus } from '@suara/contracts';
 import { jsonLines } from '../db/json-lines';
 import type { SqlExecutor } from '../db/sql';
 import { runTogether, type Statement } from '../db/statements';
 import { DapilIndex, type DapilLookup, type DapilPlace } from '../election/dapil-index';
 import type { ResultKey } from '../tabulation/result.decider';
-import { flagSeverity } from '../tabulation/chasil.validation';
 import type { CurrentResult } from './current-result';
 import type { StoredResult, TallyRow } from './tally-check';
 import type { TallyDelta } from './tally.projection';

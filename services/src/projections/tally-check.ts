@@ -1,7 +1,6 @@
-import { ancestorCodes, isPartyBallot, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
+import { ancestorCodes, flattenVotes, isPartyBallot, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
 import { DapilIndex, dapilLookupOf, type DapilLookup } from '../election/dapil-index';
 import type { RecordedEvent } from '../eventstore/event-store.port';
-import { flattenVotes } from '../tabulation/chasil.validation';
 import { evolve, initialState, toStoredResultEvent } from '../tabulation/result.decider';
 import { isResultStreamEvent, resultStreamKey } from './current-result';
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';

@@ -1,4 +1,4 @@
-import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
+import { desaOf, ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import type { SqlExecutor } from '../db/sql';
 import { DapilIndex, dapilLookupOf, type DapilLookup } from '../election/dapil-index';
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
@@ -210,7 +210,7 @@ function addToDesas(desas: Map<string, Sums>, results: readonly ResultTransition
   for (const { before, after } of results) {
     if (!showsChange(before, after)) continue;
     markChanged(changed, after);
-    addStreamDelta(sumsOf(desas, after.electionId, after.tpsCode.slice(0, 10), after.ballot), before, after);
+    addStreamDelta(sumsOf(desas, after.electionId, desaOf(after.tpsCode), after.ballot), before, after);
   }
   return [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() }));
 }

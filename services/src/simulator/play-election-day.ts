@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView, type Totals } from '@suara/contracts';
+import { kecamatanOf, ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView, type Totals } from '@suara/contracts';
 import { seededRandom } from '../quickcount/sample';
 import { clientRequestId, operatorAccounts, pickTps, runTag, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
 import { callWithRetry, describeError, fetchWithTimeout, mapLimit, sleep, StatusCounter } from './api-calls';
@@ -432,7 +432,7 @@ class ElectionDayPlayer {
         out.push({ ballot, ok: false, skipped, diffs: [], expected });
         continue;
       }
-      const kecamatan = (r: AcceptedResult) => r.planned.tpsCode.slice(0, 6);
+      const kecamatan = (r: AcceptedResult) => kecamatanOf(r.planned.tpsCode);
       const expectedOf = (code: string) => expectedAt(code, accepted.filter((r) => kecamatan(r) === code));
       let diffs: string[] = ['no answer'];
       const deadline = Date.now() + 30_000;

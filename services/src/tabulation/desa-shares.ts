@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Ballot, CHasilForm } from '@suara/contracts';
+import { flattenVotes, type Ballot, type CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
-import { flattenVotes, type FlagContext } from './chasil.validation';
+import type { FlagContext } from './chasil.validation';
 
 /** A desa's shares change slowly against a plausibility threshold of 35 points: a few seconds' staleness is harmless. */
 export const DESA_SHARES_TTL_MS = 5_000;

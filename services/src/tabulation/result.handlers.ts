@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { parseProposalId, type ProposalView, type ResultView, type SubmitResultResponse } from '@suara/contracts';
+import { parseProposalId } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ApiError } from '../http/api-error';
 import { ElectionService } from '../election/election.service';
 import type { AuthUser } from '../identity/auth.decorators';
 import { validateForm, type FlagContext } from './chasil.validation';
 import { DesaShares } from './desa-shares';
-import { AnswerProposalCommand, CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
+import { AnswerProposalCommand, CorrectResultCommand, SubmitResultCommand, VerifyResultCommand, type CorrectionOutcome } from './result.commands';
 import {
   decide, evolve, initialState, isDomainError, toProposalView, toResultView, toSubmitResponse, type ResultCommand, type ResultKey, type ResultState,
 } from './result.decider';
@@ -73,7 +73,7 @@ function validOrThrow(election: ElectionService, key: ResultKey, form: unknown, 
 }
 
 @CommandHandler(SubmitResultCommand)
-export class SubmitResultHandler implements ICommandHandler<SubmitResultCommand, { created: boolean; body: SubmitResultResponse }> {
+export class SubmitResultHandler implements ICommandHandler<SubmitResultCommand> {
   constructor(private readonly repo: ResultRepository, private readonly election: ElectionService, private readonly desaShares: DesaShares) {}
 
   async execute({ user, requestId, body }: SubmitResultCommand) {
@@ -90,7 +90,7 @@ export class SubmitResultHandler implements ICommandHandler<SubmitResultCommand,
 }
 
 @CommandHandler(VerifyResultCommand)
-export class VerifyResultHandler implements ICommandHandler<VerifyResultCommand, ResultView> {
+export class VerifyResultHandler implements ICommandHandler<VerifyResultCommand> {
   constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
 
   async execute({ user, requestId, tpsCode, ballot, expectedVersion }: VerifyResultCommand) {
@@ -102,10 +102,8 @@ export class VerifyResultHandler implements ICommandHandler<VerifyResultCommand,
 }
 
 /** With the operator's confirmation (phone) the correction applies: `applied`; without, it is proposed (202). */
-export type CorrectionOutcome = { applied: true; result: ResultView } | { applied: false; proposal: ProposalView };
-
 @CommandHandler(CorrectResultCommand)
-export class CorrectResultHandler implements ICommandHandler<CorrectResultCommand, CorrectionOutcome> {
+export class CorrectResultHandler implements ICommandHandler<CorrectResultCommand> {
   constructor(
     private readonly repo: ResultRepository,
     private readonly election: ElectionService,
@@ -136,7 +134,7 @@ export class CorrectResultHandler implements ICommandHandler<CorrectResultComman
 
 /** Confirm, dispute or withdraw: the answer to the proposal, and the result as it stands after it. */
 @CommandHandler(AnswerProposalCommand)
-export class AnswerProposalHandler implements ICommandHandler<AnswerProposalCommand, { proposal: ProposalView; result: ResultView }> {
+export class AnswerProposalHandler implements ICommandHandler<AnswerProposalCommand> {
   constructor(private readonly repo: ResultRepository, private readonly election: ElectionService, private readonly bus: EventBus) {}
 
   async execute({ user, requestId, proposalId, answer }: AnswerProposalCommand) {
