@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { ALL_ROLES, loadConfig, type ProcessRole } from '../services/src/config';
+import { parsePostgresHosts } from '../services/src/db/postgres-hosts';
 import { toClientConnectionString } from '../services/src/eventstore/kurrentdb.translation';
 import { collectRuntimeMetrics, metricsRegistry } from '../services/src/metrics/metrics';
 
@@ -15,6 +16,7 @@ const composeText = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
 
 interface DependsOn {
   condition?: string;
+  required?: boolean;
 }
 interface Service {
   image?: string;
@@ -29,7 +31,7 @@ interface Service {
   restart?: string;
 }
 interface Compose {
-  services: Record<string, Service>;
+  services: Record<string, Service & { profiles?: string[]; build?: Service['build'] }>;
   volumes?: Record<string, unknown>;
 }
 
@@ -62,9 +64,9 @@ function interpolate(text: string, env: Record<string, string>): string {
   });
 }
 
-function load(env: Record<string, string>): Compose {
+function load(env: Record<string, string>, text = composeText): Compose {
   // Merge keys (<<: *anchor) are YAML 1.1, which compose supports.
-  return parse(interpolate(composeText, env), { merge: true }) as Compose;
+  return parse(interpolate(text, env), { merge: true }) as Compose;
 }
 
 const compose = load(deployEnv);
@@ -560,5 +562,106 @@ describe('docker-compose.yml: Prometheus and Grafana (issue 18)', () => {
         expect([...used].some((u) => u === name || u.startsWith(base)), name).toBe(true);
       }
     }
+  });
+});
+
+describe('docker-compose.patroni.yml: PostgreSQL only, highly available under Patroni', () => {
+  const overrideText = readFileSync(resolve(root, 'docker-compose.patroni.yml'), 'utf8');
+  const patroniEnv = { ...deployEnv, PATRONI_REPLICATION_PASSWORD: 'replication-pass' };
+  const base = load(patroniEnv);
+  const override = load(patroniEnv, overrideText);
+
+  /**
+   * `docker compose -f docker-compose.yml -f docker-compose.patroni.yml`: mappings merge key by key,
+   * the later file winning. (Compose merges some sequences specially; the override sets no sequence
+   * a base service already has, which the first test checks, so this is exact here.)
+   */
+  function merge(a: unknown, b: unknown): unknown {
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k], v) : v;
+      return out;
+    }
+    return b;
+  }
+  const merged = merge(base, override) as Compose;
+  const enabled = (n: string) => (merged.services[n]!.profiles ?? []).length === 0;
+  const running = Object.keys(merged.services).filter(enabled);
+  const members = running.filter((n) => buildContext(merged.services[n]!) === './deploy/patroni');
+  const etcds = running.filter((n) => merged.services[n]!.image?.startsWith('quay.io/coreos/etcd:'));
+  const apps = appNames;
+  const patroniYml = parse(readFileSync(resolve(root, 'deploy/patroni/patroni.yml'), 'utf8')) as {
+    etcd3: { hosts: string };
+    bootstrap: { dcs: { ttl: number; loop_wait: number; retry_timeout: number; synchronous_mode: boolean }; post_bootstrap: string };
+    postgresql: { listen: string; bin_dir: string };
+  };
+
+  it('only adds to docker-compose.yml: new services, profiles, environment and dependencies', () => {
+    for (const [n, svc] of Object.entries(override.services)) {
+      if (!(n in base.services)) continue;
+      for (const [k, v] of Object.entries(svc)) if (Array.isArray(v)) expect(k in base.services[n]!, `${n}.${k} would replace a list`).toBe(false);
+    }
+  });
+
+  it('leaves KurrentDB and the single PostgreSQL out, and runs etcd ×3 and Patroni ×3 instead', () => {
+    for (const n of [...kurrentNodes, 'kurrentdb-certs', 'postgres']) expect(enabled(n), n).toBe(false);
+    expect(etcds).toHaveLength(3);
+    expect(members).toHaveLength(3);
+    expect(patroniYml.etcd3.hosts.split(',').map((h) => h.split(':')[0]).sort()).toEqual([...etcds].sort());
+    for (const n of etcds) {
+      const cluster = envOf(merged.services[n]!).ETCD_INITIAL_CLUSTER!.split(',').map((kv) => kv.split('=')[0]);
+      expect(cluster.sort(), n).toEqual([...etcds].sort());
+      expect(envOf(merged.services[n]!).ETCD_NAME).toBe(n);
+    }
+    for (const n of members) {
+      const env = envOf(merged.services[n]!);
+      expect(env.PATRONI_NAME).toBe(n);
+      expect(env.PATRONI_POSTGRESQL_CONNECT_ADDRESS).toBe(`${n}:5432`);
+      expect(healthcheckCommand(merged.services[n]!)).toContain(':8008/health');
+      expect(namedVolumes(merged.services[n]!)).toHaveLength(1);
+    }
+    expect(new Set(members.flatMap((n) => namedVolumes(merged.services[n]!))).size).toBe(3);
+    for (const n of running) for (const v of namedVolumes(merged.services[n]!)) expect(merged.volumes, `${n} mounts ${v}`).toHaveProperty(v);
+  });
+
+  it('builds the members from Debian\'s Patroni on PostgreSQL 16, with synchronous replication and sane timing', () => {
+    const dockerfile = readFileSync(resolve(root, 'deploy/patroni/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM postgres:16/m);
+    expect(dockerfile).toMatch(/apt-get install .*patroni/);
+    expect(patroniYml.postgresql.bin_dir).toBe('/usr/lib/postgresql/16/bin');
+    const dcs = patroniYml.bootstrap.dcs;
+    expect(dcs.synchronous_mode).toBe(true);
+    // Patroni's rule: loop_wait + 2 × retry_timeout ≤ ttl.
+    expect(dcs.loop_wait + 2 * dcs.retry_timeout).toBeLessThanOrEqual(dcs.ttl);
+    expect(existsSync(resolve(root, 'deploy/patroni', patroniYml.bootstrap.post_bootstrap.split('/').pop()!))).toBe(true);
+  });
+
+  it('gives every suara process the three members as DATABASE_URL, read-write, and no event store but PostgreSQL', () => {
+    for (const n of apps) {
+      const env = envOf(merged.services[n]!);
+      const config = loadConfig(env);
+      expect(config.eventStoreUrl, n).toBeUndefined();
+      const hosts = parsePostgresHosts(config.databaseUrl!);
+      expect(hosts.target).toBe('read-write');
+      expect(hosts.urls.map((u) => new URL(u).host).sort()).toEqual(members.map((m) => `${m}:5432`).sort());
+      for (const u of hosts.urls) expect([new URL(u).username, new URL(u).password, new URL(u).pathname]).toEqual(['suara', deployEnv.POSTGRES_PASSWORD, '/suara']);
+    }
+  });
+
+  it('starts suara once every member is healthy, and depends on nothing left out unless not required', () => {
+    for (const n of running) {
+      for (const [dep, spec] of Object.entries(dependsOn(merged.services[n]!))) {
+        expect(merged.services[dep], `${n} depends on unknown ${dep}`).toBeDefined();
+        if (!enabled(dep)) expect(spec.required, `${n} → ${dep} is left out`).toBe(false);
+        if (spec.condition === 'service_healthy') expect(merged.services[dep]!.healthcheck?.test, `${dep} needs a healthcheck`).toBeDefined();
+      }
+    }
+    for (const n of apps) for (const m of members) expect(dependsOn(merged.services[n]!)[m]?.condition, `${n} → ${m}`).toBe('service_healthy');
+    for (const n of members) for (const e of etcds) expect(dependsOn(merged.services[n]!)[e]?.condition, `${n} → ${e}`).toBe('service_healthy');
+  });
+
+  it('refuses to start without the replication password', () => {
+    const { PATRONI_REPLICATION_PASSWORD: _omitted, ...rest } = patroniEnv;
+    expect(() => load(rest, overrideText)).toThrow(/required variable PATRONI_REPLICATION_PASSWORD/);
   });
 });

@@ -4,7 +4,7 @@ import { bootApp, ppwpForm, type TestApp } from './support/app';
 import { errorOf, eventually } from './support/http';
 import { connectLive, subscribe } from './support/live-client';
 import { TEST_METRICS_TOKEN } from './support/server';
-import { sheet } from './evidence/photo-fixtures';
+import { sheet } from './support/photos';
 
 const DESA = '1222011001';
 const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;

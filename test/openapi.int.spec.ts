@@ -5,7 +5,7 @@ import { SuaraClient, type Ballot } from '@suara/contracts';
 import { bootApp, ppwpForm, type TestApp } from './support/app';
 import { errorOf, eventually } from './support/http';
 import { captureResponses, openApiValidator, type CapturedResponse, type OpenApi } from './support/openapi-responses';
-import { sheet } from './evidence/photo-fixtures';
+import { sheet } from './support/photos';
 
 const DESA = '1222011001';
 const tps = (n: number) => `${DESA}${String(n).padStart(3, '0')}`;

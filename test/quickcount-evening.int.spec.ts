@@ -3,6 +3,7 @@ import type { Ballot, QuickCountView, SuaraClient } from '@suara/contracts';
 import { backends, bootApp, ppwpForm, type TestApp } from './support/app';
 import { errorOf, eventually, statusOf } from './support/http';
 import { connectLive } from './support/live-client';
+import { desaOf } from '@suara/contracts';
 
 let n = 0;
 const crid = () => `qc-${Date.now().toString(36)}-${++n}`;
@@ -37,7 +38,7 @@ describe.each(backends())('quick count on a real evening on %s: planner, call, P
     official = await t.userClient('official');
     const sample = await t.admin.drawSample({ ballot: 'PPWP', size: 20, seed: 'malam-nyata' });
     sampleTps = sample.tpsCodes;
-    operator = await t.userClient('operator', [...new Set(sampleTps.map((c) => c.slice(0, 10)))]);
+    operator = await t.userClient('operator', [...new Set(sampleTps.map(desaOf))]);
   });
   afterAll(async () => t?.close());
 

@@ -92,4 +92,19 @@ describe.each(backends())('the real form over HTTP on %s', (backend) => {
     expect(res.status).toBe(201);
     expect(res.body.flags).toContainEqual(expect.objectContaining({ code: 'off_desa_share', path: expect.stringMatching(/^form\.votes\.0[12]$/) }));
   });
+
+  it('compares a verifier correction with the desa\'s other TPS too, its own old numbers left out', async () => {
+    const desa = '1222012002'; // Desa Sisumut: its own desa, so the shares are this test's alone
+    const at = (n: number) => `${desa}${String(n).padStart(3, '0')}`;
+    const sisumut = await t.userClient('operator', [desa]);
+    for (const n of [1, 2, 3, 4]) {
+      await sisumut.submit({ tpsCode: at(n), ballot: 'PPWP', clientRequestId: newCrid(), form: ppwpForm({ '01': 150, '02': 20, '03': 10 }) });
+    }
+    await eventually('four TPS of the desa in its tally', async () => ((await t.admin.tally(desa, 'PPWP')).progress.tpsReported === 4 ? true : undefined));
+    const corrected = await verifier.correct(at(4), 'PPWP', {
+      expectedVersion: 1, form: ppwpForm({ '01': 10, '02': 160, '03': 10 }), reason: 'salah baca angka di foto', operatorConfirmation: 'dikonfirmasi via telepon, operator Sisumut',
+    });
+    // Compared with TPS 1–3 only: three other TPS, not four (its own 01-heavy numbers are not "the desa").
+    expect(corrected.flags).toContainEqual(expect.objectContaining({ code: 'off_desa_share', message: expect.stringContaining('di 3 TPS lain') }));
+  });
 });

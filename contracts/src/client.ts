@@ -1,7 +1,7 @@
 import type { Ballot } from './ids';
 import type { CHasilForm } from './form';
 import type { CorrectResultBody, SubmitResultBody } from './commands';
-import type { ElectionModeView, ElectionView, RegionView, BallotSheet, DeploymentChange } from './election';
+import type { ElectionModeView, ElectionView, RegionView, BallotSheet, DeploymentChange, MasterDataImportResult } from './election';
 import type {
   Anomaly, DapilSummary, DapilTallyView, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ProposalStatus, ProposalView,
   ProposeCorrectionResponse, ResultView, SubmitResultResponse, TallyView, UserView, ValidateResponse,
@@ -118,6 +118,16 @@ export class SuaraClient {
     if (options.page !== undefined) form.append('page', String(options.page));
     form.append('photo', photo, options.filename ?? 'chasil.jpg');
     return this.send<PhotoView>('POST', `/api/results/${tpsCode}/${ballot}/photos`, {}, form);
+  }
+  /**
+   * `POST /api/admin/election/import` (multipart, one file part per file of the folder, named by its
+   * file name: `regions.csv`, …): a new master-data version. `400 invalid_master_data` lists every bad
+   * line in `details.problems`; `409 real_results` once the real election has results.
+   */
+  importMasterData(files: Array<{ name: string; content: Blob }>) {
+    const form = new FormData();
+    for (const f of files) form.append(f.name, f.content, f.name);
+    return this.send<MasterDataImportResult>('POST', '/api/admin/election/import', {}, form);
   }
   /** The path of a photo (`size: 'thumb'`: at most 480 px wide); fetch it with the token. */
   static photoPath(sha256: string, size?: 'thumb'): string {

@@ -66,6 +66,32 @@ export type ElectionPhase = z.infer<typeof ElectionPhase>;
 export const DeploymentChange = z.object({ mode: ElectionPhase, activeElectionId: z.string() });
 export type DeploymentChange = z.infer<typeof DeploymentChange>;
 
+/** The files of a master-data folder (README, "Master data"); `election.json` may be left out of an import. */
+export const MASTER_DATA_FILES = ['election.json', 'regions.csv', 'tps.csv', 'parties.csv', 'paslon.csv', 'dapils.csv', 'candidates.csv'] as const;
+export type MasterDataFile = (typeof MASTER_DATA_FILES)[number];
+
+/** One bad line of a master-data folder: which file, which line (0 = the file as a whole), which column, why. */
+export const MasterDataProblem = z.object({
+  file: z.string(),
+  line: z.number().int().min(0),
+  field: z.string().optional(),
+  message: z.string(),
+});
+export type MasterDataProblem = z.infer<typeof MasterDataProblem>;
+
+/** `POST /api/admin/election/import` (201): the new master-data version, now the one submissions are checked against. */
+export const MasterDataImportResult = z.object({
+  version: z.number().int().min(1),
+  mode: ElectionPhase,
+  /** In the simulation a new version starts a fresh run: its id. */
+  activeElectionId: z.string(),
+  counts: z.object({
+    regions: z.number().int(), tps: z.number().int(), parties: z.number().int(), paslon: z.number().int(),
+    dapils: z.number().int(), candidates: z.number().int(),
+  }),
+});
+export type MasterDataImportResult = z.infer<typeof MasterDataImportResult>;
+
 /** One option of a ballot as printed at a TPS. Party options carry their candidates. */
 export const BallotOption = z.object({
   number: z.string(),
@@ -85,6 +111,8 @@ export const ElectionView = z.object({
   activeElectionId: z.string(),
   name: z.string(),
   mode: ElectionPhase,
+  /** The master-data version new submissions are checked against (1 = the first load). */
+  masterDataVersion: z.number().int().min(1).optional(),
   kabupatenCode: z.string(),
   ballots: z.array(
     z.object({

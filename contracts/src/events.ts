@@ -14,6 +14,8 @@ export const EventMetadata = z.object({
   at: z.string(),
   requestId: z.string(),
   electionId: z.string(),
+  /** The master-data version the command was checked against; absent on events written before versions existed (= 1). */
+  masterDataVersion: z.number().int().min(1).optional(),
   /** Hash of the previous event in the same stream ("" for the first). Set by the event store. */
   prevHash: z.string().optional(),
   /** This event's own hash over prevHash, type, data and the fields above. Set by the event store. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPartyBallot, type Ballot } from './ids';
 import { textField } from './text';
 
 /** Upper bound on any single count: far above any TPS (≤ 300 voters) yet keeps sums exact. */
@@ -69,3 +70,25 @@ export type Flag = z.infer<typeof Flag>;
 
 export const Issue = z.object({ path: z.string(), message: z.string() });
 export type Issue = z.infer<typeof Issue>;
+
+/**
+ * Votes keyed as read-model `Totals.votes`: flat ballots `{option: n}`; party ballots
+ * `{"2": party + candidates, "2.p": party-only, "2.c5": candidate 5 of party 2}`.
+ */
+export function flattenVotes(ballot: Ballot, form: CHasilForm): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!isPartyBallot(ballot)) {
+    for (const [option, n] of Object.entries((form as FlatForm).votes)) out[option] = n;
+    return out;
+  }
+  for (const [party, v] of Object.entries((form as PartyForm).votes)) {
+    let total = v.party;
+    out[`${party}.p`] = v.party;
+    for (const [cand, n] of Object.entries(v.candidates ?? {})) {
+      out[`${party}.c${cand}`] = n;
+      total += n;
+    }
+    out[party] = total;
+  }
+  return out;
+}

@@ -23,7 +23,7 @@ export type CreatedUser = z.infer<typeof CreatedUser>;
 export const AUDIT_ACTIONS = [
   'login_ok', 'login_failed', 'login_throttled', 'logout',
   'user_created', 'user_disabled', 'user_enabled', 'password_reset', 'tokens_revoked',
-  'simulation_reset', 'phase_switched', 'sample_drawn', 'seal_requested', 'report_exported',
+  'simulation_reset', 'phase_switched', 'sample_drawn', 'seal_requested', 'report_exported', 'master_data_imported',
 ] as const;
 
 /** One line of `GET /api/admin/audit`: who did what, to what, when, from where. Newest first. */

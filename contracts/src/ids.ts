@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CODE_LENGTH, isTpsCode } from './region-codes';
 
 /** The five ballots of Pemilu 2024. */
 export const BALLOTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'] as const;
@@ -24,7 +25,7 @@ export const RegionCode = z
   .max(20)
   .regex(/^[0-9.]+$/, 'kode wilayah hanya angka (titik boleh)')
   .transform(normalizeCode)
-  .refine((c) => [2, 4, 6, 10, 13].includes(c.length), 'panjang kode wilayah tidak dikenal');
+  .refine((c) => Object.values(CODE_LENGTH).some((n) => n === c.length), 'panjang kode wilayah tidak dikenal');
 
 /** A 13-digit TPS code: desa code (10 digits) + 3-digit TPS number. */
 export const TpsCode = z
@@ -32,20 +33,4 @@ export const TpsCode = z
   .max(20)
   .regex(/^[0-9.]+$/, 'kode TPS hanya angka')
   .transform(normalizeCode)
-  .refine((c) => c.length === 13, 'kode TPS harus 13 digit');
-
-export function levelOfCode(code: string): 'provinsi' | 'kabupaten' | 'kecamatan' | 'desa' | 'tps' {
-  switch (code.length) {
-    case 2: return 'provinsi';
-    case 4: return 'kabupaten';
-    case 6: return 'kecamatan';
-    case 10: return 'desa';
-    case 13: return 'tps';
-    default: throw new Error(`unknown region code length: ${code}`);
-  }
-}
-
-/** The codes of every ancestor of a region or TPS, nearest first, up to the provinsi. */
-export function ancestorCodes(code: string): string[] {
-  return [10, 6, 4, 2].filter((n) => n < code.length).map((n) => code.slice(0, n));
-}
+  .refine(isTpsCode, 'kode TPS harus 13 digit');

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from './config';
 import { DatabaseModule } from './db/database.module';
+import { allMigrations } from './app.migrations';
 import { ElectionModule } from './election/election.module';
 import { IdentityModule } from './identity/identity.module';
 import { TabulationModule } from './tabulation/tabulation.module';
@@ -23,7 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot(config),
+        DatabaseModule.forRoot(config, allMigrations),
         CqrsModule.forRoot(),
         LimitsModule,
         ElectionModule,

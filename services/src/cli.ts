@@ -4,7 +4,7 @@ import { toCsv } from '@suara/contracts';
 import { loadConfig, type AppConfig } from './config';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migration';
-import { allMigrations } from './db/migrations';
+import { allMigrations } from './app.migrations';
 import type { SqlDatabase } from './db/sql';
 import { createEventStore } from './eventstore/event-store.factory';
 import type { EventStore } from './eventstore/event-store.port';
@@ -15,6 +15,9 @@ import type { BlobStore } from './evidence/blob-store.port';
 const USAGE = `suara — operations commands (npm run suara -- <command>)
 
   users import <file.csv>   create operator accounts from a CSV: username,desa_code[,password]
+  election import <folder>  load a master-data folder (README, "Master data") as a new version; every bad
+                            line is listed (exit 1, nothing loaded). Simulation: a fresh run starts on the
+                            new version. Real phase: refused once results exist (exit 1).
   rebuild                   rebuild every read model from event position zero
   check                     recompute every tally from the events and compare (exit 1 on a difference)
   verify-chain [--seals <file-or-url>] [--public-key <key>]...
@@ -56,6 +59,35 @@ const commands: Record<string, Command> = {
     console.error(`${report.created.length} operator(s) created, ${report.skipped.length} line(s) refused`);
     return report.skipped.length ? 1 : 0;
   },
+  async election([sub, folder], { db }) {
+    if (sub !== 'import' || !folder) return usage();
+    const { ElectionRepository, countsOf } = await import('./election/election.repository');
+    const { formatProblem, readMasterDataFolder, validateMasterData } = await import('./election/master-data');
+    const repo = new ElectionRepository(db);
+    const loaded = await repo.loadedConfig();
+    const result = validateMasterData(readMasterDataFolder(folder), loaded);
+    if (!result.ok) {
+      for (const p of result.problems) console.error(formatProblem(p));
+      console.error(`${result.problems.length} problem(s) in ${folder}; nothing loaded`);
+      return 1;
+    }
+    if (!loaded) {
+      console.error('no master data loaded yet: start the server once (it loads ELECTION_DATA as version 1), then import');
+      return 1;
+    }
+    const actor = { id: null, username: `cli:${process.env.USER ?? 'unknown'}` };
+    const outcome = await repo.importVersion(result.data, { actor, source: folder });
+    if (!outcome.imported) {
+      console.error(`refused: the real election already has ${outcome.results} TPS result(s); master data can no longer be replaced`);
+      return 1;
+    }
+    const c = countsOf(result.data);
+    console.log(
+      `master data version ${outcome.version} loaded from ${folder}: ${c.regions} regions, ${c.tps} TPS, ${c.parties} parties, ${c.paslon} paslon, `
+      + `${c.dapils} dapils, ${c.candidates} candidates; phase ${outcome.deployment.phase}, active election ${outcome.deployment.activeElectionId}`,
+    );
+    return 0;
+  },
   async rebuild(_args, { db, store }) {
     const { rebuildProjections } = await import('./projections/rebuild');
     const started = Date.now();
@@ -78,7 +110,7 @@ const commands: Record<string, Command> = {
     const { loadSeals, trustedKeys, verifySealedLog } = await import('./integrity/verify-sealed-log');
     const source = await loadSeals(values.seals, db, values.token ?? process.env.SUARA_TOKEN);
     const { keys, pinned } = trustedKeys(values['public-key'] ?? [], { keyFile: config.sealKeyFile, dataDir: config.dataDir }, source.seals);
-    const report = await verifySealedLog(store, db, source.seals, keys);
+    const report = await verifySealedLog(store, source.seals, keys);
     for (const p of report.chainProblems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
     for (const p of report.sealProblems) console.log(`seal-${p.problem}\t${p.detail}`);
     console.log(
@@ -94,14 +126,14 @@ const commands: Record<string, Command> = {
     );
     if (report.seals === 0) console.log('no seals to check against: only the hash chains were verified');
     const { verifyPhotoBlobs } = await import('./evidence/photo-backup');
-    const photos = await verifyPhotoBlobs(store, db, blobs);
+    const photos = await verifyPhotoBlobs(store, blobs);
     for (const p of photos.problems) console.log(`${p.problem}\t${p.streamId}#${p.streamPosition}\t${p.detail}`);
     console.log(photos.problems.length === 0 ? `photos intact: ${photos.photos} referenced, each found and matching its SHA-256` : `${photos.problems.length} problem(s) with the photos`);
     return report.ok && photos.problems.length === 0 ? 0 : 1;
   },
   async export([file], { db, store, blobs }) {
     if (!file) return usage();
-    console.log(`exported ${await exportEvents(store, file, db)} events to ${file}`);
+    console.log(`exported ${await exportEvents(store, file)} events to ${file}`);
     const { blobsFolderOf, exportPhotoBlobs } = await import('./evidence/photo-backup');
     const photos = await exportPhotoBlobs(file, blobs);
     if (photos > 0) console.log(`exported ${photos} photos to ${blobsFolderOf(file)}/`);

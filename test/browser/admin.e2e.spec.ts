@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { REPORT_NOTICE, SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The admin screens in Chromium (built service, embedded PGlite): bulk import with a wrong line
@@ -145,6 +145,41 @@ describe('admin screens in Chromium', () => {
         expect(p.text).toContain('SIMULASI');
       }
       await screenshot(page, 'recap-print-1280');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('loads master data from the folder\'s files: every bad line shown in a table and nothing loaded, then the right files as a new version', async () => {
+    const folder = join(__dirname, '../../services/election-data/labusel-2024');
+    const files = (change: Record<string, (t: string) => string> = {}) => ['regions.csv', 'tps.csv', 'parties.csv', 'paslon.csv', 'dapils.csv', 'candidates.csv'].map((name) => {
+      const content = readFileSync(join(folder, name), 'utf8');
+      return { name, mimeType: 'text/csv', buffer: Buffer.from(change[name]?.(content) ?? content) };
+    });
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await login(page, server.url, server.adminUser, server.adminPassword);
+      await page.goto(`${server.url}/#/admin/fase`);
+      await waitForText(page, '[data-testid=master-data-version] strong', '1');
+      await page.setInputFiles('[data-testid=master-data-files]', files({
+        'tps.csv': (t) => t.replace('1222011001002,12.22.01.1001,2,', '1222011001002,12.22.01.1001,0,'),
+        'parties.csv': (t) => t.replace('1,Partai Kebangkitan Bangsa,PKB', '1,Partai Kebangkitan Bangsa,'),
+      }));
+      await page.click('[data-testid=master-data-load]');
+      await page.waitForSelector('[data-testid=master-data-problems]');
+      const rows = await page.locator('[data-testid=master-data-problems] tbody tr').allInnerTexts();
+      expect(rows.map((r) => r.split('\t').slice(0, 3).join(' '))).toEqual(['tps.csv 3 tps_no', 'parties.csv 2 short_name']);
+      expect((await admin.election()).masterDataVersion).toBe(1);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'admin-master-data-problems-360');
+
+      await page.setInputFiles('[data-testid=master-data-files]', files());
+      await page.click('[data-testid=master-data-load]');
+      await page.waitForSelector('[data-testid=master-data-message].ok');
+      expect(await text(page, '[data-testid=master-data-message]')).toContain('Data induk versi 2 dimuat: 1025 TPS, 7 dapil');
+      await waitForText(page, '[data-testid=master-data-version] strong', '2');
+      expect(await page.locator('[data-testid=master-data-problems]').count()).toBe(0);
+      expect((await admin.election()).activeElectionId).toBe('labusel-2024-sim2');
     } finally {
       await context.close();
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { launchBrowser, newPage } from './browser';
+import { launchBrowser, newPage } from '../support/browser';
 
 /**
  * `/api/docs` in Chromium against the real service: Swagger UI renders every operation of

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
-import { REPORT_NOTICE, SuaraClient, type Ballot, type CHasilForm } from '@suara/contracts';
+import { kecamatanOf, REPORT_NOTICE, SuaraClient, type Ballot, type CHasilForm } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The dashboard in Debian's Chromium against the real service (built `services/dist`, embedded
@@ -113,7 +113,7 @@ describe('dashboard in Chromium', () => {
       await screenshot(o, 'official-live-1280');
 
       // Drill down kabupaten → kecamatan → desa → TPS, still live.
-      await o.click(`[data-testid=region-table] tr[data-code="${DESA_LIVE.slice(0, 6)}"] a`);
+      await o.click(`[data-testid=region-table] tr[data-code="${kecamatanOf(DESA_LIVE)}"] a`);
       await o.waitForSelector(`[data-testid=region-table] tr[data-code="${DESA_LIVE}"]`);
       await o.click(`[data-testid=region-table] tr[data-code="${DESA_LIVE}"] a`);
       await o.waitForSelector(`[data-testid=region-table] tr[data-code="${DESA_LIVE}001"]`);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Route } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { sheet } from '../evidence/photo-fixtures';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { sheet } from '../support/photos';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * Photos of the C.Hasil in Chromium against the real service: an operator on a 360 px phone takes a

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { SuaraClient } from '@suara/contracts';
+import { desaOf, SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The quick count as officials and the admin see it in Chromium (built service, embedded PGlite): the
@@ -61,7 +61,7 @@ describe('quick count in Chromium', () => {
   it('calls the leader once the sample is in, with the 50% line, the full count and the kabupaten label', async () => {
     const sample = await admin.drawSample({ ballot: 'PPWP', size: 20, seed: 'malam-chromium' });
     const operator = new SuaraClient(server.url);
-    await admin.createUser({ username: 'operator-qc', password: PASSWORD, role: 'operator', scope: [...new Set(sample.tpsCodes.map((c) => c.slice(0, 10)))] });
+    await admin.createUser({ username: 'operator-qc', password: PASSWORD, role: 'operator', scope: [...new Set(sample.tpsCodes.map(desaOf))] });
     await operator.login('operator-qc', PASSWORD);
     for (const [i, tps] of sample.tpsCodes.entries()) {
       const votes = { '01': 40 + (i % 9), '02': 150 + (i % 11), '03': 12 + (i % 5) };

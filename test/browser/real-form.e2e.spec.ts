@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot } from './browser';
+import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot } from '../support/browser';
 
 /**
  * The real C.Hasil in Chromium (issue 15): an operator on a 360 px phone types a paper whose KPPS

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { SuaraClient, type CHasilForm } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { LAPTOP, PHONE, SCREENSHOTS, axeFindings, horizontalOverflow, launchBrowser, login, newPage, screenshot, text } from './browser';
+import { LAPTOP, PHONE, SCREENSHOTS, axeFindings, horizontalOverflow, launchBrowser, login, newPage, screenshot, text } from '../support/browser';
 
 /**
  * Issue 20 in Chromium at 1366×768 and 360×740 (built service, embedded PGlite): the honest headline

@@ -9,7 +9,7 @@ import { ppwpForm } from '../support/app';
 import { errorOf, eventually } from '../support/http';
 import { postgresSuiteGuard, runCli, waitUntil } from '../support/reliability';
 import { startServer, type RunningServer } from '../support/server';
-import { blobOf, sha256, sheet } from './photo-fixtures';
+import { blobOf, sha256, sheet } from '../support/photos';
 
 /**
  * The photos are evidence: a blob altered or removed on disk is never served and `verify-chain`

@@ -10,7 +10,7 @@ import { s3Env, startS3TestServer, type S3TestServer } from '../../services/src/
 import { backends, bootApp, ppwpForm, type TestApp } from '../support/app';
 import sharp from 'sharp';
 import { errorOf, eventually, statusOf } from '../support/http';
-import { blobOf, filesUnder, NOT_IMAGES, postPhotoForm, sha256, sheet, sixteenMegabytes } from './photo-fixtures';
+import { blobOf, filesUnder, NOT_IMAGES, postPhotoForm, sha256, sheet, sixteenMegabytes } from '../support/photos';
 
 const DESA = '1222011001';
 const OTHER_DESA = '1222012002';

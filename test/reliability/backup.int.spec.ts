@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { SuaraClient, type TallyView } from '@suara/contracts';
+import { desaOf, kecamatanOf, SuaraClient, type TallyView } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, postgresTestUrl, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
 import { desaList, formFor, KABUPATEN, postgresSuiteGuard, runCli, waitUntil } from '../support/reliability';
 import { startServer, type RunningServer } from '../support/server';
@@ -59,7 +59,7 @@ describeIfPostgres('disaster recovery: export, import into an empty deployment',
     source = await serve(sourceDb);
     admin = await adminOf(source);
     const all = await desaList(admin);
-    const kec = [...new Set(all.map((d) => d.code.slice(0, 6)))].slice(0, 2);
+    const kec = [...new Set(all.map((d) => kecamatanOf(d.code)))].slice(0, 2);
     const desa = kec.flatMap((k) => all.filter((d) => d.code.startsWith(k)).slice(0, 2));
     kecamatan = kec;
     await admin.createUser({ username: 'op-dr', password: 'password-op-dr', role: 'operator', scope: desa.map((d) => d.code) });
@@ -179,7 +179,7 @@ describeIfPostgres('disaster recovery: export, import into an empty deployment',
       await other.query('SELECT pg_current_xact_id()');
       const operator = new SuaraClient(source.url);
       await operator.login('op-dr', 'password-op-dr');
-      const late = submitted[submitted.length - 1].slice(0, 10) + '009';
+      const late = desaOf(submitted[submitted.length - 1]) + '009';
       expect((await operator.submit({ tpsCode: late, ballot: 'PPWP', clientRequestId: `dr-late-${late}`, form: formFor(late) })).status).toBe(201);
 
       const file = join(dir, 'while-open.ndjson');

@@ -2,14 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SuaraClient } from '@suara/contracts';
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from '../../services/src/db/test-support/test-database';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
-import {
-  desaList, expectedTotals, formFor, health, KABUPATEN, runCli, sleep, submitOnce, SubmissionLoad, waitUntil,
-  type Operator,
-} from '../support/reliability';
-import { startServer, type RunningServer } from '../support/server';
+import { health, sleep, SubmissionLoad, waitUntil } from '../support/reliability';
+import { assertNo500, assertNothingLost, checkTallies, createOperators, loginAdmin } from '../support/reliability-checks';
+import { startServer } from '../support/server';
 
 /**
  * Crash without loss, with the built service as a real process on PostgreSQL: every submission
@@ -17,82 +14,7 @@ import { startServer, type RunningServer } from '../support/server';
  * and a retry with the same clientRequestId is answered 200.
  */
 
-const OPERATORS = 12;
 const SERVICE_ENV = { SUARA_SUBMIT_RATE_PER_MIN: '100000', SUARA_TOKEN_TTL: '86400' };
-
-async function loginAdmin(server: RunningServer): Promise<SuaraClient> {
-  const admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
-  return admin;
-}
-
-/** OPERATORS operators, each scoped to two desa, all logged in. */
-async function createOperators(admin: SuaraClient, url: string, tag: string): Promise<Operator[]> {
-  const desa = await desaList(admin);
-  const ops: Operator[] = [];
-  for (let i = 0; i < OPERATORS; i++) {
-    const mine = [desa[2 * i], desa[2 * i + 1]];
-    const username = `op-${tag}-${i}`;
-    await admin.createUser({ username, password: `Uji-Sandi-Kuat-${username}`, role: 'operator', scope: mine.map((d) => d.code) });
-    const client = new SuaraClient(url);
-    await client.login(username, `Uji-Sandi-Kuat-${username}`);
-    ops.push({ client, tps: mine.flatMap((d) => d.tps) });
-  }
-  return ops;
-}
-
-/**
- * What must hold once the service runs again: each 201 is stored with its form, the tallies equal
- * the stored results and the recomputation from the events (CLI `check`), and retries get 200.
- */
-async function assertNothingLost(server: RunningServer, load: SubmissionLoad, check: () => Promise<void>): Promise<void> {
-  const admin = await loginAdmin(server);
-  const created = load.created();
-  expect(created.size).toBeGreaterThan(0);
-
-  const stored = new Map<string, ReturnType<typeof formFor>>();
-  for (const tpsCode of load.attempted().keys()) {
-    const r = await admin.result(tpsCode, 'PPWP');
-    if (r.status !== 'empty') stored.set(tpsCode, r.form as ReturnType<typeof formFor>);
-  }
-  for (const [tpsCode] of created) {
-    expect(stored.has(tpsCode), `${tpsCode} was answered 201 but is not stored`).toBe(true);
-    expect(stored.get(tpsCode)).toEqual(formFor(tpsCode));
-  }
-
-  // The projection shows every stored result (it may trail while other transactions run on the server).
-  const tally = await waitUntil('the tallies to show every stored result', async () => {
-    const t = await admin.tally(KABUPATEN, 'PPWP');
-    return t.progress.tpsReported === stored.size ? t : undefined;
-  }, 120_000);
-  const want = expectedTotals([...stored.values()]);
-  expect(tally.progress.tpsReported).toBe(stored.size);
-  expect(tally.totals.valid).toBe(want.valid);
-  expect(tally.totals.invalid).toBe(want.invalid);
-  for (const [option, votes] of Object.entries(want.votes)) expect(tally.totals.votes[option]).toBe(votes);
-
-  for (const [tpsCode, first] of created) {
-    const retry = await submitOnce(server.url, first.token, tpsCode, first.clientRequestId);
-    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
-    expect(retry.body).toEqual(first.body);
-  }
-  await check();
-}
-
-/** `suara check` on that database: the tallies equal the recomputation from the events. */
-async function checkTallies(env: Record<string, string>): Promise<void> {
-  const check = await runCli(['check'], env);
-  expect(check.code, check.stdout + check.stderr).toBe(0);
-  expect(check.stdout).toMatch(/tallies match the events/);
-}
-
-function assertNo500(load: SubmissionLoad) {
-  const faults = load.answers.filter((a) => a.status >= 500 && a.status !== 503);
-  expect(faults.map((a) => `${a.status} ${JSON.stringify(a.body)}`)).toEqual([]);
-  for (const a of load.answers.filter((x) => x.status === 503)) expect(a.retryAfter, JSON.stringify(a.body)).toMatch(/^\d+$/);
-  const refused = load.answers.filter((a) => a.status >= 400 && a.status < 500);
-  expect(refused.map((a) => `${a.status} ${JSON.stringify(a.body)}`)).toEqual([]);
-}
 
 /** Runs every registered cleanup (servers, databases), newest first, whatever failed. */
 function cleanups() {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SuaraClient, type Role } from '@suara/contracts';
+import { kecamatanOf, SuaraClient, type Role } from '@suara/contracts';
 import { signToken } from '../../services/src/identity/token';
 import { backends, bootApp, ppwpForm, type TestApp } from '../support/app';
 import { connectLive, connectRefusal, subscribe, TallyWatcher, type LiveSocket } from '../support/live-client';
@@ -17,7 +17,7 @@ const SECRET = 'access-spec-token-secret-0123456789';
 const RATE = 5;
 const DESA = '1222011001';
 const OTHER_DESA = '1222012002';
-const KECAMATAN = DESA.slice(0, 6);
+const KECAMATAN = kecamatanOf(DESA);
 const tps = (desa: string, n: number) => `${desa}${String(n).padStart(3, '0')}`;
 let seq = 0;
 const crid = () => `access-${Date.now().toString(36)}-${++seq}`;

@@ -90,6 +90,9 @@ export interface Answer {
   error?: string;
   /** The operator's token, for retrying as that operator. */
   token: string;
+  /** When the request was sent and when its answer came (ms since the epoch). */
+  sentAt: number;
+  answeredAt: number;
 }
 
 export interface Operator {
@@ -108,7 +111,8 @@ export class SubmissionLoad {
   private loops: Promise<void>[] = [];
   private readonly runId = Math.random().toString(36).slice(2, 8);
 
-  constructor(private url: string, private readonly operators: Operator[]) {}
+  /** `pauseMs`: each operator waits this long between submissions (a steady load, not a flood). */
+  constructor(private url: string, private readonly operators: Operator[], private readonly pauseMs = 0) {}
 
   /** Sends the rest of the load to another address (a restarted server). */
   retarget(url: string) {
@@ -148,11 +152,13 @@ export class SubmissionLoad {
         if (answer.status !== 0 && answer.status !== 503) break;
         await sleep(100);
       }
+      if (this.pauseMs > 0) await sleep(this.pauseMs);
     }
   }
 }
 
 export async function submitOnce(url: string, token: string, tpsCode: string, clientRequestId: string): Promise<Answer> {
+  const sentAt = Date.now();
   try {
     const res = await fetch(`${url}/api/results`, {
       method: 'POST',
@@ -167,9 +173,9 @@ export async function submitOnce(url: string, token: string, tpsCode: string, cl
     } catch {
       // keep the text
     }
-    return { tpsCode, clientRequestId, status: res.status, retryAfter: res.headers.get('retry-after'), body, token };
+    return { tpsCode, clientRequestId, status: res.status, retryAfter: res.headers.get('retry-after'), body, token, sentAt, answeredAt: Date.now() };
   } catch (err) {
-    return { tpsCode, clientRequestId, status: 0, retryAfter: null, body: undefined, error: String((err as Error)?.cause ?? err), token };
+    return { tpsCode, clientRequestId, status: 0, retryAfter: null, body: undefined, error: String((err as Error)?.cause ?? err), token, sentAt, answeredAt: Date.now() };
   }
 }
 

@@ -1,3 +1,4 @@
+import { ancestorCodes, CODE_LENGTH, isTpsCode } from '@suara/contracts/region-codes';
 import { client } from './api';
 
 /** Names of regions seen so far, for breadcrumbs and queue labels (codes are all the API needs). */
@@ -30,7 +31,7 @@ export function regionLabel(code: string, name = regionNames[code]): string {
 
 /** Loads a region's name (and its children's) once; failures leave the code to be shown instead. */
 export function ensureName(code: string): Promise<void> {
-  if (regionNames[code] || code.length === 13) return Promise.resolve();
+  if (regionNames[code] || isTpsCode(code)) return Promise.resolve();
   let p = inflight.get(code);
   if (!p) {
     p = client().region(code).then((r) => rememberNames([r, ...r.children])).catch(() => {});
@@ -41,5 +42,5 @@ export function ensureName(code: string): Promise<void> {
 
 /** The codes from the kabupaten down to `code` (exclusive), e.g. 1222 → 122201 → 1222011001. */
 export function crumbsOf(code: string, rootLength = 4): string[] {
-  return [4, 6, 10].filter((n) => n >= rootLength && n < code.length).map((n) => code.slice(0, n));
+  return ancestorCodes(code).filter((c) => c.length >= Math.max(rootLength, CODE_LENGTH.kabupaten)).reverse();
 }

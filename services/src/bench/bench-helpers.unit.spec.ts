@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BALLOTS, comparePositions } from '@suara/contracts';
+import { isDesaCode, isTpsCode, BALLOTS, comparePositions } from '@suara/contracts';
 import { ballotSheet } from '../election/ballot-sheets';
 import { loadMasterData } from '../election/master-data';
 import { validateForm } from '../tabulation/chasil.validation';
@@ -29,8 +29,8 @@ describe('bench helpers', () => {
     const { config, tps, regions } = loadMasterData(generated.dir);
     expect(tps).toHaveLength(30_000);
     expect(new Set(tps.map((t) => t.code)).size).toBe(30_000);
-    expect(tps.every((t) => t.code.length === 13 && t.code.startsWith(t.desaCode))).toBe(true);
-    expect(regions.filter((r) => r.code.length === 10).length).toBe(generated.desa.size);
+    expect(tps.every((t) => isTpsCode(t.code) && t.code.startsWith(t.desaCode))).toBe(true);
+    expect(regions.filter((r) => isDesaCode(r.code)).length).toBe(generated.desa.size);
     expect(config.id).toBe(generated.electionId);
     for (const t of [tps[0], tps[12_345], tps.at(-1)!]) {
       for (const ballot of BALLOTS) expect(ballotSheet(config, ballot, t.code)).toBeDefined();
@@ -75,6 +75,10 @@ describe('bench helpers', () => {
     expect(quick.rebuildEvents).toBeLessThan(200_000);
     expect(parseOptions([], {}).rebuildEvents).toBeGreaterThanOrEqual(200_000);
     expect(parseOptions([], { DATABASE_URL: 'postgres://x@h/db' }).postgresUrl).toBe('postgres://x@h/db');
+    const cluster = 'postgres://x@h1:5432,h2:5433/postgres?target_session_attrs=read-write';
+    expect(parseOptions(['--database-url', cluster], { DATABASE_URL: 'postgres://x@h/db' })).toMatchObject({ postgresUrl: cluster, defaultPostgres: false });
+    expect(parseOptions([], {}).defaultPostgres).toBe(true);
+    expect(() => parseOptions(['--database-url'], {})).toThrow(/--database-url needs a value/);
     expect(() => parseOptions(['--only', 'nope'], {})).toThrow(/unknown measure/);
     expect(() => parseOptions(['--fast'], {})).toThrow(/unknown option/);
     expect(parseOptions([], {}).ingestInstances).toBe(1);

@@ -14,14 +14,14 @@ import { emptySummary, finalize, fmt, table, type BenchSummary, type Row } from 
 type Log = (m: string) => void;
 
 /**
- * `npm run bench [-- --quick] [-- --only raw,ingest,freshness,rebuild,embedded,photos,failover]`
+ * `npm run bench [-- --quick] [-- --only raw,ingest,freshness,rebuild,embedded,photos,failover] [-- --database-url URL]`
  * Progress goes to stderr; stdout carries the table and, as its last line, the JSON summary
  * (figures of measures not run are null).
  */
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const log: Log = (m) => process.stderr.write(`${m}\n`);
-  const pgVersion = await ensurePostgres(options.postgresUrl, !process.env.DATABASE_URL);
+  const pgVersion = await ensurePostgres(options.postgresUrl, options.defaultPostgres);
   const machine = `${cpus().length} cores, Node ${process.version}, ${pgVersion}`;
   log(`bench: ${options.quick ? 'quick' : 'full'} run of ${[...options.only].join(', ')} on ${machine} at ${redact(options.postgresUrl)}`);
   const loadBefore = loadavg()[0];

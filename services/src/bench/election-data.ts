@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeCode } from '@suara/contracts';
-import { parseCsv } from '../election/csv';
+import { readCsvValues } from '../election/csv-table';
 
 /** TPS per generated desa: well under the 999 a 3-digit TPS number allows. */
 const TPS_PER_DESA = 400;
@@ -35,7 +35,7 @@ export function generateElectionData(sourceDir: string, targetDir: string, tpsCo
   writeFileSync(join(targetDir, 'election.json'), JSON.stringify({ ...meta, id: electionId, name: `${meta.name} (bench: ${tpsCount} TPS, generated)` }, null, 2));
 
   const regionsCsv = readFileSync(join(sourceDir, 'regions.csv'), 'utf8').trimEnd();
-  const regions = parseCsv(regionsCsv);
+  const regions = readCsvValues(regionsCsv);
   const kecamatan = regions.filter((r) => r.level === 'kecamatan');
   const desaCodes = regions.filter((r) => r.level === 'desa' || r.level === 'kelurahan').map((r) => normalizeCode(r.kpu_code || r.code));
   const extraRegionLines: string[] = [];

@@ -5,8 +5,10 @@ export type Measure = (typeof MEASURES)[number];
 export interface BenchOptions {
   quick: boolean;
   only: Set<Measure>;
-  /** PostgreSQL server (maintenance database) under which fresh databases are created. */
+  /** PostgreSQL server (maintenance database) under which fresh databases are created; may name several hosts (a Patroni cluster). */
   postgresUrl: string;
+  /** Whether postgresUrl is the local default (the bench may start the local cluster then). */
+  defaultPostgres: boolean;
   /** Sizes; `--quick` picks smaller ones. */
   rawSeconds: number;
   ingestSeconds: number;
@@ -30,7 +32,7 @@ export interface BenchOptions {
   failoverRate: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N] [--instances N]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only ${MEASURES.join(',')}] [--rate N] [--dashboards N] [--concurrency N] [--instances N] [--database-url postgres://…]`;
 
 /** Parses the command line (arguments after `npm run bench --`). */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -49,15 +51,17 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: not a positive number: ${v}\n${USAGE}`);
     return n;
   };
-  const known = new Set(['--quick', '--only', '--rate', '--dashboards', '--concurrency', '--instances', '--help']);
+  const known = new Set(['--quick', '--only', '--rate', '--dashboards', '--concurrency', '--instances', '--database-url', '--help']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}\n${USAGE}`);
   if (argv.includes('--help')) throw new Error(USAGE);
   const onlyList = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
   for (const m of onlyList ?? []) if (!(MEASURES as readonly string[]).includes(m)) throw new Error(`--only: unknown measure "${m}"\n${USAGE}`);
+  const postgresUrl = value('--database-url') || env.DATABASE_URL || undefined;
   return {
     quick,
     only: new Set((onlyList ?? MEASURES) as Measure[]),
-    postgresUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    postgresUrl: postgresUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    defaultPostgres: postgresUrl === undefined,
     rawSeconds: quick ? 3 : 5,
     ingestSeconds: quick ? 4 : 10,
     ingestConcurrency: number('--concurrency', 128),

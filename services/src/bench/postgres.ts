@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
+import { primaryUrl, redactUrl, withDatabase } from '../db/postgres-hosts';
 
 /** A database made for one measure and dropped afterwards. */
 export interface BenchDatabase {
@@ -10,12 +11,7 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** The same server URL, pointing at another database. */
-export function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+export { withDatabase } from '../db/postgres-hosts';
 
 /**
  * Checks that the PostgreSQL server answers; when it is the local default and does not, starts the
@@ -39,13 +35,15 @@ export async function ensurePostgres(serverUrl: string, isDefault: boolean): Pro
 }
 
 async function serverVersion(serverUrl: string): Promise<string> {
-  const client = new Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
+  const client = new Client({ connectionString: await primaryUrl(serverUrl), connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
-    const { rows } = await client.query<{ v: string; fsync: string; sc: string }>(
-      `SELECT split_part(version(), ' ', 2) AS v, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc`,
+    const { rows } = await client.query<{ v: string; fsync: string; sc: string; standbys: string }>(
+      `SELECT split_part(version(), ' ', 2) AS v, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc,
+              current_setting('synchronous_standby_names') AS standbys`,
     );
-    return `PostgreSQL ${rows[0].v} (fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sc})`;
+    const sync = rows[0].standbys ? `, synchronous_standby_names=${rows[0].standbys}` : '';
+    return `PostgreSQL ${rows[0].v} (fsync=${rows[0].fsync}, synchronous_commit=${rows[0].sc}${sync})`;
   } finally {
     await client.end();
   }
@@ -83,7 +81,7 @@ export async function settlePostgres(serverUrl: string): Promise<boolean> {
 }
 
 async function onServer<T>(serverUrl: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
+  const client = new Client({ connectionString: await primaryUrl(serverUrl) });
   await client.connect();
   try {
     return await fn(client);
@@ -93,12 +91,4 @@ async function onServer<T>(serverUrl: string, fn: (c: Client) => Promise<T>): Pr
 }
 
 /** The URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}
+export const redact = redactUrl;

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { createBenchDatabase } from './postgres';
+import { primaryUrl } from '../db/postgres-hosts';
 
 export interface RawInsertResult {
   rowsPerSec: number;
@@ -25,8 +26,9 @@ export async function measureRawInsert(serverUrl: string, seconds: number, conne
   const db = await createBenchDatabase(serverUrl, 'raw');
   const clients: Client[] = [];
   try {
+    const url = await primaryUrl(db.url);
     for (let i = 0; i < connections; i++) {
-      const c = new Client({ connectionString: db.url });
+      const c = new Client({ connectionString: url });
       await c.connect();
       clients.push(c);
     }

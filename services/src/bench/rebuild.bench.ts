@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BALLOTS, resultStreamId } from '@suara/contracts';
 import { openPostgres } from '../db/postgres.database';
 import { migrate } from '../db/migration';
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import { ballotSheet } from '../election/ballot-sheets';
 import { loadMasterData } from '../election/master-data';
 import { createSqlEventStore } from '../eventstore';

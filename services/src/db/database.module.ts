@@ -3,18 +3,17 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import type { EventStore } from '../eventstore/event-store.port';
 import { createEventStore } from '../eventstore/event-store.factory';
 import { openDatabase } from './database';
-import { migrate } from './migration';
-import { allMigrations } from './migrations';
+import { migrate, type Migration } from './migration';
 import type { SqlDatabase } from './sql';
 import { EVENT_STORE, SQL_DATABASE } from './tokens';
 
-/** The process's configuration, its SQL database (migrated) and its event store, for every context. */
+/** The process's configuration, its SQL database (migrated with the contexts' `migrations`) and its event store, for every context. */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase, @Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, migrations: readonly Migration[]): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
@@ -23,7 +22,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: SQL_DATABASE,
           useFactory: async () => {
             const db = await openDatabase(config);
-            await migrate(db, allMigrations);
+            await migrate(db, migrations);
             return db;
           },
         },

@@ -9,7 +9,7 @@ export interface Migration {
 }
 
 /** Applies every migration not yet recorded, in version order, each in its own transaction. */
-export async function migrate(db: SqlDatabase, migrations: Migration[]): Promise<number[]> {
+export async function migrate(db: SqlDatabase, migrations: readonly Migration[]): Promise<number[]> {
   await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const sorted = [...migrations].sort((a, b) => a.version - b.version);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './database';
+import { openPostgres } from './postgres.database';
 import type { SqlDatabase } from './sql';
 import { runSqlDatabaseContract } from './test-support/sql-database.contract';
 import { createPostgresTestDatabase, describeIfPostgres, type PostgresTestDatabase } from './test-support/test-database';
@@ -69,6 +70,32 @@ describeIfPostgres('PostgreSQL database', () => {
         { timeout: 15_000, interval: 200 },
       );
       await unlisten();
+    });
+
+    it('takes a multi-host URL: skips a host that is down, writes and listens on the one that takes writes', async () => {
+      const url = new URL(pg.url);
+      const multi = `${url.protocol}//${url.username ? `${url.username}${url.password ? `:${url.password}` : ''}@` : ''}127.0.0.1:1,${url.host}${url.pathname}?target_session_attrs=read-write`;
+      const primaries: string[] = [];
+      const db = await openPostgres(multi, { onPrimary: (u) => primaries.push(u) });
+      try {
+        expect(primaries).toHaveLength(1);
+        expect(primaries[0]).toContain(url.host);
+        await db.exec('CREATE TABLE IF NOT EXISTS multi_host (n int)');
+        await db.transaction((tx) => tx.query('INSERT INTO multi_host VALUES (1)'));
+        const received: string[] = [];
+        await db.listen('multi_host_channel', (payload) => received.push(payload));
+        // Every connection of the pool dropped at once (as a failover does): the next calls find the
+        // primary again instead of failing for good.
+        await pg.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+        await vi.waitFor(async () => {
+          await db.query(`SELECT pg_notify('multi_host_channel', 'again')`);
+          expect(received).toContain('again');
+        }, { timeout: 15_000, interval: 200 });
+        expect((await db.query<{ n: number }>('SELECT n FROM multi_host')).rows).toEqual([{ n: 1 }]);
+        expect(primaries.length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await db.close();
+      }
     });
 
     it('runs transactions concurrently on separate connections', async () => {

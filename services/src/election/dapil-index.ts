@@ -53,3 +53,12 @@ export class DapilIndex {
     return spans;
   }
 }
+
+/**
+ * The dapils an election id's results are tallied by: those of the master-data version the id was
+ * entered against (each simulation run and the real election have one; see `election_master_data`).
+ */
+export type DapilLookup = (electionId: string) => DapilIndex;
+
+/** One index for every election id (tests, and callers with a single version), or the lookup itself. */
+export const dapilLookupOf = (dapils: DapilIndex | DapilLookup): DapilLookup => (typeof dapils === 'function' ? dapils : () => dapils);

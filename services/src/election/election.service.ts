@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
-  BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
+  ancestorOf, BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
   type RegionView,
 } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -12,13 +12,16 @@ import { ballotSheet, ballotSheets, dapilIndexOf } from './ballot-sheets';
 const DEPLOYMENT_TTL_MS = 1000;
 
 /**
- * Master data held in memory after start-up (it never changes while running): regions, TPS and
- * the ballots of every TPS. The deployment phase is read from the database (see `deployment`).
+ * The current master-data version held in memory: regions, TPS and the ballots of every TPS. The
+ * deployment (phase, active election id, master-data version) is read from the database (see
+ * `deployment`); a new version loaded by an import replaces the one in memory before any command
+ * reads the deployment that names it, so a submission is checked against its election id's version.
  */
 @Injectable()
 export class ElectionService implements OnModuleInit {
   private readonly log = new Logger('election');
   private config!: ElectionConfig;
+  private loadedVersion?: number;
   private regionsByCode = new Map<string, Region>();
   private childrenByCode = new Map<string, Region[]>();
   private tpsByCode = new Map<string, TpsRecord>();
@@ -32,19 +35,36 @@ export class ElectionService implements OnModuleInit {
   constructor(private readonly repo: ElectionRepository, @Inject(APP_CONFIG) private readonly appConfig: AppConfig) {}
 
   async onModuleInit() {
-    let config = await this.repo.loadedConfig();
-    if (!config) {
+    if (!(await this.repo.loadedConfig())) {
       const data = loadMasterData(this.appConfig.electionDataDir);
       if (await this.repo.importOnce(data)) {
         this.log.log(`imported ${data.config.id}: ${data.regions.length} regions, ${data.tps.length} TPS`);
       }
-      config = (await this.repo.loadedConfig())!;
     }
-    this.config = config;
-    this.index(await this.repo.regions(), await this.repo.tps());
+    await this.useVersion(await this.repo.deployment());
+  }
+
+  /**
+   * Holds the deployment's master-data version in memory (loaded again when another version became
+   * current, here or in another process: `deployment()` notices within a second).
+   */
+  async useVersion(deployment: Deployment): Promise<void> {
+    if (this.loadedVersion === deployment.masterDataVersion) return;
+    const data = await this.repo.version(deployment.masterDataVersion);
+    if (!data) throw new Error(`master data version ${deployment.masterDataVersion} missing`);
+    if (this.loadedVersion !== undefined) this.log.log(`master data version ${deployment.masterDataVersion} loaded (was ${this.loadedVersion})`);
+    this.config = data.config;
+    this.index(data.regions, data.tps);
+    this.loadedVersion = deployment.masterDataVersion;
   }
 
   private index(regions: Region[], tps: TpsRecord[]) {
+    this.regionsByCode = new Map();
+    this.childrenByCode = new Map();
+    this.tpsByCode = new Map();
+    this.tpsByDesa = new Map();
+    this.tpsCountByRegion = new Map();
+    this.tpsCountByDapil = undefined;
     for (const r of regions) {
       this.regionsByCode.set(r.code, r);
       if (r.parentCode) push(this.childrenByCode, r.parentCode, r);
@@ -52,7 +72,7 @@ export class ElectionService implements OnModuleInit {
     for (const t of tps) {
       this.tpsByCode.set(t.code, t);
       push(this.tpsByDesa, t.desaCode, t);
-      for (const code of [t.desaCode, t.kecamatanCode, t.kabupatenCode, t.kabupatenCode.slice(0, 2)]) {
+      for (const code of [t.desaCode, t.kecamatanCode, t.kabupatenCode, ancestorOf(t.kabupatenCode, 'provinsi')]) {
         this.tpsCountByRegion.set(code, (this.tpsCountByRegion.get(code) ?? 0) + 1);
       }
     }
@@ -68,14 +88,18 @@ export class ElectionService implements OnModuleInit {
   deployment(): Promise<Deployment> {
     const now = Date.now();
     if (!this.cachedDeployment || now - this.cachedDeployment.at > DEPLOYMENT_TTL_MS) {
-      const value = this.repo.deployment();
+      const value = this.repo.deployment().then(async (d) => {
+        await this.useVersion(d);
+        return d;
+      });
       this.cachedDeployment = { at: now, value };
       value.catch(() => (this.cachedDeployment = undefined));
     }
     return this.cachedDeployment.value;
   }
   /** Called by whoever changed the phase in this process: tells the listeners at once. */
-  deploymentChanged(deployment: Deployment): void {
+  async deploymentChanged(deployment: Deployment): Promise<void> {
+    await this.useVersion(deployment);
     this.cachedDeployment = { at: Date.now(), value: Promise.resolve(deployment) };
     for (const listener of this.deploymentListeners) listener(deployment);
   }
@@ -90,6 +114,7 @@ export class ElectionService implements OnModuleInit {
       activeElectionId: d.activeElectionId,
       name: c.name,
       mode: d.phase,
+      masterDataVersion: d.masterDataVersion,
       kabupatenCode: c.kabupatenCode,
       ballots: BALLOTS.map((ballot) => ({
         ballot,

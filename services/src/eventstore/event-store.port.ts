@@ -1,4 +1,5 @@
 import type { EventMetadata } from '@suara/contracts';
+import type { StreamHead } from './hash-chain';
 
 /**
  * What a writer expects of a stream's version before appending. A number is the exact current
@@ -48,6 +49,14 @@ export interface ReadAllBatch {
   checkpoint: string;
 }
 
+/** The whole log as of one moment, for a backup or a check (`EventStore.readLog`). */
+export interface LogSnapshot {
+  /** Every event committed when the snapshot began, in global order, a batch at a time. */
+  events: AsyncIterable<RecordedEvent[]>;
+  /** Each stream's recorded head (version, last hash) in the same snapshot; undefined where the store records none. */
+  streamHeads(): Promise<ReadonlyMap<string, StreamHead> | undefined>;
+}
+
 /** The event store port. Adapters: SQL (PGlite and PostgreSQL), KurrentDB. */
 export interface EventStore {
   readonly kind: string;
@@ -61,6 +70,12 @@ export interface EventStore {
   readAll(from: string, limit: number): Promise<ReadAllBatch>;
   /** Calls `onEvents` for each new batch from `from`; resolves when stopped. Returns a stop function. */
   subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options?: { batchSize?: number }): { stop(): Promise<void> };
+  /**
+   * Hands `fn` the whole log as of one moment. Unlike paging with `readAll`, which stops short of
+   * any transaction still open (so a subscription never skips a late commit), it sees every event
+   * committed when the read began.
+   */
+  readLog<T>(fn: (log: LogSnapshot) => Promise<T>): Promise<T>;
   /** The checkpoint of the newest event visible to readers, "0" when empty. */
   head(): Promise<string>;
   close(): Promise<void>;

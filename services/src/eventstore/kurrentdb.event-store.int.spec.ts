@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { EventStoreContractFixture } from './event-store.contract';
-import { runEventStoreContract } from './event-store.contract';
+import type { EventStoreContractFixture } from './test-support/event-store.contract';
+import { runEventStoreContract } from './test-support/event-store.contract';
 import type { NewEvent } from './event-store.port';
 import { verifyStreamChain } from './hash-chain';
 import { createKurrentDbEventStore, type KurrentDbEventStore } from './kurrentdb.event-store';

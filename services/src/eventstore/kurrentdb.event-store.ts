@@ -22,7 +22,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { checkExpected } from './append-plan';
-import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllBatch, RecordedEvent } from './event-store.port';
+import type { AppendResult, EventStore, ExpectedVersion, LogSnapshot, NewEvent, ReadAllBatch, RecordedEvent } from './event-store.port';
 import type { StreamHead } from './hash-chain';
 import {
   backoffDelay,
@@ -169,6 +169,21 @@ export class KurrentDbEventStore implements EventStore {
       position = last; // inclusive: the event at `last` comes again and is dropped by selectAfter
     }
     return { events, checkpoint };
+  }
+
+  /** Every appended event is readable at once here (no transactions to wait for): the log is `readAll` paged from the start; streams have no separate head. */
+  readLog<T>(fn: (log: LogSnapshot) => Promise<T>): Promise<T> {
+    return fn({ events: this.pagedLog(), streamHeads: async () => undefined });
+  }
+
+  private async *pagedLog(batchSize = 5000): AsyncGenerator<RecordedEvent[]> {
+    let from = START_CHECKPOINT;
+    for (;;) {
+      const batch = await this.readAll(from, batchSize);
+      if (batch.events.length === 0) return;
+      yield batch.events;
+      from = batch.checkpoint;
+    }
   }
 
   subscribe(from: string, onEvents: (batch: ReadAllBatch) => Promise<void>, options?: { batchSize?: number }): { stop(): Promise<void> } {

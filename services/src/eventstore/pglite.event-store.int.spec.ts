@@ -1,7 +1,7 @@
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import { openTestPglite } from '../db/test-support/test-database';
-import { runEventStoreContract } from './event-store.contract';
-import { sqlContractFixture } from './sql.contract-fixture';
+import { runEventStoreContract } from './test-support/event-store.contract';
+import { sqlContractFixture } from './test-support/sql-fixture';
 
 runEventStoreContract(
   'SQL store on PGlite',

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import { createPostgresTestDatabase, describeIfPostgres, postgresSuiteGuard, type PostgresTestDatabase } from '../db/test-support/test-database';
-import { runEventStoreContract } from './event-store.contract';
+import { runEventStoreContract } from './test-support/event-store.contract';
 import { openPostgres } from '../db/postgres.database';
 import { verifyStreamChain } from './hash-chain';
-import { sqlContractFixture } from './sql.contract-fixture';
+import { sqlContractFixture } from './test-support/sql-fixture';
 import { SqlEventStore } from './sql.event-store';
 
 describeIfPostgres('SQL store on PostgreSQL', () => {

@@ -1,11 +1,12 @@
 import type { SqlDatabase } from '../db/sql';
-import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllBatch, RecordedEvent } from './event-store.port';
+import type { AppendResult, EventStore, ExpectedVersion, LogSnapshot, NewEvent, ReadAllBatch, RecordedEvent } from './event-store.port';
 import { START_CHECKPOINT } from './checkpoint';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit';
 import type { StreamHead } from './hash-chain';
 import { pollSubscription, type EventStoreLogger, type Subscription } from './poll-subscription';
 import { EVENTS_CHANNEL } from './sql/notify-appended';
 import { readAll, readHead } from './sql/read-all';
+import { readLog } from './sql/read-log';
 import { readStream, readStreamHead } from './sql/read-stream';
 
 export interface SqlEventStoreOptions extends GroupCommitOptions {
@@ -71,6 +72,10 @@ export class SqlEventStore implements EventStore {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  readLog<T>(fn: (log: LogSnapshot) => Promise<T>): Promise<T> {
+    return readLog(this.db, fn);
   }
 
   async head(): Promise<string> {

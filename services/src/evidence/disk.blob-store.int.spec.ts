@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobStoreContract } from './blob-store.contract';
+import { blobStoreContract } from './test-support/blob-store.contract';
 import { sha256Of } from './blob-store.port';
 import { DiskBlobStore } from './disk.blob-store';
 

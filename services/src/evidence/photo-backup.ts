@@ -1,8 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { SqlDatabase } from '../db/sql';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.port';
-import { withEventLog } from '../ops/tamper-check';
 import { BlobIntegrityError, BlobNotFoundError, type BlobStore } from './blob-store.port';
 import { DiskBlobStore } from './disk.blob-store';
 
@@ -36,10 +34,10 @@ function referenceOf(e: { type: string; data: Record<string, unknown>; streamId:
 }
 
 /** Every photo the event log references (first reference of each hash), read in one snapshot. */
-export async function referencedPhotos(store: EventStore, db?: SqlDatabase): Promise<PhotoReference[]> {
-  return withEventLog(store, db, async (batches) => {
+export async function referencedPhotos(store: EventStore): Promise<PhotoReference[]> {
+  return store.readLog(async (log) => {
     const found = new Map<string, PhotoReference>();
-    for await (const batch of batches) for (const e of batch) addReference(found, e);
+    for await (const batch of log.events) for (const e of batch) addReference(found, e);
     return [...found.values()];
   });
 }
@@ -85,8 +83,8 @@ const where = (ref: PhotoReference) => ({ sha256: ref.sha256, streamId: ref.stre
 export type OpenBlobStore = () => Promise<BlobStore>;
 
 /** `verify-chain`'s second half: every photo the events name exists and matches its hash. */
-export async function verifyPhotoBlobs(store: EventStore, db: SqlDatabase | undefined, blobs: OpenBlobStore): Promise<{ photos: number; problems: BlobProblem[] }> {
-  const refs = await referencedPhotos(store, db);
+export async function verifyPhotoBlobs(store: EventStore, blobs: OpenBlobStore): Promise<{ photos: number; problems: BlobProblem[] }> {
+  const refs = await referencedPhotos(store);
   return { photos: refs.length, problems: refs.length === 0 ? [] : await checkBlobs(await blobs(), refs) };
 }
 

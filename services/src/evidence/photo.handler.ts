@@ -1,5 +1,4 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { PhotoView } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { execute, now } from '../tabulation/result.handlers';
 import { toPhotoView } from '../tabulation/result.decider';
@@ -8,7 +7,7 @@ import { AttachPhotoCommand } from './evidence.commands';
 
 /** Appends `PhotoAttached` to the result's stream (or answers the stored photo for the same bytes again). */
 @CommandHandler(AttachPhotoCommand)
-export class AttachPhotoHandler implements ICommandHandler<AttachPhotoCommand, { created: boolean; body: PhotoView }> {
+export class AttachPhotoHandler implements ICommandHandler<AttachPhotoCommand> {
   constructor(private readonly repo: ResultRepository, private readonly election: ElectionService) {}
 
   async execute({ user, requestId, tpsCode, ballot, photo }: AttachPhotoCommand) {

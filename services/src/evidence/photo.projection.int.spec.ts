@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultStreamId, type Ballot, type ResultStatus } from '@suara/contracts';
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import type { SqlDatabase } from '../db/sql';
 import { runTogether } from '../db/statements';
 import { createPostgresTestDatabase, openTestPglite, postgresTestUrl } from '../db/test-support/test-database';

@@ -80,7 +80,7 @@ export class PhotoService {
         });
       }
       const photo = { sha256: staged.sha256, contentType: image.contentType, bytes: staged.bytes, width: image.width, height: image.height, page: staged.page };
-      const attached: { created: boolean; body: PhotoView } = await this.commands.execute(new AttachPhotoCommand(user, requestId, key.tpsCode, key.ballot, photo));
+      const attached = await this.commands.execute(new AttachPhotoCommand(user, requestId, key.tpsCode, key.ballot, photo));
       photosReceived.inc({ outcome: attached.created ? 'stored' : 'duplicate' });
       return attached;
     } finally {

@@ -2,19 +2,14 @@ import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/c
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Ballot, PHOTO_CONTENT_TYPES, PhotoView, Sha256Hex, TpsCode } from '@suara/contracts';
 import { z } from 'zod';
-import { ElectionService } from '../election/election.service';
 import { parseParam } from '../http/parse-body';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
-import { assertTpsInScope } from '../identity/scope';
-import type { RequestLimit } from '../limits/request-limit';
+import { CheckedTps, TpsAccess, type Checked } from '../identity/tps-access';
 import { BLOB_STORE } from './blob-store.factory';
 import type { BlobStore } from './blob-store.port';
 import { receivePhoto } from './photo-upload';
 import { etagOf, PhotoService } from './photo.service';
 import { ApiDoc } from '../openapi/api-doc';
-
-/** Photo uploads one user may make per minute, like submissions (`SUARA_PHOTO_RATE_PER_MIN`). */
-export const PHOTO_RATE_LIMITER = Symbol('PHOTO_RATE_LIMITER');
 
 const Size = z.enum(['thumb']).optional();
 
@@ -23,14 +18,14 @@ const Size = z.enum(['thumb']).optional();
 export class PhotosController {
   constructor(
     private readonly photos: PhotoService,
-    private readonly election: ElectionService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    @Inject(PHOTO_RATE_LIMITER) private readonly rateLimiter: RequestLimit,
   ) {}
 
   /** `multipart/form-data`: field `photo` (JPEG, PNG or WebP, at most 15 MB), optional `page`. 201 new, 200 the same bytes again. */
   @Post('results/:tpsCode/:ballot/photos')
   @Roles('operator', 'verifier')
+  // The photo budget is taken before a byte of the body is read.
+  @TpsAccess({ from: 'result', budget: 'photos' })
   @ApiDoc({
     summary: 'Attach a photo of the C.Hasil sheet (JPEG, PNG or WebP, at most 15 MB)',
     params: { tpsCode: TpsCode, ballot: Ballot },
@@ -40,16 +35,9 @@ export class PhotosController {
     errors: [404, 409, 413, 415, 429],
   })
   async upload(
-    @Param('tpsCode') rawTps: string, @Param('ballot') rawBallot: string, @CurrentUser() user: AuthUser,
+    @CheckedTps() { tpsCode, ballot }: Checked, @CurrentUser() user: AuthUser,
     @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PhotoView> {
-    const tpsCode = parseParam(TpsCode, rawTps, 'tpsCode');
-    const ballot = parseParam(Ballot, rawBallot, 'ballot');
-    this.election.requireTps(tpsCode);
-    assertTpsInScope(user, tpsCode);
-    this.election.sheet(tpsCode, ballot);
-    // Refused before a byte of the body is read.
-    await this.rateLimiter.consume(user.id);
     const staged = await receivePhoto(req, this.blobs.stagingDir);
     const { created, body } = await this.photos.attach(user, req.id, { tpsCode, ballot }, staged);
     reply.status(created ? 201 : 200);

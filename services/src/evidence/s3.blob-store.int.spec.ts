@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { blobStoreContract } from './blob-store.contract';
+import { blobStoreContract } from './test-support/blob-store.contract';
 import { blobPath, sha256Of } from './blob-store.port';
 import { freePort } from '../bench/server-process';
 import { S3BlobStore } from './s3.blob-store';

@@ -1,17 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { ApiError } from './api-error';
-
-/** Postgres/pg errors that mean "the database is away", not a bug: answer 503 with Retry-After. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return (
-    (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) ||
-    /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)|Client has encountered a connection error/i.test(e?.message ?? '')
-  );
-}
 
 /**
  * PostgreSQL refuses text it cannot hold: a NUL byte in text (22021), `\u0000` in jsonb (22P05),

@@ -37,7 +37,7 @@ class ProbeController {
 
 const config = {
   tokenTtlSeconds: 3600, tokenMaxLifetimeSeconds: 86_400, tokenSecret: 'identity-http-spec-secret-0123456789abcdef', dataDir: '/nonexistent',
-  adminUser: 'root', adminPassword: 'root-password-1', readRatePerMinute: 10_000, validateRatePerMinute: 10_000, submitRatePerMinute: 10_000,
+  adminUser: 'root', adminPassword: 'root-password-1', readRatePerMinute: 10_000, validateRatePerMinute: 10_000, submitRatePerMinute: 10_000, photoRatePerMinute: 10_000,
 } as AppConfig;
 
 describe('identity over HTTP (IdentityModule in a Fastify Nest app, PGlite)', () => {

@@ -1,4 +1,4 @@
-import { normalizeCode } from '@suara/contracts';
+import { CODE_LENGTH, desaOf, isDesaCode, isTpsCode, normalizeCode } from '@suara/contracts';
 import { forbidden } from '../http/api-error';
 import type { AuthUser } from './auth.decorators';
 
@@ -8,15 +8,12 @@ import type { AuthUser } from './auth.decorators';
  */
 type ScopedUser = Pick<AuthUser, 'role' | 'scope'>;
 
-const DESA_LENGTH = 10;
-const TPS_LENGTH = 13;
-
 /** True when `user` may act on the TPS: it is in the scope, or its desa is. */
 export function canAccessTps(user: ScopedUser, tpsCode: string): boolean {
   if (user.role !== 'operator') return true;
   const code = normalizeCode(tpsCode);
-  if (code.length !== TPS_LENGTH) return false;
-  return user.scope.includes(code) || user.scope.includes(code.slice(0, DESA_LENGTH));
+  if (!isTpsCode(code)) return false;
+  return user.scope.includes(code) || user.scope.includes(desaOf(code));
 }
 
 /**
@@ -27,9 +24,9 @@ export function canAccessTps(user: ScopedUser, tpsCode: string): boolean {
 export function canAccessRegion(user: ScopedUser, regionCode: string): boolean {
   if (user.role !== 'operator') return true;
   const code = normalizeCode(regionCode);
-  if (code.length === TPS_LENGTH) return canAccessTps(user, code);
-  if (code.length < DESA_LENGTH) return false;
-  return user.scope.some((s) => s.length === DESA_LENGTH && code.startsWith(s));
+  if (isTpsCode(code)) return canAccessTps(user, code);
+  if (code.length < CODE_LENGTH.desa) return false;
+  return user.scope.some((s) => isDesaCode(s) && code.startsWith(s));
 }
 
 /** Throws 403 `forbidden` when the TPS is outside the user's scope. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeCode, type AdminUserView, type Issue, type Role } from '@suara/contracts';
+import { isDesaCode, isTpsCode, normalizeCode, type AdminUserView, type Issue, type Role } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import { ApiError, badRequest, notFound } from '../http/api-error';
@@ -102,7 +102,7 @@ export class UserAdminService {
     }
     if (scope.length === 0) throw badRequest([{ path: 'scope', message: 'operator wajib punya wilayah tugas (kode desa atau TPS)' }]);
     const issues: Issue[] = [];
-    const wrongLength = scope.filter((c) => c.length !== 10 && c.length !== 13);
+    const wrongLength = scope.filter((c) => !isDesaCode(c) && !isTpsCode(c));
     const unknown = await unknownScopeCodes(this.db, scope.filter((c) => !wrongLength.includes(c)));
     for (const code of wrongLength) issues.push({ path: scopePath(raw, code), message: `${code}: bukan kode desa (10 digit) atau TPS (13 digit)` });
     for (const code of unknown) issues.push({ path: scopePath(raw, code), message: `${code}: kode desa/TPS tidak dikenal` });

@@ -3,6 +3,7 @@ import type { Role } from '@suara/contracts';
 import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import { UserCache } from './user-cache';
+import { isDesaCode, isTpsCode } from '@suara/contracts';
 
 /** NOTIFY channel of the users table's trigger (migration 302; payload: the user id). */
 const USERS_CHANNEL = 'users_changed';
@@ -65,8 +66,8 @@ export async function adminExists(ex: SqlExecutor): Promise<boolean> {
  * (13 digits, table `tps`). Any other length is unknown.
  */
 export async function unknownScopeCodes(ex: SqlExecutor, codes: string[]): Promise<string[]> {
-  const desa = codes.filter((c) => c.length === 10);
-  const tps = codes.filter((c) => c.length === 13);
+  const desa = codes.filter(isDesaCode);
+  const tps = codes.filter(isTpsCode);
   const known = new Set<string>();
   if (desa.length > 0) {
     const { rows } = await ex.query<{ code: string }>('SELECT code FROM regions WHERE code = ANY($1::text[])', [desa]);

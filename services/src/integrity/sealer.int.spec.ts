@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allMigrations } from '../db/migrations';
+import { allMigrations } from '../app.migrations';
 import type { SqlDatabase } from '../db/sql';
 import { createPostgresTestDatabase, openTestPglite, postgresTestUrl } from '../db/test-support/test-database';
 import { createSqlEventStore, type SqlEventStore } from '../eventstore';

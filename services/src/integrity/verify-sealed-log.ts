@@ -62,10 +62,10 @@ export interface SealedLogReport {
 }
 
 /** One read of the log: every stream's hash chain, and the whole log against the seals. */
-export async function verifySealedLog(store: EventStore, db: SqlDatabase | undefined, seals: SealRecord[], keys: string[]): Promise<SealedLogReport> {
+export async function verifySealedLog(store: EventStore, seals: SealRecord[], keys: string[]): Promise<SealedLogReport> {
   const sequence = checkSealSequence(seals, keys);
   const check = new LogSealCheck(seals);
-  const chains = await verifyAllChains(store, db, (e) => check.add(e));
+  const chains = await verifyAllChains(store, (e) => check.add(e));
   const sealProblems = [...sequence, ...check.finish()];
   return {
     ok: chains.ok && sealProblems.length === 0,

@@ -1,33 +1,39 @@
 import { Global, Inject, Injectable, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { LoginThrottle } from '../identity/login-throttle';
-import { SubmissionRateLimiter } from '../identity/submission-rate-limiter';
 import { deploymentPrefix, memoryCounters, redisCounters, type Counters } from './counters';
 import { RequestLimit } from './request-limit';
 
 export const COUNTERS = Symbol('COUNTERS');
 
-/** The per-user budgets of requests besides logins and submissions. */
+/** A per-user budget a route takes from: see `RequestLimits`. */
+export type Budget = 'reads' | 'validations' | 'submissions' | 'photos';
+
+/** The per-user budgets of requests besides logins, counted across replicas when Redis is configured. */
 @Injectable()
-export class RequestLimits {
+export class RequestLimits implements Record<Budget, RequestLimit> {
   /** Reads (GET): generous, against scraping and accidental loops, not against people. */
   readonly reads: RequestLimit;
   /** Dry runs of the C.Hasil check: each parses and validates a whole form. */
   readonly validations: RequestLimit;
+  /** Result submissions (SUARA_SUBMIT_RATE_PER_MIN). */
+  readonly submissions: RequestLimit;
+  /** Photo uploads, like submissions (SUARA_PHOTO_RATE_PER_MIN). */
+  readonly photos: RequestLimit;
 
   constructor(@Inject(COUNTERS) counters: Counters, @Inject(APP_CONFIG) config: AppConfig) {
-    this.reads = new RequestLimit(counters.limiter('read', config.readRatePerMinute, 60), 'rate_limited', (s) => `Terlalu banyak permintaan; coba lagi dalam ${s} detik`);
-    this.validations = new RequestLimit(
-      counters.limiter('validate', config.validateRatePerMinute, 60),
-      'rate_limited',
-      (s) => `Terlalu banyak pemeriksaan formulir; coba lagi dalam ${s} detik`,
-    );
+    const perMinute = (name: string, points: number, what: string) =>
+      new RequestLimit(counters.limiter(name, points, 60), 'rate_limited', (s) => `Terlalu banyak ${what}; coba lagi dalam ${s} detik`);
+    this.reads = perMinute('read', config.readRatePerMinute, 'permintaan');
+    this.validations = perMinute('validate', config.validateRatePerMinute, 'pemeriksaan formulir');
+    this.submissions = perMinute('submit', config.submitRatePerMinute, 'kiriman');
+    this.photos = perMinute('photo', config.photoRatePerMinute, 'foto');
   }
 }
 
 /**
  * Every counter of rate limits and login throttles: in Redis with REDIS_URL (shared by the
- * replicas, keys under this deployment's prefix), else in memory. Global: identity and tabulation use it.
+ * replicas, keys under this deployment's prefix), else in memory. Global: identity, tabulation and evidence use it.
  */
 @Global()
 @Module({
@@ -43,14 +49,9 @@ export class RequestLimits {
       },
     },
     { provide: LoginThrottle, inject: [COUNTERS], useFactory: (counters: Counters) => new LoginThrottle(counters) },
-    {
-      provide: SubmissionRateLimiter,
-      inject: [COUNTERS, APP_CONFIG],
-      useFactory: (counters: Counters, config: AppConfig) => new SubmissionRateLimiter(counters, config.submitRatePerMinute),
-    },
     RequestLimits,
   ],
-  exports: [COUNTERS, LoginThrottle, SubmissionRateLimiter, RequestLimits],
+  exports: [COUNTERS, LoginThrottle, RequestLimits],
 })
 export class LimitsModule implements OnModuleDestroy {
   constructor(@Inject(COUNTERS) private readonly counters: Counters) {}

@@ -1,4 +1,4 @@
-import { comparePositions, type Ballot } from '@suara/contracts';
+import { desaOf, isTpsCode, comparePositions, type Ballot } from '@suara/contracts';
 import type { TallyChange } from '../projections/tally-changes';
 import { Coalescer, systemClock, type Clock } from './coalescer';
 
@@ -19,7 +19,7 @@ export const roomName = (k: RoomKey): string => `tally:${k.electionId}:${k.regio
 /** Whether a committed change can alter the tally of `key` (a TPS changes exactly when its desa does). */
 export function affects(change: TallyChange, key: RoomKey): boolean {
   if (change.regions === null) return true;
-  const desa = !key.dapil && key.regionCode.length === 13 ? key.regionCode.slice(0, 10) : undefined;
+  const desa = !key.dapil && isTpsCode(key.regionCode) ? desaOf(key.regionCode) : undefined;
   return change.regions.some(
     (r) => r.electionId === key.electionId && r.ballot === key.ballot && (r.regionCodes.includes(key.regionCode) || (desa !== undefined && r.regionCodes.includes(desa))),
   );

@@ -3,7 +3,7 @@ import {
   ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  Ballot, DapilCode, LIVE_NAMESPACE, PARTY_BALLOTS, RegionCode, roleRoom, scopeRoom, type LiveClientToServerEvents, type LiveServerToClientEvents, type LiveTally,
+  desaOf, Ballot, DapilCode, LIVE_NAMESPACE, PARTY_BALLOTS, RegionCode, roleRoom, scopeRoom, type LiveClientToServerEvents, type LiveServerToClientEvents, type LiveTally,
   type DapilTallyView, type ProposalView, type QuickCountView, type SubscribeAck, type SubscribeDapilAck, type TallyView,
 } from '@suara/contracts';
 import type { Namespace, Socket } from 'socket.io';
@@ -157,8 +157,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   pushProposal(proposal: ProposalView): void {
     // Neither clients of its own nor Redis to reach others': nobody to tell.
     if (!this.rooms && !this.redis) return;
-    const desa = proposal.tpsCode.slice(0, 10);
-    this.nsp.to([scopeRoom(desa), scopeRoom(proposal.tpsCode), roleRoom('verifier'), roleRoom('admin')]).emit('proposal', proposal);
+    this.nsp.to([scopeRoom(desaOf(proposal.tpsCode)), scopeRoom(proposal.tpsCode), roleRoom('verifier'), roleRoom('admin')]).emit('proposal', proposal);
   }
 
   /** `subscribe {regionCode, ballot}` → ack `{ok: true, tally}`, then `tally` pushes. Operators are refused. */

@@ -4,8 +4,6 @@ import { createInterface } from 'node:readline';
 import type { EventMetadata } from '@suara/contracts';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.port';
 import { eventHash } from '../eventstore/hash-chain';
-import type { SqlDatabase } from '../db/sql';
-import { withEventLog } from './tamper-check';
 
 /** One line of a backup file. */
 interface BackupLine {
@@ -16,12 +14,12 @@ interface BackupLine {
   metadata: EventMetadata;
 }
 
-/** Writes the whole event log to `file`, one event per line (NDJSON) in global order; with `db`, every committed event (see withEventLog). */
-export async function exportEvents(store: EventStore, file: string, db?: SqlDatabase): Promise<number> {
+/** Writes the whole event log to `file`, one event per line (NDJSON) in global order: every committed event (see `EventStore.readLog`). */
+export async function exportEvents(store: EventStore, file: string): Promise<number> {
   const out = createWriteStream(file, { encoding: 'utf8' });
   let count = 0;
-  await withEventLog(store, db, async (batches) => {
-    for await (const batch of batches) {
+  await store.readLog(async (log) => {
+    for await (const batch of log.events) {
       for (const e of batch) {
         const line: BackupLine = { streamId: e.streamId, streamPosition: e.streamPosition, type: e.type, data: e.data, metadata: e.metadata };
         if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');

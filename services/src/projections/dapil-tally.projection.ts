@@ -1,9 +1,9 @@
 import { isPartyBallot, type Ballot } from '@suara/contracts';
 import type { SqlExecutor } from '../db/sql';
-import type { DapilIndex } from '../election/dapil-index';
+import { dapilLookupOf, type DapilIndex, type DapilLookup } from '../election/dapil-index';
 import { isResultStreamEvent } from './current-result';
 import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
-import { DAPIL_TALLIES, loadDapilIndex, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { DAPIL_TALLIES, loadDapilLookup, readStoredTallies, sumTallyDeltas, tallySumsWrite } from './projection-store';
 import { compareTallies, expectedDapilTallies } from './tally-check';
 import type { ChangedRegions } from './tally-changes';
 import { tallyFold } from './tally-fold';
@@ -25,31 +25,31 @@ export const dapilTalliesProjection: ProjectionDefinition = {
   tables: [DAPIL_TALLIES.name],
   async project({ results, position }, tx) {
     if (!results.some((r) => isPartyBallot(r.after.ballot))) return { writes: [] };
-    const { deltas, changed } = projectDapilTallies(results, await loadDapilIndex(tx));
+    const { deltas, changed } = projectDapilTallies(results, await loadDapilLookup(tx));
     const sums = await sumTallyDeltas(tx, deltas, DAPIL_TALLIES);
     return { writes: [tallySumsWrite(sums, position, DAPIL_TALLIES)], changed };
   },
   async check(tx: SqlExecutor): Promise<StoredProjection> {
     const stored = await readStoredTallies(tx, DAPIL_TALLIES);
-    const dapils = await loadDapilIndex(tx);
+    const dapils = await loadDapilLookup(tx);
     return { rows: stored.length, differences: (expected) => compareTallies(expectedDapilTallies(expected.values(), dapils), stored) };
   },
   startRebuild: (options) => tallyFold(DAPIL_TALLIES, addToDapils, (sums) => toDeltas(sums.values()), options),
 };
 
 /** The dapil tally deltas (`regionCode` = dapil code) and changed dapils of a batch's result transitions. */
-export function projectDapilTallies(results: readonly ResultTransition[], dapils: DapilIndex): TallyEffects {
+export function projectDapilTallies(results: readonly ResultTransition[], dapils: DapilIndex | DapilLookup): TallyEffects {
   const sums = new Map<string, Sums>();
-  const changed = addToDapils(sums, results, dapils);
+  const changed = addToDapils(sums, results, dapilLookupOf(dapils));
   return { deltas: toDeltas(sums.values()), changed };
 }
 
 /** Adds the party-list result transitions to their dapil's sums; returns the dapils whose views changed. */
-function addToDapils(sums: Map<string, Sums>, results: readonly ResultTransition[], dapils: DapilIndex): ChangedRegions[] {
+function addToDapils(sums: Map<string, Sums>, results: readonly ResultTransition[], dapilsOf: DapilLookup): ChangedRegions[] {
   const changed = new Map<string, ChangedRegions>();
   for (const { before, after } of results) {
     if (!isPartyBallot(after.ballot) || !showsChange(before, after)) continue;
-    const dapil = dapils.dapilOf(after.ballot, after.tpsCode);
+    const dapil = dapilsOf(after.electionId).dapilOf(after.ballot, after.tpsCode);
     if (dapil === undefined) continue;
     addStreamDelta(sumsOf(sums, after.electionId, dapil, after.ballot), before, after);
     const key = `${after.electionId}|${after.ballot}`;

@@ -1,10 +1,9 @@
-import { resultStreamId, type Ballot, type CHasilForm, type Flag, type ResultStatus } from '@suara/contracts';
+import { flagSeverity, resultStreamId, type Ballot, type CHasilForm, type Flag, type ResultStatus } from '@suara/contracts';
 import { jsonLines } from '../db/json-lines';
 import type { SqlExecutor } from '../db/sql';
 import { runTogether, type Statement } from '../db/statements';
-import { DapilIndex, type DapilPlace } from '../election/dapil-index';
+import { DapilIndex, type DapilLookup, type DapilPlace } from '../election/dapil-index';
 import type { ResultKey } from '../tabulation/result.decider';
-import { flagSeverity } from '../tabulation/chasil.validation';
 import type { CurrentResult } from './current-result';
 import type { StoredResult, TallyRow } from './tally-check';
 import type { TallyDelta } from './tally.projection';
@@ -290,24 +289,35 @@ export async function readStoredResults(ex: SqlExecutor): Promise<StoredResult[]
   return rows.map((r) => ({ electionId: r.election_id, tpsCode: r.tps_code, ballot: r.ballot, status: r.status, version: r.version, form: r.form }));
 }
 
-const dapilIndexes = new WeakMap<SqlExecutor, Promise<DapilIndex>>();
+const dapilLookups = new WeakMap<SqlExecutor, Promise<DapilLookup>>();
 
 /**
- * The dapils of the loaded master data (codes and regions only), read once per transaction: the
- * region and dapil tally definitions of one batch share one read.
+ * The dapils (codes and regions only) of every master-data version, and which version each election
+ * id was entered against, read once per transaction: the region and dapil tally definitions of one
+ * batch share one read. An election id without a version row predates versions: version 1.
  */
-export function loadDapilIndex(ex: SqlExecutor): Promise<DapilIndex> {
-  let index = dapilIndexes.get(ex);
-  if (!index) {
-    index = ex
-      .query<{ code: string; ballot: DapilPlace['ballot']; region_codes: string[] | string }>(
-        `SELECT d->>'code' AS code, d->>'ballot' AS ballot, d->'regionCodes' AS region_codes
-           FROM election_config, jsonb_array_elements(config->'dapils') AS d`,
-      )
-      .then(({ rows }) =>
-        new DapilIndex(rows.map((r) => ({ code: r.code, ballot: r.ballot, regionCodes: typeof r.region_codes === 'string' ? JSON.parse(r.region_codes) : r.region_codes }))),
-      );
-    dapilIndexes.set(ex, index);
+export function loadDapilLookup(ex: SqlExecutor): Promise<DapilLookup> {
+  let lookup = dapilLookups.get(ex);
+  if (!lookup) {
+    lookup = Promise.all([
+      ex.query<{ version: number; code: string; ballot: DapilPlace['ballot']; region_codes: string[] | string }>(
+        `SELECT v.version, d->>'code' AS code, d->>'ballot' AS ballot, d->'regionCodes' AS region_codes
+           FROM master_data_versions v, jsonb_array_elements(v.config->'dapils') AS d`,
+      ),
+      ex.query<{ election_id: string; version: number }>('SELECT election_id, version FROM election_master_data'),
+    ]).then(([dapils, mapped]) => {
+      const places = new Map<number, DapilPlace[]>();
+      for (const r of dapils.rows) {
+        const list = places.get(Number(r.version)) ?? [];
+        list.push({ code: r.code, ballot: r.ballot, regionCodes: typeof r.region_codes === 'string' ? JSON.parse(r.region_codes) : r.region_codes });
+        places.set(Number(r.version), list);
+      }
+      const indexes = new Map([...places].map(([version, list]) => [version, new DapilIndex(list)]));
+      const versionOf = new Map(mapped.rows.map((r) => [r.election_id, Number(r.version)]));
+      const none = new DapilIndex([]);
+      return (electionId: string) => indexes.get(versionOf.get(electionId) ?? 1) ?? none;
+    });
+    dapilLookups.set(ex, lookup);
   }
-  return index;
+  return lookup;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resultStreamId, type Ballot, type CHasilForm } from '@suara/contracts';
+import { desaOf, resultStreamId, type Ballot, type CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { createPostgresTestDatabase, describeIfPostgres, openTestPglite } from '../db/test-support/test-database';
 import type { NewEvent } from '../eventstore/event-store.port';
@@ -417,8 +417,8 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
   it('an event type the runtime does not know still moves result_current.version (and nothing else)', async () => {
     const local: TallyChange[] = [];
     const [tps] = tpsCodes(1);
-    const photoFirst = tpsCodes(200).find((code) => code.slice(0, 10) !== tps.slice(0, 10)) as string;
-    const pushedFor = (code: string) => local.some((c) => c.regions?.some((r) => r.regionCodes.includes(code.slice(0, 10))));
+    const photoFirst = tpsCodes(200).find((code) => desaOf(code) !== desaOf(tps)) as string;
+    const pushedFor = (code: string) => local.some((c) => c.regions?.some((r) => r.regionCodes.includes(desaOf(code))));
     const photo = (code: string): NewEvent => ({ type: 'SomeFutureEvent', data: { electionId: E, tpsCode: code, ballot: 'PPWP', sha256: 'ab'.repeat(32) }, metadata: submitted(E, code, 'PPWP', formFor(0)).metadata });
     await f.append([submitted(E, tps, 'PPWP', formFor(0)), photo(tps), photo(photoFirst)]);
     const p = await projectAll(projector(f.db, { onCommitted: (c) => local.push(c) }));

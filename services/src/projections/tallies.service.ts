@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Anomaly, Ballot, Progress, RegionLevel, TallyView } from '@suara/contracts';
+import { isTpsCode, flattenVotes, sortFlags, type Anomaly, type Ballot, type Progress, type RegionLevel, type TallyView } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { notFound } from '../http/api-error';
-import { flattenVotes, sortFlags } from '../tabulation/chasil.validation';
 import { TalliesRepository, type RegionNumbers, type TallySnapshot } from './tallies.repository';
 
 const EMPTY: RegionNumbers = { totals: { votes: {}, valid: 0, invalid: 0 }, tpsReported: 0, tpsVerified: 0, updatedAt: null };
@@ -35,7 +34,7 @@ export class TalliesService {
 
   /** Whether a region or TPS code exists in the master data. */
   exists(code: string): boolean {
-    return code.length === 13 ? this.election.tps(code) !== undefined : this.election.region(code) !== undefined;
+    return isTpsCode(code) ? this.election.tps(code) !== undefined : this.election.region(code) !== undefined;
   }
 
   /**
@@ -67,7 +66,7 @@ export class TalliesService {
   }
 
   private node(code: string): Node {
-    if (code.length === 13) {
+    if (isTpsCode(code)) {
       const tps = this.election.tps(code);
       if (!tps) throw notFound(`TPS ${code}`);
       return { code, level: 'tps', name: tps.name };

@@ -1,7 +1,6 @@
-import { ancestorCodes, isPartyBallot, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
-import { DapilIndex } from '../election/dapil-index';
+import { ancestorCodes, flattenVotes, isPartyBallot, resultStreamId, ResultEvent, type Ballot, type CHasilForm } from '@suara/contracts';
+import { DapilIndex, dapilLookupOf, type DapilLookup } from '../election/dapil-index';
 import type { RecordedEvent } from '../eventstore/event-store.port';
-import { flattenVotes } from '../tabulation/chasil.validation';
 import { evolve, initialState, toStoredResultEvent } from '../tabulation/result.decider';
 import { isResultStreamEvent, resultStreamKey } from './current-result';
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
@@ -71,10 +70,12 @@ export class ResultRecomputation {
  * A region above several dapils of a party-list ballot holds party totals, also per dapil, and no
  * candidate sums.
  */
-export function expectedTallies(streams: Iterable<RecomputedResult>, dapils = new DapilIndex([])): Map<string, TallyRow> {
+export function expectedTallies(streams: Iterable<RecomputedResult>, dapilsByElection: DapilIndex | DapilLookup = new DapilIndex([])): Map<string, TallyRow> {
+  const dapilsOf = dapilLookupOf(dapilsByElection);
   const rows = new Map<string, TallyRow>();
   for (const { electionId, tpsCode, ballot, state } of streams) {
     if (!state.form) continue;
+    const dapils = dapilsOf(electionId);
     const votes = flattenVotes(ballot, state.form);
     const dapil = isPartyBallot(ballot) ? dapils.dapilOf(ballot, tpsCode) : undefined;
     for (const regionCode of ancestorCodes(tpsCode)) {
@@ -95,11 +96,12 @@ export function expectedTallies(streams: Iterable<RecomputedResult>, dapils = ne
 }
 
 /** Every non-empty row of `dapil_tallies` the final states imply (`regionCode` = dapil code). */
-export function expectedDapilTallies(streams: Iterable<RecomputedResult>, dapils: DapilIndex): Map<string, TallyRow> {
+export function expectedDapilTallies(streams: Iterable<RecomputedResult>, dapils: DapilIndex | DapilLookup): Map<string, TallyRow> {
+  const dapilsOf = dapilLookupOf(dapils);
   const rows = new Map<string, TallyRow>();
   for (const { electionId, tpsCode, ballot, state } of streams) {
     if (!state.form || !isPartyBallot(ballot)) continue;
-    const dapil = dapils.dapilOf(ballot, tpsCode);
+    const dapil = dapilsOf(electionId).dapilOf(ballot, tpsCode);
     if (dapil === undefined) continue;
     const row = rowOf(rows, electionId, dapil, ballot);
     for (const [option, n] of Object.entries(flattenVotes(ballot, state.form))) row.votes[option] = (row.votes[option] ?? 0) + n;

@@ -1,8 +1,8 @@
 import type { SqlExecutor } from '../db/sql';
 import type { Statement } from '../db/statements';
-import type { DapilIndex } from '../election/dapil-index';
+import type { DapilLookup } from '../election/dapil-index';
 import type { RebuildFold, RebuildFoldOptions, ResultTransition } from './projection-definition';
-import { loadDapilIndex, sumTallyDeltas, tallySumsWrite, type TallyTable } from './projection-store';
+import { loadDapilLookup, sumTallyDeltas, tallySumsWrite, type TallyTable } from './projection-store';
 import type { Sums, TallyDelta } from './tally.projection';
 
 /**
@@ -21,12 +21,12 @@ export const MAX_HELD_SUMS = 20_000;
  */
 export function tallyFold(
   table: TallyTable,
-  add: (sums: Map<string, Sums>, results: readonly ResultTransition[], dapils: DapilIndex) => unknown,
-  deltasOf: (sums: ReadonlyMap<string, Sums>, dapils: DapilIndex) => TallyDelta[],
+  add: (sums: Map<string, Sums>, results: readonly ResultTransition[], dapils: DapilLookup) => unknown,
+  deltasOf: (sums: ReadonlyMap<string, Sums>, dapils: DapilLookup) => TallyDelta[],
   { maxHeld }: RebuildFoldOptions,
 ): RebuildFold {
   const sums = new Map<string, Sums>();
-  let dapils: DapilIndex | undefined;
+  let dapils: DapilLookup | undefined;
   const flush = async (tx: SqlExecutor, position: string): Promise<Array<Statement | undefined>> => {
     if (sums.size === 0) return [];
     const deltas = deltasOf(sums, dapils!);
@@ -35,8 +35,8 @@ export function tallyFold(
   };
   return {
     async add({ results, position }, tx) {
-      // The master data does not change during a rebuild: one read of the dapils.
-      dapils ??= await loadDapilIndex(tx);
+      // The master data does not change during a rebuild: one read of every version's dapils.
+      dapils ??= await loadDapilLookup(tx);
       add(sums, results, dapils);
       return sums.size >= maxHeld ? flush(tx, position) : [];
     },

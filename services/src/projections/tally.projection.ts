@@ -1,10 +1,10 @@
-import { ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
+import { desaOf, ancestorCodes, isPartyBallot, type Ballot, type CHasilForm, type FlatForm, type PartyForm } from '@suara/contracts';
 import type { SqlExecutor } from '../db/sql';
-import { DapilIndex } from '../election/dapil-index';
+import { DapilIndex, dapilLookupOf, type DapilLookup } from '../election/dapil-index';
 import { byDapilKey, isCandidateKey, isPartyTotalKey } from './dapil-keys';
 import { isResultStreamEvent, type CurrentResult } from './current-result';
 import type { ProjectionDefinition, ResultTransition, StoredProjection } from './projection-definition';
-import { loadDapilIndex, readStoredTallies, REGION_TALLIES, sumTallyDeltas, tallySumsWrite } from './projection-store';
+import { loadDapilLookup, readStoredTallies, REGION_TALLIES, sumTallyDeltas, tallySumsWrite } from './projection-store';
 import { tallyFold } from './tally-fold';
 import { compareTallies, expectedTallies } from './tally-check';
 import type { ChangedRegions } from './tally-changes';
@@ -28,14 +28,14 @@ export const talliesProjection: ProjectionDefinition = {
   canHandle: isResultStreamEvent,
   tables: ['region_tallies'],
   async project({ results, position }, tx) {
-    const dapils = results.some((r) => isPartyBallot(r.after.ballot)) ? await loadDapilIndex(tx) : NO_DAPILS;
+    const dapils = results.some((r) => isPartyBallot(r.after.ballot)) ? await loadDapilLookup(tx) : NO_DAPILS;
     const { deltas, changed } = projectTallies(results, dapils);
     const sums = await sumTallyDeltas(tx, deltas);
     return { writes: [tallySumsWrite(sums, position)], changed };
   },
   async check(tx: SqlExecutor): Promise<StoredProjection> {
     const stored = await readStoredTallies(tx);
-    const dapils = await loadDapilIndex(tx);
+    const dapils = await loadDapilLookup(tx);
     return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values(), dapils), stored) };
   },
   startRebuild: (options) => tallyFold(REGION_TALLIES, (desas, results) => addToDesas(desas, results), rollUp, options),
@@ -195,12 +195,13 @@ const isZero = (s: Sums): boolean =>
 
 /**
  * The tally deltas and changed regions of a batch's result transitions. `dapils` tells which regions
- * lie in more than one dapil (without it every region counts as inside one).
+ * lie in more than one dapil (without it every region counts as inside one), per election id: the
+ * master-data version its results were entered against.
  */
-export function projectTallies(results: readonly ResultTransition[], dapils: DapilIndex = NO_DAPILS): TallyEffects {
+export function projectTallies(results: readonly ResultTransition[], dapils: DapilIndex | DapilLookup = NO_DAPILS): TallyEffects {
   const desas = new Map<string, Sums>();
   const changed = addToDesas(desas, results);
-  return { deltas: rollUp(desas, dapils), changed };
+  return { deltas: rollUp(desas, dapilLookupOf(dapils)), changed };
 }
 
 /** Adds the result transitions to their desa's sums; returns the regions whose views changed. */
@@ -209,20 +210,21 @@ function addToDesas(desas: Map<string, Sums>, results: readonly ResultTransition
   for (const { before, after } of results) {
     if (!showsChange(before, after)) continue;
     markChanged(changed, after);
-    addStreamDelta(sumsOf(desas, after.electionId, after.tpsCode.slice(0, 10), after.ballot), before, after);
+    addStreamDelta(sumsOf(desas, after.electionId, desaOf(after.tpsCode), after.ballot), before, after);
   }
   return [...changed.values()].map(({ electionId, ballot, codes }) => ({ electionId, ballot, regionCodes: [...codes].sort() }));
 }
 
 /** The desa sums and their roll-up to kecamatan, kabupaten and provinsi, as deltas. */
-function rollUp(desas: ReadonlyMap<string, Sums>, dapils: DapilIndex): TallyDelta[] {
+function rollUp(desas: ReadonlyMap<string, Sums>, dapilsOf: DapilLookup): TallyDelta[] {
   const all = new Map(desas);
   for (const desa of desas.values()) {
     const party = isPartyBallot(desa.ballot);
-    const dapil = party ? dapils.dapilOf(desa.ballot, desa.regionCode) : undefined;
+    const index = dapilsOf(desa.electionId);
+    const dapil = party ? index.dapilOf(desa.ballot, desa.regionCode) : undefined;
     for (const code of ancestorCodes(desa.regionCode)) {
       const target = sumsOf(all, desa.electionId, code, desa.ballot);
-      if (party && dapils.spans(desa.ballot, code)) addPartySums(target, desa, dapil);
+      if (party && index.spans(desa.ballot, code)) addPartySums(target, desa, dapil);
       else addSums(target, desa);
     }
   }

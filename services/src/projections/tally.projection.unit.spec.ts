@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resultStreamId, type CHasilForm } from '@suara/contracts';
+import { flattenVotes, resultStreamId, type CHasilForm } from '@suara/contracts';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../eventstore/event-store.port';
-import { flattenVotes } from '../tabulation/chasil.validation';
 import { auditRow } from './audit.projection';
 import { evolveResults, isResultStreamEvent, resultStreamKey, type CurrentResult } from './current-result';
 import { addFormVotes, projectTallies, type TallyDelta } from './tally.projection';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatClock } from '../simulator/election-day';
 import { firstCalls, type CallMoment } from './call';
-import { ppwpMood, simulateEvening } from './evening.spec-helpers';
-import { loadLabusel } from './labusel.spec-helpers';
+import { ppwpMood, simulateEvening } from './test-support/evening';
+import { loadLabusel } from './test-support/labusel';
 import { postStrata, sampleCells } from './post-strata';
 import { drawStratifiedSample, seededRandom } from './sample';
 import { urbanity } from './tps-place';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QuickCountAccumulator, type ReceivedTps } from './estimator';
-import { ppwpMood, sharesOf, simulateEvening, type EveningTps } from './evening.spec-helpers';
-import { loadLabusel } from './labusel.spec-helpers';
+import { ppwpMood, sharesOf, simulateEvening, type EveningTps } from './test-support/evening';
+import { loadLabusel } from './test-support/labusel';
 import { DEFAULT_SPREAD, DEFAULT_VALID_PER_TPS, planSample } from './planner';
 import { postStrata, sampleCells } from './post-strata';
 import { drawStratifiedSample, seededRandom, type SeededRandom } from './sample';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadLabusel } from './labusel.spec-helpers';
+import { loadLabusel } from './test-support/labusel';
 import { placeClass, postStrata, sampleCells } from './post-strata';
 import { tpsPlaces, urbanity } from './tps-place';
 

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
-  isPartyBallot, type Ballot, type DapilEstimate, type ElectionConfig, type QuickCountCall, type QuickCountView, type Sample,
+  flattenVotes, isPartyBallot, type Ballot, type DapilEstimate, type ElectionConfig, type QuickCountCall, type QuickCountView, type Sample,
   type SamplePlan, type SamplePlanQuery,
 } from '@suara/contracts';
 import { dapilFor } from '../election/ballot-sheets';
 import { ElectionService } from '../election/election.service';
 import { ApiError, notFound } from '../http/api-error';
-import { flattenVotes } from '../tabulation/chasil.validation';
 import { CALL_CONFIDENCE, callsNow, firstCalls, type Arrival } from './call';
 import { QuickCountAccumulator, type EstimateCell, type ShareEstimation } from './estimator';
 import { postStrata, sampleCells, type PostStrata } from './post-strata';

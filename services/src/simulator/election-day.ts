@@ -1,4 +1,4 @@
-import { isPartyBallot, type Administrasi, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm, type SexCounts } from '@suara/contracts';
+import { kecamatanOf, isPartyBallot, type Administrasi, type Ballot, type BallotSheet, type CHasilForm, type FlatForm, type PartyForm, type SexCounts } from '@suara/contracts';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
 import { urbanity, type PlaceTraits } from '../quickcount/tps-place';
 import {
@@ -141,9 +141,9 @@ function desaProfile(seed: string, desaCode: string): DesaProfile {
     turnout,
     effect(key) {
       let e = effects.get(key);
-      // the desa's own lean, and its kecamatan's (the first six digits of the code)
+      // the desa's own lean, and its kecamatan's
       if (e === undefined) {
-        e = 0.45 * normal(seededRandom(`${seed}/desa/${desaCode}/${key}`)) + 0.25 * normal(seededRandom(`${seed}/kecamatan/${desaCode.slice(0, 6)}/${key}`));
+        e = 0.45 * normal(seededRandom(`${seed}/desa/${desaCode}/${key}`)) + 0.25 * normal(seededRandom(`${seed}/kecamatan/${kecamatanOf(desaCode)}/${key}`));
         effects.set(key, e);
       }
       return e;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView, type Totals } from '@suara/contracts';
+import { kecamatanOf, ApiError, SuaraClient, type ApiResponse, type Ballot, type ElectionView, type RegionView, type TallyView, type Totals } from '@suara/contracts';
 import { seededRandom } from '../quickcount/sample';
 import { clientRequestId, operatorAccounts, pickTps, runTag, VERIFIER_USERNAME, type OperatorAccount } from './accounts';
 import { callWithRetry, describeError, fetchWithTimeout, mapLimit, sleep, StatusCounter } from './api-calls';
 import type { SimulatorOptions } from './cli-options';
 import { EVENING_SECONDS, formatClock, planElectionDay, type PlannedSubmission, type TpsInfo } from './election-day';
-import { compareTotals, expectedTotals } from './tally-expectation';
+import { compareTotals, dapilOfTps, dapilTotalsAsVotes, expectedRegionTotals, expectedSeats, expectedTotals } from './tally-expectation';
 import { resultKey, VerifierBot, type AcceptedResult } from './verifier-bot';
 import { renderSheetPhoto, sheetLines } from './sheet-photo';
 
@@ -52,6 +52,12 @@ export interface SimulationSummary {
   photos: { tps: number; attached: number; beforeNumbers: number; failed: number; tpsWithPhoto?: { expected: number; actual: number | null } };
   /** Each ballot's kabupaten tally and its kecamatan, against the sums of what was accepted (`expected`: the kabupaten's). */
   tallies: { ballot: Ballot; ok: boolean; skipped?: string; diffs: string[]; expected: Totals }[];
+  /**
+   * Each dapil of the party-list ballots played that received results: its tally against the sums of
+   * what was accepted there, and, for a dapil wholly in the deployment, the seat projection against
+   * Sainte-Laguë over those sums (`seats`: what it must show; absent for a dapil that is not whole).
+   */
+  dapils: { ballot: Ballot; dapil: string; tps: number; ok: boolean; skipped?: string; diffs: string[]; seats?: Array<{ party: string; seats: number }> }[];
   quickCount?: QuickCountCheck | { error: string };
   elapsedSeconds: number;
   /** Why the run counts as failed (exit code 1); empty when the server behaved. */
@@ -75,6 +81,8 @@ class ElectionDayPlayer {
   private readonly submitCounter = new StatusCounter();
   private readonly operators = new Map<string, Operator>();
   private readonly accepted = new Map<string, AcceptedResult>();
+  /** Every TPS code of the kabupaten (which dapils a region's TPS vote in). */
+  private allTpsCodes: string[] = [];
   private readonly problems: string[] = [];
   private readonly queue: Task[] = [];
   private bot?: VerifierBot;
@@ -106,6 +114,7 @@ class ElectionDayPlayer {
     const t0 = Date.now();
     const { election, kabupatenCode } = await this.connect();
     const all = await this.findTps(kabupatenCode);
+    this.allTpsCodes = all.map((t) => t.code);
     // the sample is drawn before anything arrives (the server refuses later), and a quick run plays its TPS
     const sample = this.options.drawSample ? await this.drawSample(this.options.drawSample) : undefined;
     const tps = await this.loadBallots(pickTps(all, this.options.tpsLimit, sample?.tpsCodes ?? []));
@@ -136,10 +145,11 @@ class ElectionDayPlayer {
     }
     this.reporter.progress(this.progressLine());
     await this.checkLateFlags();
-    const tallies = await this.checkTallies(kabupatenCode);
+    const tallies = await this.checkTallies(kabupatenCode, election);
+    const dapils = await this.checkDapils(election);
     const photoProgress = this.photoTps.size > 0 ? await this.checkPhotoProgress(kabupatenCode) : undefined;
     const quickCount = sample ? await this.checkQuickCount(sample.ballot, day.submissions) : undefined;
-    return this.summary(election, tps.length, accounts.length, day.submissions, tallies, quickCount, (Date.now() - t0) / 1000, photoProgress);
+    return { ...this.summary(election, tps.length, accounts.length, day.submissions, tallies, quickCount, (Date.now() - t0) / 1000, photoProgress), dapils };
   }
 
   // ------------------------------------------------------------ setup
@@ -405,11 +415,16 @@ class ElectionDayPlayer {
 
   // ------------------------------------------------------------ checks
 
-  private async checkTallies(kabupatenCode: string): Promise<SimulationSummary['tallies']> {
+  private async checkTallies(kabupatenCode: string, election: ElectionView): Promise<SimulationSummary['tallies']> {
     const out: SimulationSummary['tallies'] = [];
     for (const ballot of this.options.ballots) {
       const accepted = [...this.accepted.values()].filter((r) => r.planned.ballot === ballot);
-      const expected = expectedTotals(ballot, accepted.map((r) => r.form));
+      // A region whose TPS vote in several dapils of this ballot shows party totals by dapil, never candidate sums.
+      const areas = election.ballots.find((b) => b.ballot === ballot)?.dapils;
+      const spans = (code: string) => !!areas && new Set(this.allTpsCodes.filter((t) => t.startsWith(code)).map((t) => dapilOfTps(areas, t))).size > 1;
+      const expectedAt = (code: string, results: AcceptedResult[]) =>
+        expectedRegionTotals(ballot, results.map((r) => ({ tpsCode: r.planned.tpsCode, form: r.form })), spans(code) ? areas : undefined);
+      const expected = expectedAt(kabupatenCode, accepted);
       if (this.stats.conflicts > 0) {
         // Results this run did not send are in: no sum of ours can be checked against the tally.
         const skipped = 'results from an earlier run are in (409s); run with --reset';
@@ -417,8 +432,8 @@ class ElectionDayPlayer {
         out.push({ ballot, ok: false, skipped, diffs: [], expected });
         continue;
       }
-      const kecamatan = (r: AcceptedResult) => r.planned.tpsCode.slice(0, 6);
-      const expectedOf = (code: string) => expectedTotals(ballot, accepted.filter((r) => kecamatan(r) === code).map((r) => r.form));
+      const kecamatan = (r: AcceptedResult) => kecamatanOf(r.planned.tpsCode);
+      const expectedOf = (code: string) => expectedAt(code, accepted.filter((r) => kecamatan(r) === code));
       let diffs: string[] = ['no answer'];
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
@@ -437,6 +452,52 @@ class ElectionDayPlayer {
       }
       if (diffs.length > 0) this.problem(`tally of ${kabupatenCode} ${ballot} does not add up after 30 s: ${diffs.slice(0, 5).join('; ')}`);
       out.push({ ballot, ok: diffs.length === 0, diffs, expected });
+    }
+    return out;
+  }
+
+  /** Every dapil of the played party-list ballots with results: party, candidate and seat numbers against our own sums. */
+  private async checkDapils(election: ElectionView): Promise<SimulationSummary['dapils']> {
+    const out: SimulationSummary['dapils'] = [];
+    for (const ballot of this.options.ballots) {
+      const areas = election.ballots.find((b) => b.ballot === ballot)?.dapils;
+      if (!areas?.length) continue;
+      const accepted = [...this.accepted.values()].filter((r) => r.planned.ballot === ballot);
+      const byDapil = new Map<string, AcceptedResult[]>();
+      for (const r of accepted) {
+        const code = dapilOfTps(areas, r.planned.tpsCode);
+        if (code === undefined) { this.problem(`TPS ${r.planned.tpsCode} is in no ${ballot} dapil of the election`); continue; }
+        byDapil.set(code, [...(byDapil.get(code) ?? []), r]);
+      }
+      for (const [dapil, results] of [...byDapil].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const expected = expectedTotals(ballot, results.map((r) => r.form));
+        if (this.stats.conflicts > 0) {
+          const skipped = 'results from an earlier run are in (409s); run with --reset';
+          out.push({ ballot, dapil, tps: results.length, ok: false, skipped, diffs: [] });
+          continue;
+        }
+        const parties = Object.fromEntries(Object.entries(expected.votes).filter(([k]) => !k.includes('.')));
+        let seats: Array<{ party: string; seats: number }> | undefined;
+        let diffs: string[] = ['no answer'];
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline) {
+          try {
+            const tally = await this.admin.dapilTally(dapil, ballot);
+            diffs = compareTotals(expected, { votes: dapilTotalsAsVotes(tally.totals.parties), valid: tally.totals.valid, invalid: tally.totals.invalid });
+            if (tally.progress.tpsReported !== results.length) diffs.unshift(`TPS reported: expected ${results.length}, got ${tally.progress.tpsReported}`);
+            seats = tally.dapil.whole ? expectedSeats(parties, tally.dapil.seats) : undefined;
+            const shown = (tally.seats ?? []).map((s) => ({ party: s.party, seats: s.seats }));
+            if (JSON.stringify(shown) !== JSON.stringify(seats ?? [])) diffs.push(`seats: expected ${JSON.stringify(seats ?? [])}, got ${JSON.stringify(shown)}`);
+            for (const s of tally.seats ?? []) if (s.votes !== parties[s.party]) diffs.push(`seat votes of party ${s.party}: expected ${parties[s.party]}, got ${s.votes}`);
+          } catch (e) {
+            diffs = [describeError(e)];
+          }
+          if (diffs.length === 0) break;
+          await sleep(500);
+        }
+        if (diffs.length > 0) this.problem(`dapil ${dapil} ${ballot} does not add up after 30 s: ${diffs.slice(0, 5).join('; ')}`);
+        out.push({ ballot, dapil, tps: results.length, ok: diffs.length === 0, diffs, ...(seats ? { seats } : {}) });
+      }
     }
     return out;
   }
@@ -470,7 +531,7 @@ class ElectionDayPlayer {
   // ------------------------------------------------------------ reporting
 
   private summary(election: ElectionView, tps: number, operators: number, planned: readonly PlannedSubmission[], tallies: SimulationSummary['tallies'],
-    quickCount: SimulationSummary['quickCount'], elapsedSeconds: number, photoProgress?: { expected: number; actual: number | null }): SimulationSummary {
+    quickCount: SimulationSummary['quickCount'], elapsedSeconds: number, photoProgress?: { expected: number; actual: number | null }): Omit<SimulationSummary, 'dapils'> {
     const accepted = [...this.accepted.values()];
     const flaggedMistakes = planned.filter((p) => p.mistake?.expect === 'flagged');
     const flaggedAsExpected = flaggedMistakes.filter((p) => this.accepted.get(resultKey(p.tpsCode, p.ballot))?.flagged).length;
@@ -583,6 +644,10 @@ export function formatSummary(s: SimulationSummary): string[] {
     lines.push(`  photos: ${s.photos.attached} attached at ${s.photos.tps} TPS (${s.photos.beforeNumbers} before the numbers) · ${s.photos.failed} failed${progress}`);
   }
   for (const t of s.tallies) lines.push(`  tally ${t.ballot}: ${t.skipped ? `skipped (${t.skipped})` : t.ok ? 'adds up' : `DOES NOT ADD UP: ${t.diffs.slice(0, 3).join('; ')}`}`);
+  for (const d of s.dapils) {
+    const seats = d.seats ? ` · seats ${d.seats.map((x) => `${x.party}:${x.seats}`).join(' ') || 'none'} as projected` : ' · no seat projection (dapil not whole here)';
+    lines.push(`  dapil ${d.ballot} ${d.dapil} (${d.tps} TPS): ${d.skipped ? `skipped (${d.skipped})` : d.ok ? `adds up${seats}` : `DOES NOT ADD UP: ${d.diffs.slice(0, 3).join('; ')}`}`);
+  }
   if (s.quickCount && 'error' in s.quickCount) lines.push(`  quick count: ${s.quickCount.error}`);
   else if (s.quickCount) {
     lines.push(`  quick count ${s.quickCount.ballot} (${s.quickCount.received} sample TPS in${s.quickCount.preliminary ? ', preliminary' : ''}):`);

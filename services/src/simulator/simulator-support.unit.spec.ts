@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { sainteLague } from '../election/sainte-lague';
 import { SuaraClient, type CHasilForm } from '@suara/contracts';
 import { clientRequestId, operatorAccounts, pickTps, runTag, spreadPick } from './accounts';
 import { callWithRetry, mapLimit, StatusCounter } from './api-calls';
 import { DEFAULT_SPEED, HELP, parseCommandLine, UsageError } from './cli-options';
-import { compareTotals, expectedTotals, sameNumbers, tallyVotes } from './tally-expectation';
+import { compareTotals, dapilOfTps, dapilTotalsAsVotes, expectedSeats, expectedTotals, sameNumbers, tallyVotes } from './tally-expectation';
 
 describe('parseCommandLine', () => {
   it('has defaults that play the evening in a minute with every ballot', () => {
@@ -158,5 +160,31 @@ describe('tally expectation', () => {
     const reordered: CHasilForm = { invalid: 1, valid: 9, votes: { '2': { candidates: {}, party: 1 }, '1': { party: 3, candidates: { '1': 5 } } } };
     expect(sameNumbers(party, reordered)).toBe(true);
     expect(sameNumbers(party, { ...reordered, invalid: 2 })).toBe(false);
+  });
+});
+
+describe('the simulator\'s dapil check', () => {
+  it('places a TPS in the dapil listing its nearest region', () => {
+    const dapils = [{ code: 'KAB-1', regionCodes: ['122201', '122202'] }, { code: 'KAB-2', regionCodes: ['1222'] }, { code: 'KAB-3', regionCodes: ['1222022001'] }];
+    expect(dapilOfTps(dapils, '1222011001001')).toBe('KAB-1');
+    expect(dapilOfTps(dapils, '1222022001004')).toBe('KAB-3');
+    expect(dapilOfTps(dapils, '1222031001001')).toBe('KAB-2');
+    expect(dapilOfTps(dapils, '1201011001001')).toBeUndefined();
+  });
+
+  it('reads a dapil tally\'s party totals in the keys of its own sums', () => {
+    expect(dapilTotalsAsVotes({ '2': { party: 5, candidates: { '1': 40 }, total: 45 } })).toEqual({ '2': 45, '2.p': 5, '2.c1': 40 });
+  });
+
+  it('computes seats as a quotient table, and agrees with the server\'s Sainte-Laguë on any votes, ties included', () => {
+    // 30 and 10 votes, 2 seats: quotients 30, 10 (30/3) and 10 tie; the tie goes to the party with more votes.
+    expect(expectedSeats({ '1': 30, '2': 10 }, 2)).toEqual([{ party: '1', seats: 2 }]);
+    fc.assert(fc.property(
+      fc.dictionary(fc.integer({ min: 1, max: 24 }).map(String), fc.integer({ min: 0, max: 400 }), { maxKeys: 8 }),
+      fc.integer({ min: 1, max: 12 }),
+      (votes, seats) => {
+        expect(expectedSeats(votes, seats)).toEqual(sainteLague(votes, seats));
+      },
+    ));
   });
 });

@@ -48,6 +48,25 @@ export function expectedTotals(ballot: Ballot, forms: readonly CHasilForm[]): To
   return { votes, valid, invalid };
 }
 
+/**
+ * What a region's tally must show when its TPS vote in several dapils of a party-list ballot (`areas`
+ * given): party totals and party-only votes, no candidate keys (a candidate number is another person
+ * in each dapil), and each dapil's party totals in `byDapil`. Without `areas`, `expectedTotals`.
+ */
+export function expectedRegionTotals(ballot: Ballot, results: ReadonlyArray<{ tpsCode: string; form: CHasilForm }>, areas?: readonly DapilArea[]): Totals {
+  const totals = expectedTotals(ballot, results.map((r) => r.form));
+  if (!areas) return totals;
+  const byDapil: Record<string, Record<string, number>> = {};
+  for (const r of results) {
+    const dapil = dapilOfTps(areas, r.tpsCode);
+    if (dapil === undefined) continue;
+    const sums = (byDapil[dapil] ??= {});
+    for (const [k, n] of Object.entries(tallyVotes(ballot, r.form))) if (!k.includes('.')) sums[k] = (sums[k] ?? 0) + n;
+  }
+  const votes = Object.fromEntries(Object.entries(totals.votes).filter(([k]) => !/\.c/.test(k)));
+  return { ...totals, votes, byDapil };
+}
+
 /** Differences between an expected and an actual tally, every key (candidates too), as readable lines (empty when they agree). */
 export function compareTotals(expected: Totals, actual: Totals): string[] {
   const diffs: string[] = [];
@@ -59,5 +78,53 @@ export function compareTotals(expected: Totals, actual: Totals): string[] {
     const a = actual.votes[k] ?? 0;
     if (e !== a) diffs.push(`votes ${k}: expected ${e}, got ${a}`);
   }
+  for (const dapil of new Set([...Object.keys(expected.byDapil ?? {}), ...Object.keys(actual.byDapil ?? {})])) {
+    const e = expected.byDapil?.[dapil] ?? {};
+    const a = actual.byDapil?.[dapil] ?? {};
+    for (const k of new Set([...Object.keys(e), ...Object.keys(a)])) {
+      if ((e[k] ?? 0) !== (a[k] ?? 0)) diffs.push(`byDapil ${dapil} ${k}: expected ${e[k] ?? 0}, got ${a[k] ?? 0}`);
+    }
+  }
   return diffs;
+}
+
+/** A dapil as the election view lists it: which regions vote in it. */
+export interface DapilArea { code: string; regionCodes: readonly string[] }
+
+/** The dapil a TPS votes in: the one listing the TPS's nearest region (longest code prefix). */
+export function dapilOfTps(dapils: readonly DapilArea[], tpsCode: string): string | undefined {
+  let best: { code: string; length: number } | undefined;
+  for (const d of dapils) {
+    for (const r of d.regionCodes) if (tpsCode.startsWith(r) && (!best || r.length > best.length)) best = { code: d.code, length: r.length };
+  }
+  return best?.code;
+}
+
+/** A dapil tally's party totals (`{party, candidates, total}` per party) in the keys of `tallyVotes`, to compare with `compareTotals`. */
+export function dapilTotalsAsVotes(parties: Readonly<Record<string, { party: number; candidates: Record<string, number>; total: number }>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [p, t] of Object.entries(parties)) {
+    out[p] = t.total;
+    out[`${p}.p`] = t.party;
+    for (const [c, n] of Object.entries(t.candidates)) out[`${p}.c${c}`] = n;
+  }
+  return out;
+}
+
+/**
+ * Seats by Sainte-Laguë (divisors 1, 3, 5, …) computed here as a check of the server's projection:
+ * the table of every party's first `seats` quotients, the `seats` largest win. Quotients compare
+ * exactly (cross-multiplied); a tie goes to the party with more votes, then the lower number — the
+ * rule the server documents (election/sainte-lague.ts). Parties with seats, most first, then by number.
+ */
+export function expectedSeats(partyVotes: Readonly<Record<string, number>>, seats: number): Array<{ party: string; seats: number }> {
+  const quotients: Array<{ party: string; votes: number; divisor: number }> = [];
+  for (const [party, votes] of Object.entries(partyVotes)) {
+    if (votes > 0) for (let i = 0; i < seats; i++) quotients.push({ party, votes, divisor: 2 * i + 1 });
+  }
+  const byNumber = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+  quotients.sort((a, b) => b.votes * a.divisor - a.votes * b.divisor || b.votes - a.votes || byNumber(a.party, b.party));
+  const won = new Map<string, number>();
+  for (const q of quotients.slice(0, seats)) won.set(q.party, (won.get(q.party) ?? 0) + 1);
+  return [...won].map(([party, n]) => ({ party, seats: n })).sort((a, b) => b.seats - a.seats || byNumber(a.party, b.party));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BALLOTS, MAX_COUNT, isPartyBallot, type Ballot, type BallotSheet } from '@suara/contracts';
-import { flattenVotes, validateForm, type ValidationResult } from './chasil.validation';
+import { BALLOTS, MAX_COUNT, flattenVotes, isPartyBallot, type Ballot, type BallotSheet } from '@suara/contracts';
+import { validateForm, type ValidationResult } from './chasil.validation';
 
 const candidates = (...numbers: string[]) => numbers.map((number) => ({ number, name: `Calon ${number}`, generated: true }));
 const partySheet = (ballot: Ballot): BallotSheet => ({

@@ -4,6 +4,7 @@ import {
   VOTER_ROWS,
   votersOfAdministrasi,
   PartyForm,
+  flattenVotes,
   isPartyBallot,
   type Ballot,
   type BallotOption,
@@ -63,80 +64,6 @@ export const PLAUSIBILITY = {
   /** Administrasi: voters of a list may exceed its registered voters by this share (rounded up) before the form is refused. */
   votedOverRegisteredShare: 0.02,
 } as const;
-
-/** Flag codes, worst first. */
-export const FLAG_CODES = [
-  'inconsistent_as_written',
-  'turnout_over_dpt',
-  'total_over_300',
-  'option_over_300',
-  'near_unanimous',
-  'off_desa_share',
-  'full_turnout',
-  'high_invalid',
-  'empty_result',
-  'entered_by_verifier',
-  'dpt_over_300',
-] as const;
-export type FlagCode = (typeof FLAG_CODES)[number];
-
-/** Severity per flag code: higher is worse. Unknown codes count as `UNKNOWN_FLAG_SEVERITY`. */
-export const FLAG_SEVERITY: Record<FlagCode, number> = {
-  // A paper that does not add up is what verifiers must see first.
-  inconsistent_as_written: 200,
-  turnout_over_dpt: 100,
-  total_over_300: 90,
-  option_over_300: 80,
-  near_unanimous: 70,
-  off_desa_share: 60,
-  full_turnout: 50,
-  high_invalid: 40,
-  empty_result: 30,
-  entered_by_verifier: 25,
-  dpt_over_300: 20,
-};
-export const UNKNOWN_FLAG_SEVERITY = 10;
-
-function severityOf(code: string): number {
-  return (FLAG_SEVERITY as Record<string, number>)[code] ?? UNKNOWN_FLAG_SEVERITY;
-}
-
-/**
- * A sort key for a flagged result, higher = look at it first: the worst flag dominates,
- * more flags break ties. 0 when there are no flags.
- */
-export function flagSeverity(flags: readonly Pick<Flag, 'code'>[]): number {
-  if (flags.length === 0) return 0;
-  const worst = Math.max(...flags.map((f) => severityOf(f.code)));
-  return worst * 100 + Math.min(flags.length, 99);
-}
-
-/** The flags ordered worst first (stable for equal severity). */
-export function sortFlags<F extends Pick<Flag, 'code'>>(flags: readonly F[]): F[] {
-  return [...flags].sort((a, b) => severityOf(b.code) - severityOf(a.code));
-}
-
-/**
- * Votes keyed as read-model `Totals.votes`: flat ballots `{option: n}`; party ballots
- * `{"2": party + candidates, "2.p": party-only, "2.c5": candidate 5 of party 2}`.
- */
-export function flattenVotes(ballot: Ballot, form: CHasilForm): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (!isPartyBallot(ballot)) {
-    for (const [option, n] of Object.entries((form as FlatForm).votes)) out[option] = n;
-    return out;
-  }
-  for (const [party, v] of Object.entries((form as PartyForm).votes)) {
-    let total = v.party;
-    out[`${party}.p`] = v.party;
-    for (const [cand, n] of Object.entries(v.candidates ?? {})) {
-      out[`${party}.c${cand}`] = n;
-      total += n;
-    }
-    out[party] = total;
-  }
-  return out;
-}
 
 /** Validates a raw C.Hasil form of `ballot` against the options printed on `sheet`. Never throws. */
 export function validateForm(ballot: Ballot, sheet: BallotSheet, rawForm: unknown, context: FlagContext = {}): ValidationResult {

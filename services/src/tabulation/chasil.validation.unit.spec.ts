@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BALLOTS, MAX_COUNT, isPartyBallot, type Ballot, type BallotSheet } from '@suara/contracts';
-import { FLAG_CODES, FLAG_SEVERITY, flagSeverity, flattenVotes, sortFlags, validateForm, type ValidationResult } from './chasil.validation';
+import { validateForm, type ValidationResult } from './chasil.validation';
 
 const candidates = (...numbers: string[]) => numbers.map((number) => ({ number, name: `Calon ${number}`, generated: true }));
 
@@ -335,39 +335,5 @@ describe('validateForm party ballots: candidates', () => {
   it('a flat-shaped form on a party ballot is rejected, and a party-shaped one on a flat ballot', () => {
     expect(pathsOf(validateForm('DPR', sheet, { votes: { '1': 5 }, valid: 5, invalid: 0 }))).toEqual(['form.votes.1']);
     expect(pathsOf(validateForm('PPWP', SHEETS.PPWP, { votes: { '01': { party: 5 } }, valid: 5, invalid: 0 }))).toEqual(['form.votes.01']);
-  });
-});
-
-describe('flattenVotes', () => {
-  it('flat ballots: one key per option', () => {
-    expect(flattenVotes('PPWP', { votes: { '01': 50, '02': 120 }, valid: 170, invalid: 0 })).toEqual({ '01': 50, '02': 120 });
-    expect(flattenVotes('DPD', { votes: { '21': 7 }, valid: 7, invalid: 0 })).toEqual({ '21': 7 });
-  });
-
-  it('party ballots: party total, party-only and per candidate', () => {
-    const form = { votes: { '2': { party: 10, candidates: { '5': 3, '1': 2 } }, '3': { party: 4, candidates: {} } }, valid: 19, invalid: 0 };
-    expect(flattenVotes('DPR', form)).toEqual({ '2': 15, '2.p': 10, '2.c5': 3, '2.c1': 2, '3': 4, '3.p': 4 });
-  });
-});
-
-describe('flag severity', () => {
-  it('every flag code has a severity and FLAG_CODES is ordered worst first', () => {
-    const severities = FLAG_CODES.map((c) => FLAG_SEVERITY[c]);
-    expect(severities).toEqual([...severities].sort((a, b) => b - a));
-    expect(Object.keys(FLAG_SEVERITY).sort()).toEqual([...FLAG_CODES].sort());
-  });
-
-  it('flagSeverity: the worst flag dominates, more flags break ties, none is 0', () => {
-    expect(flagSeverity([])).toBe(0);
-    const worst = flagSeverity([{ code: 'turnout_over_dpt' }]);
-    const many = flagSeverity([{ code: 'high_invalid' }, { code: 'empty_result' }, { code: 'dpt_over_300' }]);
-    expect(worst).toBeGreaterThan(many);
-    expect(flagSeverity([{ code: 'high_invalid' }, { code: 'dpt_over_300' }])).toBeGreaterThan(flagSeverity([{ code: 'high_invalid' }]));
-    expect(flagSeverity([{ code: 'something_new' }])).toBeGreaterThan(0);
-  });
-
-  it('sortFlags puts the worst first', () => {
-    const flags = [{ code: 'empty_result' }, { code: 'turnout_over_dpt' }, { code: 'near_unanimous' }];
-    expect(sortFlags(flags).map((f) => f.code)).toEqual(['turnout_over_dpt', 'near_unanimous', 'empty_result']);
   });
 });

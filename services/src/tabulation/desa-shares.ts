@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Ballot } from '@suara/contracts';
+import { flattenVotes, type Ballot, type CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 import type { FlagContext } from './chasil.validation';
@@ -49,6 +49,33 @@ export class DesaShares {
     return context;
   }
 
+  /**
+   * For a correction: the desa's shares without this TPS's own numbers as the tallies count them,
+   * so the corrected form is compared with the desa's *other* TPS, as a first submission is. The
+   * desa tally and the TPS's current result are read in one statement (one snapshot: the projector
+   * writes both in one transaction). Not cached: corrections are few, and each must see its own TPS.
+   */
+  async ofOthers(electionId: string, tpsCode: string, ballot: Ballot): Promise<FlagContext> {
+    const { rows } = await this.db.query<{ votes: unknown; valid: number | string; tps_reported: number; status: string | null; form: unknown }>(
+      `SELECT t.votes, t.valid, t.tps_reported, r.status, r.form FROM region_tallies t
+       LEFT JOIN result_current r ON r.election_id = t.election_id AND r.tps_code = $4 AND r.ballot = t.ballot
+       WHERE t.election_id = $1 AND t.region_code = $2 AND t.ballot = $3`,
+      [electionId, tpsCode.slice(0, DESA_CODE_LENGTH), ballot, tpsCode],
+    );
+    const row = rows[0];
+    if (!row) return {};
+    const votes = { ...json<Record<string, number>>(row.votes) };
+    let valid = Number(row.valid);
+    let reported = Number(row.tps_reported);
+    const own = row.form && row.status !== 'empty' ? json<CHasilForm>(row.form) : undefined;
+    if (own) {
+      for (const [key, n] of Object.entries(flattenVotes(ballot, own))) votes[key] = (votes[key] ?? 0) - n;
+      valid -= own.valid;
+      reported -= 1;
+    }
+    return desaContext(votes, valid, reported);
+  }
+
   private async read(electionId: string, desa: string, ballot: Ballot): Promise<FlagContext> {
     const { rows } = await this.db.query<{ votes: unknown; valid: number | string; tps_reported: number }>(
       'SELECT votes, valid, tps_reported FROM region_tallies WHERE election_id = $1 AND region_code = $2 AND ballot = $3',
@@ -56,7 +83,8 @@ export class DesaShares {
     );
     const row = rows[0];
     if (!row) return {};
-    const votes = (typeof row.votes === 'string' ? JSON.parse(row.votes) : row.votes) as Record<string, number>;
-    return desaContext(votes, Number(row.valid), Number(row.tps_reported));
+    return desaContext(json<Record<string, number>>(row.votes), Number(row.valid), Number(row.tps_reported));
   }
 }
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;

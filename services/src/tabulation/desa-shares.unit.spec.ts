@@ -39,3 +39,32 @@ describe('DesaShares cache', () => {
     expect(calls).toHaveLength(3);
   });
 });
+
+describe('DesaShares.ofOthers (a correction)', () => {
+  /** Answers one joined row: the desa tally and the corrected TPS's current result. */
+  const dbAnswering = (row: Record<string, unknown> | undefined) =>
+    ({ query: async () => ({ rows: row ? [row] : [], rowCount: row ? 1 : 0 }) }) as unknown as SqlDatabase;
+
+  it('given a desa tally that counts the TPS being corrected, when a correction asks, then its own numbers and its own report are left out', async () => {
+    const shares = new DesaShares(dbAnswering({
+      votes: { '01': 300, '02': 100 }, valid: '400', tps_reported: 4,
+      status: 'submitted', form: JSON.stringify({ votes: { '01': 10, '02': 90 }, valid: 100, invalid: 0 }),
+    }));
+    expect(await shares.ofOthers('e1', '1222011001004', 'PPWP')).toEqual({ desaShares: { '01': 290 / 300, '02': 10 / 300 }, desaReported: 3 });
+  });
+
+  it('given a party ballot, when its own form is left out, then party totals lose its party votes and candidates alike', async () => {
+    const own = { votes: { '2': { party: 5, candidates: { '1': 15 } } }, valid: 20, invalid: 0 };
+    const shares = new DesaShares(dbAnswering({ votes: { '2': 50, '2.p': 10, '2.c1': 40, '3': 50 }, valid: 100, tps_reported: 3, status: 'verified', form: own }));
+    expect(await shares.ofOthers('e1', '1222011001004', 'DPRD_KAB')).toEqual({ desaShares: { '2': 30 / 80, '3': 50 / 80 }, desaReported: 2 });
+  });
+
+  it('given a TPS the tallies do not count yet, when a correction asks, then the desa tally is taken as it is', async () => {
+    const shares = new DesaShares(dbAnswering({ votes: { '01': 30, '02': 70 }, valid: 100, tps_reported: 4, status: null, form: null }));
+    expect(await shares.ofOthers('e1', '1222011001009', 'PPWP')).toEqual({ desaShares: { '01': 0.3, '02': 0.7 }, desaReported: 4 });
+  });
+
+  it('given no tally for the desa, then no context (the flag stays quiet)', async () => {
+    expect(await new DesaShares(dbAnswering(undefined)).ofOthers('e1', '1222011001001', 'PPWP')).toEqual({});
+  });
+});

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  DisputeProposalBody, parseProposalId, ProposalId, ProposalStatus, ProposalView, ResultView,
+  DisputeProposalBody, ProposalId, ProposalStatus, ProposalView, ResultView,
 } from '@suara/contracts';
 import { ApiDoc } from '../openapi/api-doc';
 import { ElectionService } from '../election/election.service';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
-import { assertTpsInScope } from '../identity/scope';
+import { CheckedProposalId, CheckedTps, TpsAccess, type Checked } from '../identity/tps-access';
 import { ApiError } from '../http/api-error';
 import { parseBody, parseParam } from '../http/parse-body';
 import { AnswerProposalCommand } from './result.commands';
@@ -51,10 +51,9 @@ export class ProposalsController {
 
   @Get(':proposalId')
   @Roles('operator', 'verifier', 'admin')
+  @TpsAccess({ from: 'proposal' })
   @ApiDoc({ summary: 'One proposal with its status now', params: Params, response: ProposalView, errors: [404] })
-  async get(@Param('proposalId') raw: string, @CurrentUser() user: AuthUser): Promise<ProposalView> {
-    const id = this.id(user, raw);
-    const { tpsCode, ballot } = parseProposalId(id);
+  async get(@CheckedTps() { proposalId: id, tpsCode, ballot }: Checked): Promise<ProposalView> {
     const { state } = await this.results.load({ electionId: await this.election.activeElectionId(), tpsCode, ballot });
     const proposal = state.proposals.find((p) => p.proposalId === id);
     if (!proposal) throw new ApiError(404, 'proposal_not_found', `usulan koreksi ${id} tidak ditemukan`);
@@ -63,37 +62,30 @@ export class ProposalsController {
 
   @Post(':proposalId/confirm')
   @Roles('operator')
+  @TpsAccess({ from: 'proposal' })
   @HttpCode(200)
   @ApiDoc({ summary: "The TPS's operator confirms: the correction applies, the history names both", params: Params, response: Answer, errors: [404, 409] })
-  confirm(@Param('proposalId') raw: string, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
-    return this.commands.execute(new AnswerProposalCommand(user, req.id, this.id(user, raw), { action: 'confirm' }));
+  confirm(@CheckedProposalId() proposalId: string, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
+    return this.commands.execute(new AnswerProposalCommand(user, req.id, proposalId, { action: 'confirm' }));
   }
 
   @Post(':proposalId/dispute')
   @Roles('operator')
+  @TpsAccess({ from: 'proposal' })
   @HttpCode(200)
   @ApiDoc({ summary: "The TPS's operator disputes with a reason: the proposal closes unapplied", params: Params, body: DisputeProposalBody, response: Answer, errors: [404, 409] })
-  dispute(@Param('proposalId') raw: string, @Body() body: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
-    const id = this.id(user, raw);
+  dispute(@CheckedProposalId() proposalId: string, @Body() body: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
     const { reason } = parseBody(DisputeProposalBody, body);
-    return this.commands.execute(new AnswerProposalCommand(user, req.id, id, { action: 'dispute', reason }));
+    return this.commands.execute(new AnswerProposalCommand(user, req.id, proposalId, { action: 'dispute', reason }));
   }
 
   /** The proposer takes it back (another verifier gets 403 not_proposer). */
   @Post(':proposalId/withdraw')
   @Roles('verifier')
+  @TpsAccess({ from: 'proposal' })
   @HttpCode(200)
   @ApiDoc({ summary: 'Its proposer takes the proposal back', params: Params, response: Answer, errors: [404, 409] })
-  withdraw(@Param('proposalId') raw: string, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
-    return this.commands.execute(new AnswerProposalCommand(user, req.id, this.id(user, raw), { action: 'withdraw' }));
-  }
-
-  /** A well-formed id of a known TPS inside the user's scope (403 otherwise). */
-  private id(user: AuthUser, raw: string): string {
-    const id = parseParam(ProposalId, raw, 'proposalId');
-    const { tpsCode } = parseProposalId(id);
-    this.election.requireTps(tpsCode);
-    assertTpsInScope(user, tpsCode);
-    return id;
+  withdraw(@CheckedProposalId() proposalId: string, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<Answer> {
+    return this.commands.execute(new AnswerProposalCommand(user, req.id, proposalId, { action: 'withdraw' }));
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_NOTES, type BallotSheet } from '@suara/contracts';
-import { flagSeverity, validateForm, type ValidationResult } from './chasil.validation';
+import { MAX_NOTES, flagSeverity, type BallotSheet } from '@suara/contracts';
+import { validateForm, type ValidationResult } from './chasil.validation';
 
 /**
  * The real Pemilu 2024 C.Hasil: the administrasi section (section I), notes, objections, and forms

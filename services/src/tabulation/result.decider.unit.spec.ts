@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CHasilForm, Flag, ResultEvent } from '@suara/contracts';
-import { deciderSpec } from './decider-spec';
+import { deciderSpec } from './test-support/decider-spec';
 import {
   DOMAIN_ERROR_STATUS,
   DomainError,

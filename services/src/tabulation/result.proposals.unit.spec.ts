@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CHasilForm } from '@suara/contracts';
-import { deciderSpec } from './decider-spec';
+import { deciderSpec } from './test-support/decider-spec';
 import {
   rebuild, resultDecider, toProposalView,
   type ConfirmProposal, type DisputeProposal, type ProposeCorrection, type StoredResultEvent, type VerifyResult, type WithdrawProposal,

@@ -1,33 +1,28 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ProposeCorrectionResponse, ResultStatus, ResultView, SubmitResultBody, SubmitResultResponse,
+  Ballot, CHasilForm, CorrectResultBody, HistoryEntry, ProposeCorrectionResponse, ResultView, SubmitResultBody, SubmitResultResponse,
   TpsCode, ValidateResponse, ValidateResultBody, VerifyResultBody,
 } from '@suara/contracts';
 import { ElectionService } from '../election/election.service';
 import { CurrentUser, Roles, type AuthUser } from '../identity/auth.decorators';
-import { assertTpsInScope } from '../identity/scope';
-import { SubmissionRateLimiter } from '../identity/submission-rate-limiter';
-import { parseBody, parseParam } from '../http/parse-body';
+import { CheckedBody, CheckedTps, TpsAccess, type Checked } from '../identity/tps-access';
+import { parseBody } from '../http/parse-body';
 import { boundIssues } from '../http/api-error';
 import { validateForm } from './chasil.validation';
 import { DesaShares } from './desa-shares';
 import { CorrectResultCommand, SubmitResultCommand, VerifyResultCommand } from './result.commands';
 import { toResultView } from './result.decider';
-import type { CorrectionOutcome } from './result.handlers';
 import { ResultRepository } from './result.repository';
 import { toHistory } from './result.history';
-import { ResultsQueueRepository } from '../projections/results-queue.repository';
-import { RequestLimits } from '../limits/limits.module';
 import { ApiDoc } from '../openapi/api-doc';
 import { outcomeOf, submissions } from '../metrics/metrics';
 
-/** The queue's photo filter: `none` ("tanpa foto") or `some`. */
-const PhotoFilter = z.enum(['none', 'some']);
 /** A result's path parameters. */
 const ResultKey = { tpsCode: TpsCode, ballot: Ballot };
+const countSubmission = (err: unknown) => submissions.inc({ outcome: outcomeOf(err) });
 
 @Controller('api/results')
 export class ResultsController {
@@ -35,39 +30,16 @@ export class ResultsController {
     private readonly commands: CommandBus,
     private readonly election: ElectionService,
     private readonly repo: ResultRepository,
-    @Inject(SubmissionRateLimiter) private readonly rateLimiter: SubmissionRateLimiter,
-    private readonly queue: ResultsQueueRepository,
-    private readonly limits: RequestLimits,
     private readonly desaShares: DesaShares,
   ) {}
-
-  /** The verifier's queue: `?status=submitted,corrected&ballot=PPWP&photos=none`, flagged first, then oldest. */
-  @Get()
-  @Roles('verifier', 'official', 'admin')
-  @ApiDoc({
-    summary: "The verifier's queue: flagged (worst) first, then oldest; at most 500",
-    query: z.object({ status: z.string().optional().describe('comma-separated ResultStatus list; default submitted,corrected'), ballot: Ballot.optional(), photos: PhotoFilter.optional() }),
-    response: ResultView.array(),
-  })
-  async list(@Query('status') status: unknown = 'submitted,corrected', @Query('ballot') ballot?: unknown, @Query('photos') photos?: unknown): Promise<ResultView[]> {
-    const statuses = parseParam(ResultStatus.array().min(1).max(4), String(status).split(','), 'status');
-    return this.queue.list(
-      await this.election.activeElectionId(),
-      statuses,
-      ballot === undefined ? undefined : parseParam(Ballot, ballot, 'ballot'),
-      photos === undefined ? undefined : parseParam(PhotoFilter, photos, 'photos'),
-    );
-  }
 
   /** Dry run: every problem and every flag, nothing stored. */
   @Post('validate')
   @Roles('operator', 'verifier')
+  @TpsAccess({ from: ValidateResultBody, budget: 'validations', budgetFirst: true })
   @HttpCode(200)
   @ApiDoc({ summary: 'Dry run of the C.Hasil check: every problem and flag, nothing stored', body: ValidateResultBody.extend({ form: CHasilForm }), response: ValidateResponse, errors: [404, 429] })
-  async validate(@Body() raw: unknown, @CurrentUser() user: AuthUser): Promise<ValidateResponse> {
-    await this.limits.validations.consume(user.id);
-    const body = parseBody(ValidateResultBody, raw);
-    this.checkTps(user, body.tpsCode);
+  async validate(@CheckedBody() body: z.output<typeof ValidateResultBody>): Promise<ValidateResponse> {
     const electionId = await this.election.activeElectionId();
     const desa = await this.desaShares.of(electionId, body.tpsCode, body.ballot);
     const result = validateForm(body.ballot, this.election.sheet(body.tpsCode, body.ballot), body.form, desa);
@@ -83,6 +55,7 @@ export class ResultsController {
   /** Operators for their scope; a verifier only with `onBehalf` (the decider refuses it otherwise). */
   @Post()
   @Roles('operator', 'verifier')
+  @TpsAccess({ from: SubmitResultBody, budget: 'submissions', onRefusal: countSubmission })
   @ApiDoc({
     summary: "Submit a TPS's C.Hasil numbers for one ballot (a verifier only on behalf of an operator, with a reason)",
     body: SubmitResultBody.extend({ form: CHasilForm }),
@@ -90,44 +63,44 @@ export class ResultsController {
     alsoStatus: { 200: 'The same clientRequestId again: the first answer' },
     errors: [403, 404, 409, 429],
   })
-  async submit(@Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
+  async submit(@CheckedBody() body: z.output<typeof SubmitResultBody>, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubmitResultResponse> {
     try {
-      const body = parseBody(SubmitResultBody, raw);
-      this.checkTps(user, body.tpsCode);
-      await this.rateLimiter.consume(user.id);
       const { created, body: answer } = await this.commands.execute(new SubmitResultCommand(user, req.id, body));
       reply.status(created ? 201 : 200);
       submissions.inc({ outcome: created ? 'accepted' : 'duplicate' });
       return answer;
     } catch (err) {
-      submissions.inc({ outcome: outcomeOf(err) });
+      countSubmission(err);
       throw err;
     }
   }
 
   @Get(':tpsCode/:ballot')
   @Roles('operator', 'verifier', 'official', 'admin')
+  @TpsAccess({ from: 'result' })
   @ApiDoc({ summary: "A result's current state", params: ResultKey, response: ResultView, errors: [404] })
-  async get(@Param('tpsCode') tps: string, @Param('ballot') b: string, @CurrentUser() user: AuthUser): Promise<ResultView> {
-    const key = await this.key(user, tps, b);
+  async get(@CheckedTps() checked: Checked): Promise<ResultView> {
+    const key = await this.key(checked);
     const { state } = await this.repo.load(key);
     return toResultView(key.tpsCode, key.ballot, state);
   }
 
   @Get(':tpsCode/:ballot/history')
   @Roles('operator', 'verifier', 'official', 'admin')
+  @TpsAccess({ from: 'result' })
   @ApiDoc({ summary: "A result's audit trail: every event, who and when", params: ResultKey, response: HistoryEntry.array(), errors: [404] })
-  async history(@Param('tpsCode') tps: string, @Param('ballot') b: string, @CurrentUser() user: AuthUser): Promise<HistoryEntry[]> {
-    const { events } = await this.repo.load(await this.key(user, tps, b));
+  async history(@CheckedTps() checked: Checked): Promise<HistoryEntry[]> {
+    const { events } = await this.repo.load(await this.key(checked));
     return toHistory(events);
   }
 
   @Post(':tpsCode/:ballot/verify')
   @Roles('verifier')
+  @TpsAccess({ from: 'result' })
   @HttpCode(200)
   @ApiDoc({ summary: 'Verify the numbers as submitted', params: ResultKey, body: VerifyResultBody, response: ResultView, errors: [404, 409] })
-  async verify(@Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
-    const key = await this.key(user, tps, b);
+  async verify(@CheckedTps() checked: Checked, @Body() raw: unknown, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest): Promise<ResultView> {
+    const key = await this.key(checked);
     const body = parseBody(VerifyResultBody, raw);
     return this.commands.execute(new VerifyResultCommand(user, req.id, key.tpsCode, key.ballot, body.expectedVersion));
   }
@@ -138,6 +111,7 @@ export class ResultsController {
    */
   @Post(':tpsCode/:ballot/corrections')
   @Roles('verifier')
+  @TpsAccess({ from: 'result' })
   @HttpCode(200)
   @ApiDoc({
     summary: "Correct the numbers with a reason: with operatorConfirmation (by phone) it applies (200, the result); without, it is proposed to the TPS's operator (202)",
@@ -146,12 +120,12 @@ export class ResultsController {
     errors: [404, 409],
   })
   async correct(
-    @Param('tpsCode') tps: string, @Param('ballot') b: string, @Body() raw: unknown, @CurrentUser() user: AuthUser,
+    @CheckedTps() checked: Checked, @Body() raw: unknown, @CurrentUser() user: AuthUser,
     @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ResultView | ProposeCorrectionResponse> {
-    const key = await this.key(user, tps, b);
+    const key = await this.key(checked);
     const body = parseBody(CorrectResultBody, raw);
-    const outcome: CorrectionOutcome = await this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
+    const outcome = await this.commands.execute(new CorrectResultCommand(user, req.id, key.tpsCode, key.ballot, body));
     if (outcome.applied) {
       reply.status(200);
       return outcome.result;
@@ -160,17 +134,8 @@ export class ResultsController {
     return { proposalId: outcome.proposal.proposalId, status: 'proposed', proposal: outcome.proposal };
   }
 
-  private async key(user: AuthUser, rawTps: string, rawBallot: string) {
-    const tpsCode = parseParam(TpsCode, rawTps, 'tpsCode');
-    const ballot = parseParam(Ballot, rawBallot, 'ballot');
-    this.checkTps(user, tpsCode);
-    this.election.sheet(tpsCode, ballot);
+  /** The result the route acts on, checked by `TpsAccess`, in the active election. */
+  private async key({ tpsCode, ballot }: Checked) {
     return { electionId: await this.election.activeElectionId(), tpsCode, ballot };
-  }
-
-  /** Unknown TPS → 404; outside an operator's scope → 403. */
-  private checkTps(user: AuthUser, tpsCode: string) {
-    this.election.requireTps(tpsCode);
-    assertTpsInScope(user, tpsCode);
   }
 }

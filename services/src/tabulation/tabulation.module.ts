@@ -6,17 +6,14 @@ import { DesaShares } from './desa-shares';
 import { ResultsController } from './results.controller';
 import { ProposalsController } from './proposals.controller';
 import { ProposalsRepository } from './proposals.repository';
-import { ResultsQueueRepository } from '../projections/results-queue.repository';
 
 @Module({
   imports: [ElectionModule],
   controllers: [ResultsController, ProposalsController],
   providers: [
     ResultRepository,
-    ResultsQueueRepository,
     ProposalsRepository,
     DesaShares,
-    // SubmissionRateLimiter comes from the global LimitsModule (counters shared across replicas).
     ...RESULT_HANDLERS,
   ],
   exports: [ResultRepository],

@@ -1,7 +1,7 @@
 import { comparePositions, resultStreamId, type Ballot } from '@suara/contracts';
 import { loadConfig } from '../../config';
 import { migrate } from '../../db/migration';
-import { allMigrations } from '../../db/migrations';
+import { allMigrations } from '../../app.migrations';
 import type { SqlDatabase, SqlExecutor } from '../../db/sql';
 import { ElectionRepository } from '../../election/election.repository';
 import { ElectionService } from '../../election/election.service';

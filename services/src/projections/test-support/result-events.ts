@@ -1,5 +1,6 @@
 import type { Ballot, CHasilForm, Flag } from '@suara/contracts';
 import type { NewEvent, RecordedEvent } from '../../eventstore/event-store.port';
+import { desaOf } from '@suara/contracts';
 
 /** Builders of result events for the read side's specs. */
 
@@ -21,7 +22,7 @@ export function submitted(electionId: string, tpsCode: string, ballot: Ballot, f
   return {
     type: 'ResultSubmitted',
     data: { electionId, tpsCode, ballot, clientRequestId: `c-${tpsCode}-${ballot}`, form, flags },
-    metadata: meta(electionId, `op-${tpsCode.slice(0, 10)}`),
+    metadata: meta(electionId, `op-${desaOf(tpsCode)}`),
   };
 }
 

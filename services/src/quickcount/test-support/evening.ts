@@ -1,8 +1,8 @@
 import type { Ballot } from '@suara/contracts';
-import { apportion } from '../simulator/election-day';
-import { arrivalOffsets, clamp, desaDelayMinutes, generateDpt, normal, turnoutShift, urbanLean } from '../simulator/evening';
-import type { SeededRandom } from './sample';
-import { urbanity, type TpsPlace } from './tps-place';
+import { apportion } from '../../simulator/election-day';
+import { arrivalOffsets, clamp, desaDelayMinutes, generateDpt, normal, turnoutShift, urbanLean } from '../../simulator/evening';
+import type { SeededRandom } from '../sample';
+import { urbanity, type TpsPlace } from '../tps-place';
 
 /**
  * Simulated evenings on a real TPS structure for the quick count's statistical specs: the simulator's

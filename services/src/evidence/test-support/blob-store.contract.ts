@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobIntegrityError, BlobNotFoundError, sha256Of, type BlobStore } from './blob-store.port';
+import { BlobIntegrityError, BlobNotFoundError, sha256Of, type BlobStore } from '../blob-store.port';
 
 export interface BlobStoreFixture {
   store: BlobStore;

@@ -1,8 +1,8 @@
-import type { SqlDatabase } from '../db/sql';
-import { appendInTransaction } from './append-in-transaction';
+import type { SqlDatabase } from '../../db/sql';
+import { appendInTransaction } from '../append-in-transaction';
 import type { EventStoreContractFixture, OpenTransactionAppend } from './event-store.contract';
-import type { NewEvent } from './event-store.port';
-import { SqlEventStore } from './sql.event-store';
+import type { NewEvent } from '../event-store.port';
+import { SqlEventStore } from '../sql.event-store';
 
 /** The contract fixture for the SQL store over `db` (already migrated). */
 export function sqlContractFixture(db: SqlDatabase, teardown: () => Promise<void>): EventStoreContractFixture {

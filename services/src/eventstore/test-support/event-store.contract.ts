@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions } from '@suara/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConcurrencyError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllBatch, type RecordedEvent } from './event-store.port';
-import { verifyStreamChain } from './hash-chain';
+import { ConcurrencyError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent, type ReadAllBatch, type RecordedEvent } from '../event-store.port';
+import { verifyStreamChain } from '../hash-chain';
 
 export interface OpenTransactionAppend {
   /** Commits the transaction that holds the append. */
@@ -277,6 +277,22 @@ export function runEventStoreContract(name: string, factory: () => Promise<Event
           },
           { timeout: 20_000 },
         );
+      });
+
+      it('readLog hands over every committed event in global order, with the stream heads where the store records them', async () => {
+        const a = stream('log-a');
+        const b = stream('log-b');
+        await store.append(a, events(2), 'NO_STREAM');
+        await store.append(b, events(1), 'NO_STREAM');
+        await store.append(a, events(1), 2);
+        const { seen, heads } = await store.readLog(async (log) => {
+          const seen: RecordedEvent[] = [];
+          for await (const batch of log.events) seen.push(...batch);
+          return { seen, heads: await log.streamHeads() };
+        });
+        expect(ids(seen.filter((e) => e.streamId === a || e.streamId === b))).toEqual([`${a}#1`, `${a}#2`, `${b}#1`, `${a}#3`]);
+        for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1].checkpoint, seen[i].checkpoint)).toBeLessThan(0);
+        if (heads) expect(heads.get(a)).toEqual({ version: 3, lastHash: (await store.read(a)).at(-1)!.metadata.hash });
       });
 
       it('readAll returns the input checkpoint when nothing is new', async () => {
