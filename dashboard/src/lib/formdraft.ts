@@ -1,4 +1,5 @@
-import { VOTER_ROWS, type BallotSheet, type CHasilForm, type Issue } from '@suara/contracts';
+import type { BallotSheet, CHasilForm, Issue } from '@suara/contracts';
+import { VOTER_ROWS } from '@suara/contracts/lists';
 
 /** What the operator typed, keyed by form path ("votes.01", "votes.2.party", "votes.2.candidates.5", "valid", …). */
 export type Draft = Record<string, string>;

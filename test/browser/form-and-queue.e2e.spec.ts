@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
 import { startServer, type RunningServer } from '../support/server';
-import { LAPTOP, PHONE, axeFindings, launchBrowser, login, newPage, screenshot, text } from './browser';
+import { LAPTOP, PHONE, axeFindings, launchBrowser, login, newPage, screenshot, text } from '../support/browser';
 
 /**
- * Issue 20, item 4 in Chromium at 1366×768 and 360×740: a calm operator form — problems only after
- * a field was left or a send was tried, no "0" that looks typed, the desa in the header, "buka semua"
- * for DPR's party groups, and focus that follows each step. Screenshots: operator-form-*.
+ * Issue 20, items 4 and 5 in Chromium at 1366×768 and 360×740: a calm operator form — problems only
+ * after a field was left or a send was tried, no "0" that looks typed, the desa in the header, "buka
+ * semua" for DPR's party groups, focus that follows each step — and a verifier queue that names each
+ * result's kecamatan and filters by kecamatan, flag and missing photo, kept in the URL.
+ * Screenshots: operator-form-*, verifier-queue-*.
  */
 
 const PASSWORD = 'Merah-Putih-2024!x';
@@ -20,6 +22,7 @@ let server: RunningServer;
 let browser: Browser;
 let desa: { code: string; name: string };
 let tpsCodes: string[];
+let queueTps: { near: string; invalid: string };
 const dataDir = mkdtempSync(join(tmpdir(), 'suara-opform-'));
 
 beforeAll(async () => {
@@ -31,6 +34,17 @@ beforeAll(async () => {
   desa = { code: d.code, name: d.name };
   tpsCodes = d.children.map((c) => c.code);
   await admin.createUser({ username: 'operator-tenang', password: PASSWORD, role: 'operator', scope: [desa.code] });
+  // The queue: a near-unanimous result here (Kec. 122203), a high-invalid one in Kec. 122201.
+  const kotapinang = (await admin.region('122201')).children[0]!.code;
+  await admin.createUser({ username: 'operator-lain', password: PASSWORD, role: 'operator', scope: [kotapinang] });
+  await admin.createUser({ username: 'verifikator-antre', password: PASSWORD, role: 'verifier' });
+  const here = new SuaraClient(server.url);
+  await here.login('operator-tenang', PASSWORD);
+  await here.submit({ tpsCode: tpsCodes.at(-1)!, ballot: 'PPWP', clientRequestId: 'queue-near-unanimous', form: { votes: { '01': 0, '02': 200, '03': 0 }, valid: 200, invalid: 1 } });
+  const there = new SuaraClient(server.url);
+  await there.login('operator-lain', PASSWORD);
+  queueTps = { near: tpsCodes.at(-1)!, invalid: `${kotapinang}001` };
+  await there.submit({ tpsCode: queueTps.invalid, ballot: 'PPWP', clientRequestId: 'queue-high-invalid', form: { votes: { '01': 40, '02': 50, '03': 10 }, valid: 100, invalid: 20 } });
   browser = await launchBrowser();
 }, 180_000);
 
@@ -127,6 +141,45 @@ describe('a calm operator form (issue 20, item 4)', () => {
       await screenshot(page, `operator-form-dpr-open-${size}`);
       await page.click('[data-testid=toggle-groups]');
       await expect.poll(open).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the verifier queue (issue 20, item 5)', () => {
+  const queueCodes = (page: Page) => page.locator('[data-testid=queue] button[data-tps]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')));
+
+  it.each(SIZES)('names each result\'s kecamatan and filters by kecamatan and flag, kept in the URL across a reload (%s px)', async (size, viewport) => {
+    const { context, page } = await newPage(browser, viewport);
+    try {
+      await login(page, server.url, 'verifikator-antre', PASSWORD);
+      await page.goto(`${server.url}/#/verifikasi/PPWP`);
+      await expect.poll(() => queueCodes(page), { timeout: 15_000 }).toEqual(expect.arrayContaining([queueTps.near, queueTps.invalid]));
+      await expect.poll(() => text(page, `button[data-tps="${queueTps.invalid}"] [data-testid=queue-kecamatan]`)).toBe('Kec. Kotapinang');
+      await expect.poll(() => text(page, `button[data-tps="${queueTps.near}"] [data-testid=queue-kecamatan]`)).toMatch(/^Kec\. /);
+      await screenshot(page, `verifier-queue-all-${size}`);
+
+      await page.selectOption('[data-testid=filter-kecamatan]', '122201');
+      await expect.poll(() => queueCodes(page)).toEqual([queueTps.invalid]);
+      expect(page.url()).toContain('kec=122201');
+      await page.reload();
+      await expect.poll(() => queueCodes(page), { timeout: 15_000 }).toEqual([queueTps.invalid]);
+      expect(await page.inputValue('[data-testid=filter-kecamatan]')).toBe('122201');
+
+      await page.selectOption('[data-testid=filter-kecamatan]', '');
+      await page.selectOption('[data-testid=filter-flag]', 'near_unanimous');
+      await expect.poll(() => queueCodes(page)).toEqual([queueTps.near]);
+      expect(page.url()).toContain('tanda=near_unanimous');
+      // Both filters together: nothing near-unanimous in Kotapinang.
+      await page.selectOption('[data-testid=filter-kecamatan]', '122201');
+      await expect.poll(() => queueCodes(page)).toEqual([]);
+      await page.selectOption('[data-testid=filter-kecamatan]', '');
+      await page.check('[data-testid=filter-no-photo]');
+      await expect.poll(() => queueCodes(page)).toEqual([queueTps.near]);
+      expect(page.url()).toContain('foto=tidak');
+      await screenshot(page, `verifier-queue-filtered-${size}`);
+      expect(await axeFindings(page)).toEqual([]);
     } finally {
       await context.close();
     }
