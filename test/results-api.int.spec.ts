@@ -119,6 +119,35 @@ describe.each(backends())('write side over HTTP on %s', (backend) => {
     expect(await statusOf(operator.results())).toBe(403);
   });
 
+  it('narrows the queue to a kecamatan or desa and to a flag, and names a bad filter', async () => {
+    const other = await t.userClient('operator', [OTHER_DESA]);
+    const highInvalid = ppwpForm({ '01': 40, '02': 50, '03': 10 }, 20);
+    await other.submit({ tpsCode: `${OTHER_DESA}001`, ballot: 'PPWP', clientRequestId: newCrid(), form: highInvalid });
+    await operator.submit({ tpsCode: tps(11), ballot: 'PPWP', clientRequestId: newCrid(), form: ppwpForm({ '01': 30, '02': 40, '03': 20 }) });
+    const queued = async (query: Parameters<SuaraClient['results']>[0]) => (await verifier.results({ ballot: 'PPWP', status: ['submitted'], ...query })).map((r) => r.tpsCode);
+    const deadline = Date.now() + 15_000;
+    while (!((await queued({})).includes(`${OTHER_DESA}001`) && (await queued({})).includes(tps(11))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+
+    const inOtherDesa = await queued({ region: OTHER_DESA });
+    expect(inOtherDesa).toEqual([`${OTHER_DESA}001`]);
+    const inDesa = await queued({ region: DESA });
+    expect(inDesa).toContain(tps(11));
+    expect(inDesa.every((code) => code.startsWith(DESA))).toBe(true);
+    expect(await queued({ region: '122201' })).toEqual(expect.arrayContaining([`${OTHER_DESA}001`, tps(11)]));
+    expect(await queued({ region: '122202' })).toEqual([]);
+    const flagged = await verifier.results({ ballot: 'PPWP', status: ['submitted'], flag: 'high_invalid' });
+    expect(flagged.map((r) => r.tpsCode)).toEqual([`${OTHER_DESA}001`]);
+    expect(flagged[0].flags.map((f) => f.code)).toContain('high_invalid');
+    expect(await queued({ flag: 'high_invalid', region: DESA })).toEqual([]);
+
+    const badRegion = await errorOf(verifier.request('GET', '/api/results?region=12220'));
+    expect(badRegion.status).toBe(400);
+    expect(badRegion.body.issues?.map((i) => i.path)).toEqual(['region']);
+    const badFlag = await errorOf(verifier.request('GET', '/api/results?flag=bogus'));
+    expect(badFlag.status).toBe(400);
+    expect(badFlag.body.issues?.map((i) => i.path)).toEqual(['flag']);
+  });
+
   it('answers 404 for an unknown TPS and 403 outside the operator scope', async () => {
     const form = ppwpForm({ '01': 1, '02': 2, '03': 3 });
     expect(await statusOf(operator.submit({ tpsCode: '1222011001999', ballot: 'PPWP', clientRequestId: newCrid(), form }))).toBe(404);

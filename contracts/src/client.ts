@@ -163,14 +163,17 @@ export class SuaraClient {
   dapils(ballot?: Ballot) { return this.get<DapilSummary[]>(`/api/dapil${ballot ? `?ballot=${ballot}` : ''}`); }
   dapilTally(dapilCode: string, ballot: Ballot) { return this.get<DapilTallyView>(`/api/tallies/dapil/${encodeURIComponent(dapilCode)}?ballot=${ballot}`); }
   /**
-   * `GET /api/results?ballot=&status=` (verifier, official, admin): the results of a ballot in the given
-   * statuses, oldest submission first — the verifier's queue. Statuses are comma-separated in the query.
+   * `GET /api/results?ballot=&status=&photos=&region=&flag=` (verifier, official, admin): the results of a
+   * ballot in the given statuses, flagged (worst) first, then oldest — the verifier's queue; narrowed to a
+   * region (kecamatan, desa) and to results carrying a flag. Statuses are comma-separated in the query.
    */
-  results(query: { ballot?: Ballot; status?: ResultStatus[]; photos?: 'none' | 'some' } = {}) {
+  results(query: { ballot?: Ballot; status?: ResultStatus[]; photos?: 'none' | 'some'; region?: string; flag?: string } = {}) {
     const params = new URLSearchParams();
     if (query.ballot) params.set('ballot', query.ballot);
     if (query.status?.length) params.set('status', query.status.join(','));
     if (query.photos) params.set('photos', query.photos);
+    if (query.region) params.set('region', query.region);
+    if (query.flag) params.set('flag', query.flag);
     const qs = params.toString();
     return this.get<ResultView[]>(`/api/results${qs ? `?${qs}` : ''}`);
   }

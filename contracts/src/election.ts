@@ -66,9 +66,7 @@ export type ElectionPhase = z.infer<typeof ElectionPhase>;
 export const DeploymentChange = z.object({ mode: ElectionPhase, activeElectionId: z.string() });
 export type DeploymentChange = z.infer<typeof DeploymentChange>;
 
-/** The files of a master-data folder (README, "Master data"); `election.json` may be left out of an import. */
-export const MASTER_DATA_FILES = ['election.json', 'regions.csv', 'tps.csv', 'parties.csv', 'paslon.csv', 'dapils.csv', 'candidates.csv'] as const;
-export type MasterDataFile = (typeof MASTER_DATA_FILES)[number];
+export { MASTER_DATA_FILES, type MasterDataFile } from './lists';
 
 /** One bad line of a master-data folder: which file, which line (0 = the file as a whole), which column, why. */
 export const MasterDataProblem = z.object({

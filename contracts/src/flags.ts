@@ -21,6 +21,21 @@ export const FLAG_CODES = [
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
+/** What each flag is called on screen and on paper (Bahasa Indonesia), e.g. in the verifiers' filter. */
+export const FLAG_NAMES: Record<FlagCode, string> = {
+  inconsistent_as_written: 'Sesuai tertulis (angka tidak cocok)',
+  turnout_over_dpt: 'Partisipasi melebihi DPT',
+  total_over_300: 'Total suara melebihi 300',
+  option_over_300: 'Satu pilihan melebihi 300',
+  near_unanimous: 'Hampir semua suara ke satu pilihan',
+  off_desa_share: 'Jauh dari perolehan desa',
+  full_turnout: 'Partisipasi tepat 100%',
+  high_invalid: 'Suara tidak sah di atas 10%',
+  empty_result: 'Tanpa suara sama sekali',
+  entered_by_verifier: 'Dientri verifikator',
+  dpt_over_300: 'DPT melebihi 300',
+};
+
 /** Severity per flag code: higher is worse. Unknown codes count as `UNKNOWN_FLAG_SEVERITY`. */
 export const FLAG_SEVERITY: Record<FlagCode, number> = {
   // A paper that does not add up is what verifiers must see first.

@@ -29,8 +29,8 @@ export const Administrasi = z.strictObject({
   disabled: z.strictObject({ registered: SexCounts, voted: SexCounts }),
 });
 export type Administrasi = z.infer<typeof Administrasi>;
-export const VOTER_ROWS = ['dpt', 'dptb', 'dpk'] as const;
-export type VoterRow = (typeof VOTER_ROWS)[number];
+import { VOTER_ROWS } from './lists';
+export { VOTER_ROWS, type VoterRow } from './lists';
 
 /** Most characters of the kejadian khusus notes. */
 export const MAX_NOTES = 2000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BallotSheet, ElectionView, TallyView } from '@suara/contracts';
-import { draftToForm, formToDraft, issuesByField, localIssues, newRequestId, typedVoteSum } from '../../dashboard/src/lib/formdraft';
+import { draftToForm, formToDraft, issueSeen, issuesByField, localIssues, newRequestId, typedVoteSum } from '../../dashboard/src/lib/formdraft';
 import { diffForms, optionRows } from '../../dashboard/src/lib/options';
 
 /** The dashboard's pure helpers: what the operator typed becomes the API's form, and back. */
@@ -54,6 +54,24 @@ describe('C.Hasil drafts', () => {
     const ids = new Set(Array.from({ length: 50 }, newRequestId));
     expect(ids.size).toBe(50);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+  });
+});
+
+describe('when a problem is shown', () => {
+  it('says the same message of a field once, however many checks found it', () => {
+    expect(issuesByField([{ path: 'form.valid', message: 'wajib diisi' }, { path: 'valid', message: 'wajib diisi' }, { path: 'form.valid', message: 'lain' }])).toEqual({ valid: ['wajib diisi', 'lain'] });
+  });
+
+  it('shows a field\'s problem once it was left, a sum\'s once one of its parts was, all after a send was tried', () => {
+    const touched = new Set(['votes.01', 'administrasi.voted.dpt.l']);
+    expect(issueSeen('votes.01', touched, false)).toBe(true);
+    expect(issueSeen('votes', touched, false)).toBe(true);
+    expect(issueSeen('administrasi.voted.dpt', touched, false)).toBe(true);
+    expect(issueSeen('valid', touched, false)).toBe(false);
+    expect(issueSeen('votes.0', touched, false)).toBe(false); // a prefix of a name is not a part
+    expect(issueSeen('', touched, false)).toBe(false);
+    expect(issueSeen('valid', new Set(), true)).toBe(true);
+    expect(issueSeen('', new Set(), true)).toBe(true);
   });
 });
 

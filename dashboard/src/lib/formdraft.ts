@@ -1,4 +1,5 @@
-import { VOTER_ROWS, type BallotSheet, type CHasilForm, type Issue } from '@suara/contracts';
+import type { BallotSheet, CHasilForm, Issue } from '@suara/contracts';
+import { VOTER_ROWS } from '@suara/contracts/lists';
 
 /** What the operator typed, keyed by form path ("votes.01", "votes.2.party", "votes.2.candidates.5", "valid", …). */
 export type Draft = Record<string, string>;
@@ -104,10 +105,26 @@ export function localIssues(d: Draft): Issue[] {
 export function issuesByField(issues: readonly { path?: string; message: string }[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const i of issues) {
-    const key = (i.path ?? '').replace(/^form\.?/, '');
-    (out[key] ??= []).push(i.message);
+    const messages = (out[fieldKey(i.path)] ??= []);
+    // The local check and the server's may say the same thing ("wajib diisi"): say it once.
+    if (!messages.includes(i.message)) messages.push(i.message);
   }
   return out;
+}
+
+/** An issue's path as the form's fields are named ("form.votes.01" → "votes.01"; none → ""). */
+export const fieldKey = (path: string | undefined): string => (path ?? '').replace(/^form\.?/, '');
+
+/**
+ * Whether an issue of field `key` may be shown yet: after the operator left one of the fields it is
+ * about ("votes" is about "votes.01", "administrasi.voted.dpt" about its L and P), or tried to send.
+ * A form that shouts "wajib diisi" at every empty box before anything is typed only alarms.
+ */
+export function issueSeen(key: string, touched: ReadonlySet<string>, attempted: boolean): boolean {
+  if (attempted) return true;
+  if (key === '') return false;
+  for (const t of touched) if (t === key || t.startsWith(`${key}.`)) return true;
+  return false;
 }
 
 /** Sum of all votes typed (party ballots: party + candidates), to compare with "suara sah" while typing. */

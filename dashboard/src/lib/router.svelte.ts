@@ -5,22 +5,45 @@ export type Route =
   | { name: 'login' }
   | { name: 'rekap'; region?: string; ballot?: string }
   | { name: 'tps'; tps: string; ballot: string }
-  | { name: 'verifikasi'; ballot?: string }
+  | { name: 'verifikasi'; ballot?: string; filter?: QueueFilter }
   | { name: 'operator' }
   | { name: 'formulir'; tps: string; ballot: string }
   | { name: 'segel' }
   | { name: 'admin'; tab: AdminTab };
+
+/** The verifier queue's filters, kept in the URL (`#/verifikasi/PPWP?kec=122203&tanda=high_invalid&foto=tidak`) so a reload keeps them. */
+export interface QueueFilter { kecamatan?: string; flag?: string; withoutPhoto?: boolean }
+
+function parseQueueFilter(query: string): QueueFilter | undefined {
+  const q = new URLSearchParams(query);
+  const filter: QueueFilter = {
+    ...(q.get('kec') ? { kecamatan: q.get('kec')! } : {}),
+    ...(q.get('tanda') ? { flag: q.get('tanda')! } : {}),
+    ...(q.get('foto') === 'tidak' ? { withoutPhoto: true } : {}),
+  };
+  return Object.keys(filter).length ? filter : undefined;
+}
+
+function queueFilterQuery(f: QueueFilter | undefined): string {
+  const q = new URLSearchParams();
+  if (f?.kecamatan) q.set('kec', f.kecamatan);
+  if (f?.flag) q.set('tanda', f.flag);
+  if (f?.withoutPhoto) q.set('foto', 'tidak');
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
 
 /** The admin screens' tabs (`#/admin/pengguna`, …). */
 export const ADMIN_TABS = ['pengguna', 'fase', 'sampel', 'audit'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
 export function parseHash(hash: string): Route {
-  const [name, ...rest] = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [path, query = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const [name, ...rest] = path.split('/').filter(Boolean).map(decodeURIComponent);
   switch (name) {
     case 'rekap': return { name, region: rest[0], ballot: rest[1] };
     case 'tps': return rest.length >= 2 ? { name, tps: rest[0], ballot: rest[1] } : { name: 'rekap' };
-    case 'verifikasi': return { name, ballot: rest[0] };
+    case 'verifikasi': { const filter = parseQueueFilter(query); return { name, ballot: rest[0], ...(filter ? { filter } : {}) }; }
     case 'operator': return rest.length >= 2 ? { name: 'formulir', tps: rest[0], ballot: rest[1] } : { name };
     case 'masuk': return { name: 'login' };
     case 'segel': return { name };
@@ -34,7 +57,7 @@ export function hrefOf(route: Route): string {
     case 'login': return '#/masuk';
     case 'rekap': return `#/rekap${route.region ? `/${route.region}` : ''}${route.region && route.ballot ? `/${route.ballot}` : ''}`;
     case 'tps': return `#/tps/${route.tps}/${route.ballot}`;
-    case 'verifikasi': return `#/verifikasi${route.ballot ? `/${route.ballot}` : ''}`;
+    case 'verifikasi': return `#/verifikasi${route.ballot ? `/${route.ballot}` : ''}${queueFilterQuery(route.filter)}`;
     case 'operator': return '#/operator';
     case 'formulir': return `#/operator/${route.tps}/${route.ballot}`;
     case 'segel': return '#/segel';

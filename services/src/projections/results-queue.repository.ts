@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Ballot, CHasilForm, Flag, PhotoView, ResultStatus, ResultView } from '@suara/contracts';
+import type { Ballot, CHasilForm, Flag, FlagCode, PhotoView, ResultStatus, ResultView } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 
@@ -15,6 +15,8 @@ interface Row {
 /** `?photos=none`: only results without a photo of the C.Hasil ("tanpa foto"); `some`: only those with one. */
 export type PhotoFilter = 'none' | 'some';
 
+export interface QueueFilter { ballot?: Ballot; photos?: PhotoFilter; region?: string; flag?: FlagCode }
+
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** The verifier's queue from the read model: results in the given statuses, flagged (worst) first, then oldest. */
@@ -22,7 +24,9 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 export class ResultsQueueRepository {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
-  async list(electionId: string, statuses: ResultStatus[], ballot?: Ballot, photos?: PhotoFilter): Promise<ResultView[]> {
+  /** `region`: only TPS inside that region (a kecamatan or desa code); `flag`: only results carrying that flag code. */
+  async list(electionId: string, statuses: ResultStatus[], filter: QueueFilter = {}): Promise<ResultView[]> {
+    const { ballot, photos, region, flag } = filter;
     const { rows } = await this.db.query<Row>(
       `SELECT c.tps_code, c.ballot, c.status, c.form, c.version, c.flags, c.submitted_by, c.submitted_at, c.verified_by, c.verified_at,
               (SELECT coalesce(json_agg(json_build_object('sha256', p.sha256, 'contentType', p.content_type, 'bytes', p.bytes,
@@ -39,9 +43,11 @@ export class ResultsQueueRepository {
         WHERE c.election_id = $1 AND c.status = ANY($2::text[]) AND ($3::text IS NULL OR c.ballot = $3)
           AND ($4::text IS NULL OR ($4::text = 'some') = EXISTS (
                 SELECT 1 FROM result_photos p WHERE p.election_id = c.election_id AND p.tps_code = c.tps_code AND p.ballot = c.ballot))
+          AND ($5::text IS NULL OR c.tps_code LIKE $5 || '%')
+          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM json_array_elements(c.flags) f WHERE f->>'code' = $6))
         ORDER BY c.severity DESC, c.submitted_at ASC NULLS LAST, c.tps_code, c.ballot
         LIMIT ${QUEUE_LIMIT}`,
-      [electionId, statuses, ballot ?? null, photos ?? null],
+      [electionId, statuses, ballot ?? null, photos ?? null, region ?? null, flag ?? null],
     );
     return rows.map((r) => ({
       tpsCode: r.tps_code, ballot: r.ballot, status: r.status, form: r.form, version: r.version, flags: r.flags,
