@@ -1,13 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { REPORT_NOTICE, SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The admin screens in Chromium (built service, embedded PGlite): bulk import with a wrong line
@@ -19,32 +16,15 @@ import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, scre
 const PASSWORD = 'Merah-Putih-2024!x';
 const KAB = '1222';
 
-let server: RunningServer;
-let browser: Browser;
-let admin: SuaraClient;
-const dataDir = mkdtempSync(join(tmpdir(), 'suara-admin-'));
-
-beforeAll(async () => {
-  server = await startServer({ dataDir });
-  admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
-  await admin.createUser({ username: 'pejabat-admin-e2e', password: PASSWORD, role: 'official' });
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const suite = browserSuite(({ admin }) => admin.createUser({ username: 'pejabat-admin-e2e', password: PASSWORD, role: 'official' }));
 
 describe('admin screens in Chromium', () => {
   it('bulk-imports operators: a bad line is shown and nothing created; the corrected file creates them with passwords shown once', async () => {
     for (const viewport of [DESKTOP, PHONE]) {
-      const { context, page } = await newPage(browser, viewport);
+      const { context, page } = await newPage(suite.browser, viewport);
       try {
         const suffix = viewport === PHONE ? 'hp' : 'pc';
-        await login(page, server.url, server.adminUser, server.adminPassword);
+        await login(page, suite.server.url, suite.server.adminUser, suite.server.adminPassword);
         await page.click('nav[aria-label="Navigasi utama"] >> text=Administrasi');
         await page.waitForSelector('[data-testid=users-table]');
         await page.fill('[data-testid=import-text]', `username;desa_code;password\nop_${suffix}_a;1222011001;\nop_${suffix}_b;12.22.01.9999;\n`);
@@ -64,7 +44,7 @@ describe('admin screens in Chromium', () => {
         expect(created).toHaveLength(2);
         const password = created[1].split('\t').at(-1)!.trim();
         await page.waitForSelector(`[data-username=op_${suffix}_b]`);
-        const operator = new SuaraClient(server.url);
+        const operator = new SuaraClient(suite.server.url);
         await operator.login(`op_${suffix}_b`, password);
         expect((await operator.me()).scope).toEqual(['1222012002']);
       } finally {
@@ -74,16 +54,16 @@ describe('admin screens in Chromium', () => {
   });
 
   it('resets a password showing the new one once, and filters the audit log', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, server.adminUser, server.adminPassword);
-      await page.goto(`${server.url}/#/admin/pengguna`);
+      await login(page, suite.server.url, suite.server.adminUser, suite.server.adminPassword);
+      await page.goto(`${suite.server.url}/#/admin/pengguna`);
       page.on('dialog', (d) => void d.accept());
       await page.click('[data-username=pejabat-admin-e2e] >> text=Atur ulang sandi');
       await page.waitForSelector('[data-testid=password-once]');
       const password = await text(page, '[data-testid=password-value]');
       await screenshot(page, 'admin-password-once-1280');
-      const official = new SuaraClient(server.url);
+      const official = new SuaraClient(suite.server.url);
       await official.login('pejabat-admin-e2e', password);
       await page.click('[data-testid=password-once] >> text=Sudah dicatat, tutup');
       expect(await page.locator('[data-testid=password-once]').count()).toBe(0);
@@ -101,12 +81,12 @@ describe('admin screens in Chromium', () => {
   });
 
   it('downloads the recap from the server as PDF, Excel and CSV, and prints it on A4 with the notice and no navigation', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'pejabat-admin-e2e', (await resetFor('pejabat-admin-e2e')));
-      await page.goto(`${server.url}/#/rekap/${KAB}/PPWP`);
+      await login(page, suite.server.url, 'pejabat-admin-e2e', (await resetFor('pejabat-admin-e2e')));
+      await page.goto(`${suite.server.url}/#/rekap/${KAB}/PPWP`);
       await page.waitForSelector('[data-testid=region-table]');
-      const tally = await admin.tally(KAB, 'PPWP');
+      const tally = await suite.admin.tally(KAB, 'PPWP');
 
       const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-pdf]')]);
       expect(pdf.suggestedFilename()).toMatch(/^rekap-PPWP-1222-.*-simulasi\.pdf$/);
@@ -128,7 +108,7 @@ describe('admin screens in Chromium', () => {
       expect(csvText.charCodeAt(0)).toBe(0xfeff);
       expect(csvText).toContain('Kode;Kecamatan;Jumlah TPS');
 
-      const [entry] = await admin.audit({ action: 'report_exported', actor: 'pejabat-admin-e2e', limit: 5 });
+      const [entry] = await suite.admin.audit({ action: 'report_exported', actor: 'pejabat-admin-e2e', limit: 5 });
       expect(entry).toMatchObject({ target: KAB, detail: { format: 'csv' } });
 
       await page.emulateMedia({ media: 'print' });
@@ -156,10 +136,10 @@ describe('admin screens in Chromium', () => {
       const content = readFileSync(join(folder, name), 'utf8');
       return { name, mimeType: 'text/csv', buffer: Buffer.from(change[name]?.(content) ?? content) };
     });
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     try {
-      await login(page, server.url, server.adminUser, server.adminPassword);
-      await page.goto(`${server.url}/#/admin/fase`);
+      await login(page, suite.server.url, suite.server.adminUser, suite.server.adminPassword);
+      await page.goto(`${suite.server.url}/#/admin/fase`);
       await waitForText(page, '[data-testid=master-data-version] strong', '1');
       await page.setInputFiles('[data-testid=master-data-files]', files({
         'tps.csv': (t) => t.replace('1222011001002,12.22.01.1001,2,', '1222011001002,12.22.01.1001,0,'),
@@ -169,7 +149,7 @@ describe('admin screens in Chromium', () => {
       await page.waitForSelector('[data-testid=master-data-problems]');
       const rows = await page.locator('[data-testid=master-data-problems] tbody tr').allInnerTexts();
       expect(rows.map((r) => r.split('\t').slice(0, 3).join(' '))).toEqual(['tps.csv 3 tps_no', 'parties.csv 2 short_name']);
-      expect((await admin.election()).masterDataVersion).toBe(1);
+      expect((await suite.admin.election()).masterDataVersion).toBe(1);
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'admin-master-data-problems-360');
 
@@ -179,28 +159,28 @@ describe('admin screens in Chromium', () => {
       expect(await text(page, '[data-testid=master-data-message]')).toContain('Data induk versi 2 dimuat: 1025 TPS, 7 dapil');
       await waitForText(page, '[data-testid=master-data-version] strong', '2');
       expect(await page.locator('[data-testid=master-data-problems]').count()).toBe(0);
-      expect((await admin.election()).activeElectionId).toBe('labusel-2024-sim2');
+      expect((await suite.admin.election()).activeElectionId).toBe('labusel-2024-sim2');
     } finally {
       await context.close();
     }
   });
 
   it('switches from the simulation to the real election only after the typed confirmation', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     try {
-      await login(page, server.url, server.adminUser, server.adminPassword);
-      await page.goto(`${server.url}/#/admin/fase`);
+      await login(page, suite.server.url, suite.server.adminUser, suite.server.adminPassword);
+      await page.goto(`${suite.server.url}/#/admin/fase`);
       await waitForText(page, '[data-testid=phase-now] strong', 'SIMULASI (latihan)');
       expect(await page.locator('[data-testid=phase-switch]').isDisabled()).toBe(true);
       await page.fill('[data-testid=phase-confirm]', 'mulai');
       expect(await page.locator('[data-testid=phase-switch]').isDisabled()).toBe(true);
-      expect((await admin.election()).mode).toBe('simulation');
+      expect((await suite.admin.election()).mode).toBe('simulation');
       await page.fill('[data-testid=phase-confirm]', 'MULAI PEMILU');
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'admin-phase-360');
       await page.click('[data-testid=phase-switch]');
       await waitForText(page, '[data-testid=phase-now] strong', 'Pemilu sungguhan');
-      expect((await admin.election()).mode).toBe('real');
+      expect((await suite.admin.election()).mode).toBe('real');
       expect(await page.locator('[data-testid=sim-banner]').count()).toBe(0);
     } finally {
       await context.close();
@@ -210,7 +190,7 @@ describe('admin screens in Chromium', () => {
 
 /** A fresh password for a user (the reset test changed it), set through the API. */
 async function resetFor(username: string): Promise<string> {
-  const user = (await admin.users()).find((u) => u.username === username)!;
-  await admin.resetPassword(user.id, PASSWORD);
+  const user = (await suite.admin.users()).find((u) => u.username === username)!;
+  await suite.admin.resetPassword(user.id, PASSWORD);
   return PASSWORD;
 }

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * Pileg by dapil in Chromium (built service, embedded PGlite): the kabupaten's DPRD Kab page shows
@@ -14,18 +10,9 @@ import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, scre
  */
 
 const PASSWORD = 'Uji-Sandi-Kuat-2024';
-let server: RunningServer;
-let browser: Browser;
-const dataDir = mkdtempSync(join(tmpdir(), 'suara-dapil-'));
-
-beforeAll(async () => {
-  server = await startServer({ dataDir });
-  const admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
+const suite = browserSuite(async ({ admin, user }) => {
   await admin.createUser({ username: 'pejabat-dapil', password: PASSWORD, role: 'official' });
-  await admin.createUser({ username: 'operator-dapil', password: PASSWORD, role: 'operator', scope: ['1222011001', '1222022001'] });
-  const operator = new SuaraClient(server.url);
-  await operator.login('operator-dapil', PASSWORD);
+  const operator = await user('operator-dapil', PASSWORD, 'operator', ['1222011001', '1222022001']);
   // Candidate 1 of party 2 is one person in Kotapinang (dapil 01) and another in Kampung Rakyat (dapil 02).
   const forms = [
     ['1222011001001', { '2': { party: 10, candidates: { '1': 60 } }, '5': { party: 5, candidates: { '2': 25 } } }],
@@ -35,13 +22,6 @@ beforeAll(async () => {
     const valid = Object.values(votes).reduce((a, v) => a + v.party + Object.values(v.candidates as Record<string, number>).reduce((x, y) => x + y, 0), 0);
     await operator.submit({ tpsCode: tps, ballot: 'DPRD_KAB', clientRequestId: `dapil-chromium-${i}`, form: { votes, valid, invalid: 1 } });
   }
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const waitForIncludes = (page: Page, selector: string, part: string) =>
@@ -50,10 +30,10 @@ const waitForIncludes = (page: Page, selector: string, part: string) =>
 describe('Pileg by dapil in Chromium', () => {
   for (const [label, viewport] of [['360', PHONE], ['1280', DESKTOP]] as const) {
     it(`at ${label} px: per-dapil party totals on the kabupaten, then one dapil's candidates and seat projection`, async () => {
-      const { context, page } = await newPage(browser, viewport);
+      const { context, page } = await newPage(suite.browser, viewport);
       try {
-        await login(page, server.url, 'pejabat-dapil', PASSWORD);
-        await page.goto(`${server.url}/#/rekap/1222/DPRD_KAB`);
+        await login(page, suite.server.url, 'pejabat-dapil', PASSWORD);
+        await page.goto(`${suite.server.url}/#/rekap/1222/DPRD_KAB`);
         await page.waitForSelector('[data-testid=by-dapil] tbody tr');
         const breakdown = await text(page, '[data-testid=by-dapil]');
         expect(breakdown).toContain('Kotapinang');

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page, Request } from 'playwright-core';
 import { kecamatanOf, REPORT_NOTICE, SuaraClient, type Ballot, type CHasilForm } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { startServer } from '../support/server';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The dashboard in Debian's Chromium against the real service (built `services/dist`, embedded
@@ -23,18 +23,9 @@ const DESA_OFFLINE = '1222032002';
 const DESA_PHONE = '1222012008';
 const DESA_RECONNECT = '1222032002';
 
-let server: RunningServer;
-let browser: Browser;
 // Kept across a restart of the service (the reconnect scenario), removed at the end.
 const dataDir = mkdtempSync(join(tmpdir(), 'suara-browser-'));
-let admin: SuaraClient;
-
-async function user(username: string, role: 'official' | 'verifier' | 'operator', scope?: string[]): Promise<SuaraClient> {
-  await admin.createUser({ username, password: PASSWORD, role, scope });
-  const c = new SuaraClient(server.url);
-  await c.login(username, PASSWORD);
-  return c;
-}
+const user = (username: string, role: 'official' | 'verifier' | 'operator', scope?: string[]) => suite.user(username, PASSWORD, role, scope);
 
 const ppwp = (v1: number, v2: number, v3: number, invalid: number): CHasilForm => ({
   votes: { '01': v1, '02': v2, '03': v3 }, valid: v1 + v2 + v3, invalid,
@@ -42,28 +33,18 @@ const ppwp = (v1: number, v2: number, v3: number, invalid: number): CHasilForm =
 
 const toNumber = (s: string) => Number(s.replace(/\./g, '').trim());
 
-beforeAll(async () => {
-  server = await startServer({ dataDir });
-  admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
-  browser = await launchBrowser();
-  await Promise.all([
-    user('pejabat', 'official'),
-    user('verifikator', 'verifier'),
-    user('verifikator2', 'verifier'),
-    user('operator-live', 'operator', [DESA_LIVE]),
-    user('operator-koreksi', 'operator', [DESA_CORRECT]),
-    user('operator-offline', 'operator', [DESA_OFFLINE]),
-    user('operator-hp', 'operator', [DESA_PHONE]),
-    user('operator-sambung', 'operator', [DESA_RECONNECT]),
-  ]);
-}, 180_000);
+const suite = browserSuite(() => Promise.all([
+  user('pejabat', 'official'),
+  user('verifikator', 'verifier'),
+  user('verifikator2', 'verifier'),
+  user('operator-live', 'operator', [DESA_LIVE]),
+  user('operator-koreksi', 'operator', [DESA_CORRECT]),
+  user('operator-offline', 'operator', [DESA_OFFLINE]),
+  user('operator-hp', 'operator', [DESA_PHONE]),
+  user('operator-sambung', 'operator', [DESA_RECONNECT]),
+]), { dataDir });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function fillPpwp(page: Page, f: { v1: number; v2: number; v3: number; invalid: number }) {
   await page.fill('input[name="votes.01"]', String(f.v1));
@@ -75,12 +56,12 @@ async function fillPpwp(page: Page, f: { v1: number; v2: number; v3: number; inv
 
 describe('dashboard in Chromium', () => {
   it('an operator submits through the form and the official\'s open dashboard shows the new totals without reload', async () => {
-    const official = await newPage(browser);
-    const operator = await newPage(browser, PHONE);
+    const official = await newPage(suite.browser);
+    const operator = await newPage(suite.browser, PHONE);
     try {
       const o = official.page;
-      await login(o, server.url, 'pejabat', PASSWORD);
-      await o.goto(`${server.url}/#/rekap/${KAB}/PPWP`);
+      await login(o, suite.server.url, 'pejabat', PASSWORD);
+      await o.goto(`${suite.server.url}/#/rekap/${KAB}/PPWP`);
       await o.waitForSelector('[data-testid=valid-total]');
       await waitForText(o, '[data-testid=connection]', 'Terhubung');
       await expect(o.locator('[data-testid=sim-banner]').isVisible()).resolves.toBe(true);
@@ -92,7 +73,7 @@ describe('dashboard in Chromium', () => {
       await o.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
 
       const p = operator.page;
-      await login(p, server.url, 'operator-live', PASSWORD);
+      await login(p, suite.server.url, 'operator-live', PASSWORD);
       await p.waitForSelector(`[data-tps="${DESA_LIVE}001"] a[data-ballot=PPWP]`);
       await screenshot(p, 'operator-tps-list-360');
       await p.click(`[data-tps="${DESA_LIVE}001"] a[data-ballot=PPWP]`);
@@ -131,15 +112,15 @@ describe('dashboard in Chromium', () => {
   });
 
   it('a verifier corrects a result and the timeline shows old → new with reason and confirmation', async () => {
-    const operator = new SuaraClient(server.url);
+    const operator = new SuaraClient(suite.server.url);
     await operator.login('operator-koreksi', PASSWORD);
     const tps = `${DESA_CORRECT}001`;
     await operator.submit({ tpsCode: tps, ballot: 'PPWP', clientRequestId: 'e2e-koreksi-0001', form: ppwp(30, 80, 10, 2) });
 
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'verifikator', PASSWORD);
-      await page.goto(`${server.url}/#/verifikasi/PPWP`);
+      await login(page, suite.server.url, 'verifikator', PASSWORD);
+      await page.goto(`${suite.server.url}/#/verifikasi/PPWP`);
       await page.click(`[data-testid=queue] button[data-tps="${tps}"]`);
       await page.waitForSelector('[data-testid=correct]');
       await page.click('[data-testid=correct]');
@@ -168,7 +149,7 @@ describe('dashboard in Chromium', () => {
       expect(timeline).toContain('dikonfirmasi via telepon, operator-koreksi, 19.40');
       await screenshot(page, 'verifier-timeline-1280');
 
-      const stored = await admin.result(tps, 'PPWP');
+      const stored = await suite.admin.result(tps, 'PPWP');
       expect(stored.status).toBe('corrected');
       expect(stored.form?.votes).toEqual({ '01': 30, '02': 85, '03': 10 });
     } finally {
@@ -177,17 +158,17 @@ describe('dashboard in Chromium', () => {
   });
 
   it('verifies in one action, and explains a conflict when another verifier acted first', async () => {
-    const operator = new SuaraClient(server.url);
+    const operator = new SuaraClient(suite.server.url);
     await operator.login('operator-koreksi', PASSWORD);
     const first = `${DESA_CORRECT}002`;
     await operator.submit({ tpsCode: first, ballot: 'DPD', clientRequestId: 'e2e-verify-0001', form: { votes: { '1': 20, '2': 30 }, valid: 50, invalid: 1 } });
-    const other = new SuaraClient(server.url);
+    const other = new SuaraClient(suite.server.url);
     await other.login('verifikator2', PASSWORD);
 
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'verifikator', PASSWORD);
-      await page.goto(`${server.url}/#/tps/${first}/DPD`);
+      await login(page, suite.server.url, 'verifikator', PASSWORD);
+      await page.goto(`${suite.server.url}/#/tps/${first}/DPD`);
       await page.waitForSelector('[data-testid=verify]');
       await expect(text(page, '[data-testid=result-status]')).resolves.toBe('Menunggu verifikasi');
       // Someone else verifies while this page still shows the old version.
@@ -201,37 +182,37 @@ describe('dashboard in Chromium', () => {
 
       // One action on a fresh result.
       await operator.submit({ tpsCode: first, ballot: 'PPWP', clientRequestId: 'e2e-verify-0002', form: ppwp(10, 20, 30, 0) });
-      await page.goto(`${server.url}/#/tps/${first}/PPWP`);
+      await page.goto(`${suite.server.url}/#/tps/${first}/PPWP`);
       await page.click('[data-testid=verify]');
       await waitForText(page, '[data-testid=panel-message]', 'Hasil diverifikasi.');
       await waitForText(page, '[data-testid=result-status]', 'Terverifikasi');
-      expect((await admin.result(first, 'PPWP')).status).toBe('verified');
+      expect((await suite.admin.result(first, 'PPWP')).status).toBe('verified');
     } finally {
       await context.close();
     }
   });
 
   it('an operator cannot reach the officials\' view: redirected with a message, no recap requested', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     const recapRequests: string[] = [];
     page.on('request', (r: Request) => {
       if (/\/api\/(tallies|anomalies|quickcount)/.test(r.url())) recapRequests.push(r.url());
     });
     try {
-      await login(page, server.url, 'operator-live', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${KAB}/PPWP`);
+      await login(page, suite.server.url, 'operator-live', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${KAB}/PPWP`);
       await page.waitForSelector('[data-testid=flash]');
       expect(page.url()).toMatch(/#\/operator$/);
       await expect(text(page, '[data-testid=flash]')).resolves.toContain('Operator tidak dapat membuka rekapitulasi');
-      await page.goto(`${server.url}/#/tps/${DESA_LIVE}001/PPWP`);
+      await page.goto(`${suite.server.url}/#/tps/${DESA_LIVE}001/PPWP`);
       await page.waitForFunction(() => location.hash === '#/operator');
-      await page.goto(`${server.url}/#/verifikasi`);
+      await page.goto(`${suite.server.url}/#/verifikasi`);
       await page.waitForFunction(() => location.hash === '#/operator');
       await expect(page.locator('header nav a').allInnerTexts()).resolves.toEqual(['Formulir TPS']);
       await expect(page.locator('[data-testid=region-table], [data-testid=full-count]').count()).resolves.toBe(0);
       expect(recapRequests).toEqual([]);
       // And the API agrees: recap data stays internal.
-      const op = new SuaraClient(server.url);
+      const op = new SuaraClient(suite.server.url);
       await op.login('operator-live', PASSWORD);
       await expect(op.tally(KAB, 'PPWP')).rejects.toMatchObject({ status: 403 });
     } finally {
@@ -240,15 +221,15 @@ describe('dashboard in Chromium', () => {
   });
 
   it('keeps a submission in the browser while the network is down and retries it with the same clientRequestId', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     const bodies: string[] = [];
     page.on('request', (r: Request) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/results') bodies.push(r.postData() ?? '');
     });
     const tps = `${DESA_OFFLINE}001`;
     try {
-      await login(page, server.url, 'operator-offline', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${tps}/PPWP`);
+      await login(page, suite.server.url, 'operator-offline', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${tps}/PPWP`);
       await page.waitForSelector('input[name="votes.01"]');
       await fillPpwp(page, { v1: 12, v2: 34, v3: 56, invalid: 7 });
       await page.waitForSelector('[data-testid=check-ok]');
@@ -267,13 +248,13 @@ describe('dashboard in Chromium', () => {
       expect([...ids]).toEqual([queued[0].clientRequestId]);
       expect(queued[0].clientRequestId).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
       await expect(page.evaluate(() => localStorage.getItem('suara.outbox'))).resolves.toBe('[]');
-      const stored = await admin.result(tps, 'PPWP');
+      const stored = await suite.admin.result(tps, 'PPWP');
       expect(stored.status).toBe('submitted');
       expect(stored.form).toMatchObject({ votes: { '01': 12, '02': 34, '03': 56 }, valid: 102, invalid: 7 });
 
       // Opening the form again shows what is stored; it cannot be sent twice.
-      await page.goto(`${server.url}/#/operator`);
-      await page.goto(`${server.url}/#/operator/${tps}/PPWP`);
+      await page.goto(`${suite.server.url}/#/operator`);
+      await page.goto(`${suite.server.url}/#/operator/${tps}/PPWP`);
       await page.waitForSelector('[data-testid=stored]');
     } finally {
       await context.close();
@@ -281,34 +262,34 @@ describe('dashboard in Chromium', () => {
   });
 
   it('when the TPS was already submitted elsewhere, shows what is stored instead of sending twice', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     const tps = `${DESA_PHONE}003`;
     try {
-      await login(page, server.url, 'operator-hp', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${tps}/PPWP`);
+      await login(page, suite.server.url, 'operator-hp', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${tps}/PPWP`);
       await page.waitForSelector('input[name="votes.01"]');
       await fillPpwp(page, { v1: 1, v2: 2, v3: 3, invalid: 0 });
       await page.waitForSelector('[data-testid=check-ok]');
       await page.click('[data-testid=review]');
       // Meanwhile the same TPS arrives through another channel (the operator's own API client).
-      const api = new SuaraClient(server.url);
+      const api = new SuaraClient(suite.server.url);
       await api.login('operator-hp', PASSWORD);
       await api.submit({ tpsCode: tps, ballot: 'PPWP', clientRequestId: 'e2e-elsewhere-01', form: ppwp(7, 8, 9, 1) });
       await page.click('[data-testid=send]');
       await page.waitForSelector('[data-testid=stored]');
       await expect(text(page, '[data-testid=form-message]')).resolves.toContain('sudah pernah dikirim');
       await expect(text(page, '[data-testid=form-view] tr[data-path="votes.02"] td')).resolves.toBe('8');
-      expect((await admin.result(tps, 'PPWP')).form?.votes).toEqual({ '01': 7, '02': 8, '03': 9 });
+      expect((await suite.admin.result(tps, 'PPWP')).form?.votes).toEqual({ '01': 7, '02': 8, '03': 9 });
     } finally {
       await context.close();
     }
   });
 
   it('shows the server\'s issues per field and refuses to go on until the sums agree', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     try {
-      await login(page, server.url, 'operator-hp', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${DESA_PHONE}001/PPWP`);
+      await login(page, suite.server.url, 'operator-hp', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${DESA_PHONE}001/PPWP`);
       await page.waitForSelector('input[name="votes.01"]');
       await page.fill('input[name="votes.01"]', '10');
       await page.fill('input[name="votes.02"]', '20');
@@ -326,9 +307,9 @@ describe('dashboard in Chromium', () => {
   });
 
   it('sends an expired session back to login with a message', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'pejabat', PASSWORD);
+      await login(page, suite.server.url, 'pejabat', PASSWORD);
       await page.evaluate(() => {
         const s = JSON.parse(sessionStorage.getItem('suara.session')!);
         sessionStorage.setItem('suara.session', JSON.stringify({ ...s, token: 'kedaluwarsa' }));
@@ -344,12 +325,12 @@ describe('dashboard in Chromium', () => {
   });
 
   it('exports the current region through the server: CSV for Indonesian Excel (BOM, semicolons) and .xlsx', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'pejabat', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${KAB}/PPWP`);
+      await login(page, suite.server.url, 'pejabat', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${KAB}/PPWP`);
       await page.waitForSelector('[data-testid=region-table]');
-      const tally = await admin.tally(KAB, 'PPWP');
+      const tally = await suite.admin.tally(KAB, 'PPWP');
 
       const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
       expect(csvDownload.suggestedFilename()).toMatch(/^rekap-PPWP-1222-.*\.csv$/);
@@ -375,21 +356,21 @@ describe('dashboard in Chromium', () => {
   });
 
   it('shows the quick count beside the full count once a sample is drawn, and updates it live', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'pejabat', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${KAB}/DPRD_KAB`);
+      await login(page, suite.server.url, 'pejabat', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${KAB}/DPRD_KAB`);
       await page.waitForSelector('[data-testid=qc-none]');
       await expect(text(page, '[data-testid=qc-none]')).resolves.toBe('Sampel belum ditarik');
 
-      const sample = await admin.drawSample({ ballot: 'PPWP', size: 40, seed: 'e2e' });
+      const sample = await suite.admin.drawSample({ ballot: 'PPWP', size: 40, seed: 'e2e' });
       await page.click('.tabs a[data-ballot=PPWP]');
       await waitForText(page, '[data-testid=qc-received]', `${sample.received} dari ${sample.size} TPS sampel masuk`);
 
       // A sample TPS comes in: the panel follows without a reload.
       let target: string | undefined;
       for (const code of sample.tpsCodes) {
-        if ((await admin.result(code, 'PPWP')).status === 'empty') { target = code; break; }
+        if ((await suite.admin.result(code, 'PPWP')).status === 'empty') { target = code; break; }
       }
       expect(target).toBeDefined();
       const operator = await user('operator-sampel', 'operator', [target!]);
@@ -405,12 +386,12 @@ describe('dashboard in Chromium', () => {
   });
 
   it('has no horizontal overflow at 360 px on the main screens', async () => {
-    const official = await newPage(browser, PHONE);
-    const verifier = await newPage(browser, PHONE);
-    const operator = await newPage(browser, PHONE);
+    const official = await newPage(suite.browser, PHONE);
+    const verifier = await newPage(suite.browser, PHONE);
+    const operator = await newPage(suite.browser, PHONE);
     try {
       const o = official.page;
-      await login(o, server.url, 'pejabat', PASSWORD);
+      await login(o, suite.server.url, 'pejabat', PASSWORD);
       const screens: [Page, string, string, Ballot | null][] = [
         [o, `#/rekap/${KAB}/PPWP`, 'official-live-360', null],
         [o, `#/rekap/${KAB}/DPR`, 'official-live-dpr-360', null],
@@ -418,7 +399,7 @@ describe('dashboard in Chromium', () => {
         [o, `#/tps/${DESA_CORRECT}001/PPWP`, 'official-tps-detail-360', null],
       ];
       for (const [page, hash, name] of screens) {
-        await page.goto(`${server.url}/${hash}`);
+        await page.goto(`${suite.server.url}/${hash}`);
         await page.waitForSelector(hash.startsWith('#/tps') ? '[data-testid=timeline]' : '[data-testid=region-table]');
         await page.locator('details').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
         expect({ name, overflow: await horizontalOverflow(page) }).toEqual({ name, overflow: 0 });
@@ -426,8 +407,8 @@ describe('dashboard in Chromium', () => {
       }
 
       const v = verifier.page;
-      await login(v, server.url, 'verifikator', PASSWORD);
-      await v.goto(`${server.url}/#/verifikasi/PPWP`);
+      await login(v, suite.server.url, 'verifikator', PASSWORD);
+      await v.goto(`${suite.server.url}/#/verifikasi/PPWP`);
       await v.waitForSelector('[data-testid=queue] button');
       await v.locator('[data-testid=queue] button').first().click();
       await v.waitForSelector('[data-testid=correct]');
@@ -437,10 +418,10 @@ describe('dashboard in Chromium', () => {
       await screenshot(v, 'verifier-console-360');
 
       const p = operator.page;
-      await login(p, server.url, 'operator-hp', PASSWORD);
+      await login(p, suite.server.url, 'operator-hp', PASSWORD);
       await p.waitForSelector('[data-testid=tps-list] li');
       expect(await horizontalOverflow(p)).toBe(0);
-      await p.goto(`${server.url}/#/operator/${DESA_PHONE}002/DPR`);
+      await p.goto(`${suite.server.url}/#/operator/${DESA_PHONE}002/DPR`);
       await p.waitForSelector('input[name="votes.1.party"]');
       await p.locator('details').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
       expect(await horizontalOverflow(p)).toBe(0);
@@ -454,21 +435,21 @@ describe('dashboard in Chromium', () => {
 
   // Last: it restarts the service.
   it('shows a lost connection and recovers by itself: re-subscribes after the service comes back', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, 'pejabat', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${DESA_RECONNECT}/PPWP`);
+      await login(page, suite.server.url, 'pejabat', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${DESA_RECONNECT}/PPWP`);
       await waitForText(page, '[data-testid=connection]', 'Terhubung');
       const before = toNumber(await text(page, '[data-testid=valid-total]'));
 
-      const { port } = server;
-      await server.stop();
+      const { port } = suite.server;
+      await suite.server.stop();
       await waitForText(page, '[data-testid=connection]', 'Terputus — menyambung ulang…');
       await screenshot(page, 'official-disconnected-1280');
-      server = await startServer({ port, dataDir });
+      suite.server = await startServer({ port, dataDir });
       await waitForText(page, '[data-testid=connection]', 'Terhubung', 90_000);
 
-      const operator = new SuaraClient(server.url);
+      const operator = new SuaraClient(suite.server.url);
       await operator.login('operator-sambung', PASSWORD);
       await operator.submit({ tpsCode: `${DESA_RECONNECT}002`, ballot: 'PPWP', clientRequestId: 'e2e-reconnect-01', form: ppwp(5, 6, 7, 1) });
       await waitForText(page, '[data-testid=valid-total]', String(before + 18));

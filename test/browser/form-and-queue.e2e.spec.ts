@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { LAPTOP, PHONE, axeFindings, launchBrowser, login, newPage, screenshot, text } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { LAPTOP, PHONE, axeFindings, browserSuite, login, newPage, screenshot, text } from '../support/browser';
 
 /**
  * Issue 20, items 4 and 5 in Chromium at 1366×768 and 360×740: a calm operator form — problems only
@@ -18,40 +13,23 @@ import { LAPTOP, PHONE, axeFindings, launchBrowser, login, newPage, screenshot, 
 const PASSWORD = 'Merah-Putih-2024!x';
 const SIZES = [['1366', LAPTOP], ['360', PHONE]] as const;
 
-let server: RunningServer;
-let browser: Browser;
 let desa: { code: string; name: string };
 let tpsCodes: string[];
 let queueTps: { near: string; invalid: string };
-const dataDir = mkdtempSync(join(tmpdir(), 'suara-opform-'));
 
-beforeAll(async () => {
-  server = await startServer({ dataDir });
-  const admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
+const suite = browserSuite(async ({ admin, user }) => {
   const kec = await admin.region('122203');
   const d = await admin.region(kec.children[0]!.code);
   desa = { code: d.code, name: d.name };
   tpsCodes = d.children.map((c) => c.code);
-  await admin.createUser({ username: 'operator-tenang', password: PASSWORD, role: 'operator', scope: [desa.code] });
+  const here = await user('operator-tenang', PASSWORD, 'operator', [desa.code]);
   // The queue: a near-unanimous result here (Kec. 122203), a high-invalid one in Kec. 122201.
   const kotapinang = (await admin.region('122201')).children[0]!.code;
-  await admin.createUser({ username: 'operator-lain', password: PASSWORD, role: 'operator', scope: [kotapinang] });
+  const there = await user('operator-lain', PASSWORD, 'operator', [kotapinang]);
   await admin.createUser({ username: 'verifikator-antre', password: PASSWORD, role: 'verifier' });
-  const here = new SuaraClient(server.url);
-  await here.login('operator-tenang', PASSWORD);
   await here.submit({ tpsCode: tpsCodes.at(-1)!, ballot: 'PPWP', clientRequestId: 'queue-near-unanimous', form: { votes: { '01': 0, '02': 200, '03': 0 }, valid: 200, invalid: 1 } });
-  const there = new SuaraClient(server.url);
-  await there.login('operator-lain', PASSWORD);
   queueTps = { near: tpsCodes.at(-1)!, invalid: `${kotapinang}001` };
   await there.submit({ tpsCode: queueTps.invalid, ballot: 'PPWP', clientRequestId: 'queue-high-invalid', form: { votes: { '01': 40, '02': 50, '03': 10 }, valid: 100, invalid: 20 } });
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const focusedName = (page: Page) => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name || document.activeElement?.tagName);
@@ -59,10 +37,10 @@ const issuesShown = (page: Page) => page.locator('.chasil .field-issue').count()
 
 describe('a calm operator form (issue 20, item 4)', () => {
   it.each(SIZES)('shows no problem before a field is left, then only that field\'s; no "0" placeholder; desa in the header (%s px)', async (size, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'operator-tenang', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${tpsCodes[Number(size === '360')]}/PPWP`);
+      await login(page, suite.server.url, 'operator-tenang', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${tpsCodes[Number(size === '360')]}/PPWP`);
       await page.waitForSelector('[data-testid=chasil-form]');
       await expect(text(page, '[data-testid=form-desa]')).resolves.toContain(desa.name.replace(/^(desa|kelurahan)\s+/i, ''));
       expect(await issuesShown(page)).toBe(0);
@@ -86,10 +64,10 @@ describe('a calm operator form (issue 20, item 4)', () => {
   });
 
   it.each(SIZES)('a send with problems shows them all and puts focus on the first; review, back and send keep focus on the step (%s px)', async (size, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'operator-tenang', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${tpsCodes[2 + Number(size === '360')]}/PPWP`);
+      await login(page, suite.server.url, 'operator-tenang', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${tpsCodes[2 + Number(size === '360')]}/PPWP`);
       await page.waitForSelector('[data-testid=chasil-form]');
       await page.fill('input[name="votes.01"]', '10');
       await page.click('[data-testid=review]');
@@ -122,10 +100,10 @@ describe('a calm operator form (issue 20, item 4)', () => {
   });
 
   it.each(SIZES)('"Buka semua calon" opens all of DPR\'s party groups and closes them again (%s px)', async (size, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'operator-tenang', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${tpsCodes[0]}/DPR`);
+      await login(page, suite.server.url, 'operator-tenang', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${tpsCodes[0]}/DPR`);
       await page.waitForSelector('[data-testid=toggle-groups]');
       const groups = page.locator('details[data-testid^=candidates-]');
       const total = await groups.count();
@@ -151,10 +129,10 @@ describe('the verifier queue (issue 20, item 5)', () => {
   const queueCodes = (page: Page) => page.locator('[data-testid=queue] button[data-tps]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tps')));
 
   it.each(SIZES)('names each result\'s kecamatan and filters by kecamatan and flag, kept in the URL across a reload (%s px)', async (size, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'verifikator-antre', PASSWORD);
-      await page.goto(`${server.url}/#/verifikasi/PPWP`);
+      await login(page, suite.server.url, 'verifikator-antre', PASSWORD);
+      await page.goto(`${suite.server.url}/#/verifikasi/PPWP`);
       await expect.poll(() => queueCodes(page), { timeout: 15_000 }).toEqual(expect.arrayContaining([queueTps.near, queueTps.invalid]));
       await expect.poll(() => text(page, `button[data-tps="${queueTps.invalid}"] [data-testid=queue-kecamatan]`)).toBe('Kec. Kotapinang');
       await expect.poll(() => text(page, `button[data-tps="${queueTps.near}"] [data-testid=queue-kecamatan]`)).toMatch(/^Kec\. /);

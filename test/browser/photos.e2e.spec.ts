@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Route } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
 import { sheet } from '../support/photos';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * Photos of the C.Hasil in Chromium against the real service: an operator on a 360 px phone takes a
@@ -21,26 +20,15 @@ const DESA = '1222022001';
 const TPS_PHOTO = `${DESA}001`;
 const TPS_NO_PHOTO = `${DESA}002`;
 
-let server: RunningServer;
-let browser: Browser;
-let admin: SuaraClient;
 const dir = mkdtempSync(join(tmpdir(), 'suara-photos-e2e-'));
 
-beforeAll(async () => {
-  server = await startServer({ env: { SUARA_PHOTO_RATE_PER_MIN: '1000' } });
-  admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
+const suite = browserSuite(async ({ admin }) => {
   await admin.createUser({ username: 'operator-foto', password: PASSWORD, role: 'operator', scope: [DESA] });
   await admin.createUser({ username: 'verifikator-foto', password: PASSWORD, role: 'verifier' });
   await admin.createUser({ username: 'pejabat-foto', password: PASSWORD, role: 'official' });
-  browser = await launchBrowser();
-}, 180_000);
+}, { env: { SUARA_PHOTO_RATE_PER_MIN: '1000' } });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('photos of the C.Hasil in Chromium', () => {
   it('an operator at 360 px attaches a photo while the network drops mid-upload, and it arrives', async () => {
@@ -48,7 +36,7 @@ describe('photos of the C.Hasil in Chromium', () => {
     const original = await sheet({ width: 3000, height: 2250, quality: 90, noise: 20, exif: { orientation: 6, gps: true } });
     const file = join(dir, 'IMG_0001.jpg');
     writeFileSync(file, original);
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     let attempts = 0;
     await page.route('**/api/results/*/*/photos', async (route: Route) => {
       attempts++;
@@ -57,8 +45,8 @@ describe('photos of the C.Hasil in Chromium', () => {
       else await route.continue();
     });
     try {
-      await login(page, server.url, 'operator-foto', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${TPS_PHOTO}/PPWP`);
+      await login(page, suite.server.url, 'operator-foto', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${TPS_PHOTO}/PPWP`);
       await page.waitForSelector('[data-testid=photo-capture]');
       expect(await page.getAttribute('[data-testid=photo-camera]', 'capture')).toBe('environment');
       expect(await page.getAttribute('[data-testid=photo-camera]', 'accept')).toBe('image/*');
@@ -79,13 +67,13 @@ describe('photos of the C.Hasil in Chromium', () => {
       await screenshot(page, 'photo-operator-sent-360');
 
       // On the server: one photo, made smaller in the browser (long side 2,000 px), turned upright, no GPS.
-      const result = await admin.result(TPS_PHOTO, 'PPWP');
+      const result = await suite.admin.result(TPS_PHOTO, 'PPWP');
       expect(result.status).toBe('empty');
       expect(result.photos).toHaveLength(1);
       const photo = result.photos![0];
       expect(photo).toMatchObject({ contentType: 'image/jpeg', page: 1, by: 'operator-foto', width: 1500, height: 2000 });
       expect(photo.bytes).toBeLessThan(original.length);
-      const served = await admin.photo(photo.sha256);
+      const served = await suite.admin.photo(photo.sha256);
       const meta = await sharp(Buffer.from(served.bytes)).metadata();
       expect(meta).toMatchObject({ format: 'jpeg', width: 1500, height: 2000 });
       expect(meta.exif).toBeUndefined();
@@ -100,23 +88,23 @@ describe('photos of the C.Hasil in Chromium', () => {
       await page.click('[data-testid=review]');
       await page.click('[data-testid=send]');
       await page.waitForSelector('[data-testid=done]');
-      expect(await admin.result(TPS_PHOTO, 'PPWP')).toMatchObject({ status: 'submitted', version: 2 });
+      expect(await suite.admin.result(TPS_PHOTO, 'PPWP')).toMatchObject({ status: 'submitted', version: 2 });
     } finally {
       await context.close();
     }
   });
 
   it('a verifier sees the photo beside the numbers, zooms and turns it, and filters the queue "tanpa foto"', async () => {
-    const operator = new SuaraClient(server.url);
+    const operator = new SuaraClient(suite.server.url);
     await operator.login('operator-foto', PASSWORD);
     // A second result with numbers but no photo, and a second page for the first one.
     await operator.submit({ tpsCode: TPS_NO_PHOTO, ballot: 'PPWP', clientRequestId: 'e2e-foto-tanpa-01', form: { votes: { '01': 10, '02': 20, '03': 30 }, valid: 60, invalid: 1 } });
     await operator.uploadPhoto(TPS_PHOTO, 'PPWP', new Blob([new Uint8Array(await sheet({ format: 'png', width: 700, height: 990, lines: ['Halaman 2'] }))], { type: 'image/png' }), { page: 2 });
 
-    const { context, page } = await newPage(browser, DESKTOP);
+    const { context, page } = await newPage(suite.browser, DESKTOP);
     try {
-      await login(page, server.url, 'verifikator-foto', PASSWORD);
-      await page.goto(`${server.url}/#/verifikasi/PPWP`);
+      await login(page, suite.server.url, 'verifikator-foto', PASSWORD);
+      await page.goto(`${suite.server.url}/#/verifikasi/PPWP`);
       await page.waitForSelector(`[data-testid=queue] button[data-tps="${TPS_PHOTO}"]`);
       await expect(text(page, `[data-testid=queue] button[data-tps="${TPS_PHOTO}"] [data-testid=queue-photos]`)).resolves.toBe('2 foto');
       await expect(text(page, `[data-testid=queue] button[data-tps="${TPS_NO_PHOTO}"] [data-testid=queue-photos]`)).resolves.toBe('tanpa foto');
@@ -155,12 +143,12 @@ describe('photos of the C.Hasil in Chromium', () => {
   });
 
   it('officials see how many TPS have photos, down to the desa', async () => {
-    const { context, page } = await newPage(browser, DESKTOP);
+    const { context, page } = await newPage(suite.browser, DESKTOP);
     try {
-      await login(page, server.url, 'pejabat-foto', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${DESA}/PPWP`);
+      await login(page, suite.server.url, 'pejabat-foto', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${DESA}/PPWP`);
       // TPS 001 has a photo for its one submitted ballot; TPS 002 has none.
-      await waitForText(page, '[data-testid=tps-with-photo]', `1 / ${(await admin.region(DESA)).children.length}`);
+      await waitForText(page, '[data-testid=tps-with-photo]', `1 / ${(await suite.admin.region(DESA)).children.length}`);
       await screenshot(page, 'photo-official-progress-1280');
     } finally {
       await context.close();

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * Issue 16 in Chromium against the real service: a verifier proposes a correction and the operator
@@ -16,24 +15,11 @@ const DESA_PROPOSAL = '1222012005';
 const DESA_OFFLINE = '1222012006';
 const DESA_LIST = '1222012007';
 
-let server: RunningServer;
-let browser: Browser;
-let admin: SuaraClient;
-
-beforeAll(async () => {
-  server = await startServer();
-  admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
+const suite = browserSuite(async ({ admin }) => {
   await admin.createUser({ username: 'operator-usulan', password: PASSWORD, role: 'operator', scope: [DESA_PROPOSAL] });
   await admin.createUser({ username: 'operator-luring', password: PASSWORD, role: 'operator', scope: [DESA_OFFLINE] });
   await admin.createUser({ username: 'operator-daftar', password: PASSWORD, role: 'operator', scope: [DESA_LIST] });
   await admin.createUser({ username: 'verifikator-usul', password: PASSWORD, role: 'verifier' });
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 async function fillPpwp(page: Page, v: [number, number, number], invalid: number) {
@@ -49,22 +35,22 @@ const chip = (page: Page, tps: string) => text(page, `[data-tps="${tps}"] a[data
 describe('corrections the operator confirms, in Chromium', () => {
   it('a verifier proposes, the operator confirms on a 360 px phone, both screens update live', async () => {
     const tps = `${DESA_PROPOSAL}001`;
-    const op = new SuaraClient(server.url);
+    const op = new SuaraClient(suite.server.url);
     await op.login('operator-usulan', PASSWORD);
     await op.submit({ tpsCode: tps, ballot: 'PPWP', clientRequestId: 'e2e-usulan-0001', form: { votes: { '01': 30, '02': 80, '03': 10 }, valid: 120, invalid: 2 } });
 
-    const verifier = await newPage(browser, DESKTOP);
-    const operator = await newPage(browser, PHONE);
+    const verifier = await newPage(suite.browser, DESKTOP);
+    const operator = await newPage(suite.browser, PHONE);
     try {
       const o = operator.page;
-      await login(o, server.url, 'operator-usulan', PASSWORD);
+      await login(o, suite.server.url, 'operator-usulan', PASSWORD);
       await o.waitForSelector(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
       await waitForText(o, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu verifikasi');
       expect(await o.locator('[data-testid=proposal-badge]').count()).toBe(0);
 
       const v = verifier.page;
-      await login(v, server.url, 'verifikator-usul', PASSWORD);
-      await v.goto(`${server.url}/#/verifikasi/PPWP`);
+      await login(v, suite.server.url, 'verifikator-usul', PASSWORD);
+      await v.goto(`${suite.server.url}/#/verifikasi/PPWP`);
       await v.click(`[data-testid=queue] button[data-tps="${tps}"]`);
       await v.click('[data-testid=correct]');
       await v.fill('input[name="votes.02"]', '85');
@@ -100,7 +86,7 @@ describe('corrections the operator confirms, in Chromium', () => {
       await expect(text(v, '[data-testid=timeline]')).resolves.toContain('dikonfirmasi operator di aplikasi');
       await screenshot(v, 'verifier-answer-1280');
 
-      const stored = await admin.result(tps, 'PPWP');
+      const stored = await suite.admin.result(tps, 'PPWP');
       expect(stored).toMatchObject({ status: 'corrected', form: { votes: { '01': 30, '02': 85, '03': 10 } } });
 
       // The operator's own audit trail of that result.
@@ -119,9 +105,9 @@ describe('corrections the operator confirms, in Chromium', () => {
 describe('the operator app offline, in Chromium', () => {
   it('opens and fills a form with the network off from the start; the outbox sends later and the chip follows without a reload', async () => {
     const tps = `${DESA_OFFLINE}002`;
-    const { context, page } = await newPage(browser, PHONE, 'allow');
+    const { context, page } = await newPage(suite.browser, PHONE, 'allow');
     try {
-      await login(page, server.url, 'operator-luring', PASSWORD);
+      await login(page, suite.server.url, 'operator-luring', PASSWORD);
       await page.waitForSelector(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
       await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Belum masuk');
       // The service worker controls the page once installed (it keeps the shell and the reads).
@@ -140,14 +126,14 @@ describe('the operator app offline, in Chromium', () => {
       await page.click('[data-testid=send]');
       await page.waitForSelector('text=Menunggu jaringan');
       await screenshot(page, 'operator-offline-form-360');
-      await page.goto(`${server.url}/#/operator`);
+      await page.goto(`${suite.server.url}/#/operator`);
       await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu jaringan');
 
       // Back online: the outbox delivers, and the chip says so without a reload (bug: stayed "Belum masuk").
       await context.setOffline(false);
       await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu verifikasi');
       await screenshot(page, 'operator-online-again-360');
-      expect((await admin.result(tps, 'PPWP')).form).toMatchObject({ votes: { '01': 11, '02': 22, '03': 33 } });
+      expect((await suite.admin.result(tps, 'PPWP')).form).toMatchObject({ votes: { '01': 11, '02': 22, '03': 33 } });
     } finally {
       await context.close();
     }
@@ -155,16 +141,16 @@ describe('the operator app offline, in Chromium', () => {
 
   it('a list opened offline says so, then fills by itself when the network returns; a retry button is there', async () => {
     const tps = `${DESA_LIST}001`;
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     try {
-      await login(page, server.url, 'operator-daftar', PASSWORD);
+      await login(page, suite.server.url, 'operator-daftar', PASSWORD);
       await page.waitForSelector(`[data-tps="${tps}"]`);
       // A new phone: nothing kept yet. Leave the list, lose the network, open the list again.
-      await page.goto(`${server.url}/#/operator/${tps}/PPWP`);
+      await page.goto(`${suite.server.url}/#/operator/${tps}/PPWP`);
       await page.waitForSelector('input[name="votes.01"]');
       await context.setOffline(true);
       await page.evaluate(() => localStorage.clear());
-      await page.goto(`${server.url}/#/operator`);
+      await page.goto(`${suite.server.url}/#/operator`);
       await waitForText(page, '[data-testid=list-error] button', 'Coba lagi');
       await expect(text(page, '[data-testid=list-error]')).resolves.toContain('Tidak dapat menghubungi server');
       expect(await page.locator('[data-tps]').count()).toBe(0);

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { desaOf, SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The quick count as officials and the admin see it in Chromium (built service, embedded PGlite): the
@@ -17,31 +12,14 @@ import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, scre
 const PASSWORD = 'Uji-Sandi-Kuat-2024';
 const PARTIES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17', '24'];
 
-let server: RunningServer;
-let browser: Browser;
-let admin: SuaraClient;
-const dataDir = mkdtempSync(join(tmpdir(), 'suara-quickcount-'));
-
-beforeAll(async () => {
-  server = await startServer({ dataDir });
-  admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
-  await admin.createUser({ username: 'pejabat-qc', password: PASSWORD, role: 'official' });
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const suite = browserSuite(({ admin }) => admin.createUser({ username: 'pejabat-qc', password: PASSWORD, role: 'official' }));
 
 describe('quick count in Chromium', () => {
   it('shows the admin the planner before the draw: the margin follows the size chosen', async () => {
-    const { context, page } = await newPage(browser);
+    const { context, page } = await newPage(suite.browser);
     try {
-      await login(page, server.url, server.adminUser, server.adminPassword);
-      await page.goto(`${server.url}/#/rekap/1222/PPWP`);
+      await login(page, suite.server.url, suite.server.adminUser, suite.server.adminPassword);
+      await page.goto(`${suite.server.url}/#/rekap/1222/PPWP`);
       await page.click('[data-testid=qc-draw-link]');
       await page.waitForSelector('[data-testid=sample-none]');
       await page.waitForSelector('[data-testid=sample-planner] [data-testid=planner-moe]');
@@ -59,9 +37,9 @@ describe('quick count in Chromium', () => {
   });
 
   it('calls the leader once the sample is in, with the 50% line, the full count and the kabupaten label', async () => {
-    const sample = await admin.drawSample({ ballot: 'PPWP', size: 20, seed: 'malam-chromium' });
-    const operator = new SuaraClient(server.url);
-    await admin.createUser({ username: 'operator-qc', password: PASSWORD, role: 'operator', scope: [...new Set(sample.tpsCodes.map(desaOf))] });
+    const sample = await suite.admin.drawSample({ ballot: 'PPWP', size: 20, seed: 'malam-chromium' });
+    const operator = new SuaraClient(suite.server.url);
+    await suite.admin.createUser({ username: 'operator-qc', password: PASSWORD, role: 'operator', scope: [...new Set(sample.tpsCodes.map(desaOf))] });
     await operator.login('operator-qc', PASSWORD);
     for (const [i, tps] of sample.tpsCodes.entries()) {
       const votes = { '01': 40 + (i % 9), '02': 150 + (i % 11), '03': 12 + (i % 5) };
@@ -69,10 +47,10 @@ describe('quick count in Chromium', () => {
       const parties = Object.fromEntries(PARTIES.map((p, k) => [p, { party: p === '2' ? 70 + (i % 6) : p === '5' ? 45 : 4 + ((i + k) % 5), candidates: {} }]));
       await operator.submit({ tpsCode: tps, ballot: 'DPRD_KAB', clientRequestId: `qc-chromium-kab-${i}`, form: { votes: parties, valid: Object.values(parties).reduce((a, v) => a + v.party, 0), invalid: 3 } });
     }
-    const { context, page } = await newPage(browser, DESKTOP);
+    const { context, page } = await newPage(suite.browser, DESKTOP);
     try {
-      await login(page, server.url, 'pejabat-qc', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/1222/PPWP`);
+      await login(page, suite.server.url, 'pejabat-qc', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/1222/PPWP`);
       await waitForText(page, '[data-testid=qc-received]', `${sample.size} dari ${sample.size} TPS sampel masuk`);
       const call = await page.waitForSelector('[data-testid=qc-call]');
       expect(await call.innerText()).toMatch(/Prabowo-Gibran di atas 50% dan unggul secara statistik sejak \d\d\.\d\d WIB \(\d+ TPS sampel\)/);
@@ -82,11 +60,11 @@ describe('quick count in Chromium', () => {
       await expect(page.locator('[data-testid=qc-diff]').first().innerText()).resolves.toMatch(/Hitung penuh sejauh ini .*% · selisih perkiraan [+−][0-9,]+ poin/);
       await screenshot(page, 'official-quickcount-call-1280');
 
-      await page.goto(`${server.url}/#/rekap/122203/PPWP`);
+      await page.goto(`${suite.server.url}/#/rekap/122203/PPWP`);
       await page.waitForSelector('[data-testid=qc-scope]');
       await expect(page.locator('[data-testid=qc-scope]').innerText()).resolves.toMatch(/Kabupaten Labuhanbatu Selatan, bukan untuk Torgamba/);
 
-      await page.goto(`${server.url}/#/rekap/1222/DPRD_KAB`);
+      await page.goto(`${suite.server.url}/#/rekap/1222/DPRD_KAB`);
       await page.waitForSelector('[data-testid=qc-dapil]');
       await expect(page.locator('[data-testid=qc-scope]').innerText()).resolves.toContain('Sampel: TPS sampel Presiden dan Wakil Presiden');
       await expect(page.locator('[data-testid=qc-dapil]').count()).resolves.toBe(5);
@@ -96,10 +74,10 @@ describe('quick count in Chromium', () => {
     } finally {
       await context.close();
     }
-    const phone = await newPage(browser, PHONE);
+    const phone = await newPage(suite.browser, PHONE);
     try {
-      await login(phone.page, server.url, 'pejabat-qc', PASSWORD);
-      await phone.page.goto(`${server.url}/#/rekap/1222/PPWP`);
+      await login(phone.page, suite.server.url, 'pejabat-qc', PASSWORD);
+      await phone.page.goto(`${suite.server.url}/#/rekap/1222/PPWP`);
       await phone.page.waitForSelector('[data-testid=qc-call]');
       expect(await horizontalOverflow(phone.page)).toBeLessThanOrEqual(0);
       await screenshot(phone.page, 'official-quickcount-call-360');

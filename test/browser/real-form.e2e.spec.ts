@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import type { SuaraClient } from '@suara/contracts';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot } from '../support/browser';
 
 /**
  * The real C.Hasil in Chromium (issue 15): an operator on a 360 px phone types a paper whose KPPS
@@ -15,32 +13,19 @@ const DESA = '1222022002';
 const TPS_SLIP = `${DESA}001`;
 const TPS_ON_BEHALF = `${DESA}002`;
 
-let server: RunningServer;
-let browser: Browser;
 let verifierApi: SuaraClient;
 
-beforeAll(async () => {
-  server = await startServer();
-  const admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
+const suite = browserSuite(async ({ admin, user }) => {
   await admin.createUser({ username: 'operator-kertas', password: PASSWORD, role: 'operator', scope: [DESA] });
-  await admin.createUser({ username: 'verifikator-kertas', password: PASSWORD, role: 'verifier' });
-  verifierApi = new SuaraClient(server.url);
-  await verifierApi.login('verifikator-kertas', PASSWORD);
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  verifierApi = await user('verifikator-kertas', PASSWORD, 'verifier');
 });
 
 describe('the real C.Hasil in Chromium', () => {
   it('an operator at 360 px sends a paper that does not add up, as written, after confirming it', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     try {
-      await login(page, server.url, 'operator-kertas', PASSWORD);
-      await page.goto(`${server.url}/#/operator/${TPS_SLIP}/PPWP`);
+      await login(page, suite.server.url, 'operator-kertas', PASSWORD);
+      await page.goto(`${suite.server.url}/#/operator/${TPS_SLIP}/PPWP`);
       await page.waitForSelector('[data-testid=chasil-form]');
       // Section I is there, part by part, collapsed until opened.
       for (const s of ['section-registered', 'section-voted', 'section-disabled', 'section-notes']) {
@@ -82,13 +67,13 @@ describe('the real C.Hasil in Chromium', () => {
   });
 
   it('a verifier sees it marked first in the queue and enters another TPS on behalf of its operator', async () => {
-    const { context, page } = await newPage(browser, DESKTOP);
+    const { context, page } = await newPage(suite.browser, DESKTOP);
     try {
-      await login(page, server.url, 'verifikator-kertas', PASSWORD);
-      await page.goto(`${server.url}/#/verifikasi/PPWP`);
+      await login(page, suite.server.url, 'verifikator-kertas', PASSWORD);
+      await page.goto(`${suite.server.url}/#/verifikasi/PPWP`);
       await page.waitForSelector(`[data-testid=queue] li:first-child [data-tps="${TPS_SLIP}"] [data-testid=badge-as-written]`);
 
-      await page.goto(`${server.url}/#/tps/${TPS_ON_BEHALF}/PPWP`);
+      await page.goto(`${suite.server.url}/#/tps/${TPS_ON_BEHALF}/PPWP`);
       await page.click('[data-testid=enter-on-behalf]');
       await page.fill('[data-testid=on-behalf-form] input[name="votes.01"]', '30');
       await page.fill('[data-testid=on-behalf-form] input[name="votes.02"]', '60');

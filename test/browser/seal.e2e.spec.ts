@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { SuaraClient } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, screenshot, text, waitForText } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import type { SuaraClient } from '@suara/contracts';
+import { DESKTOP, PHONE, browserSuite, horizontalOverflow, login, newPage, screenshot, text, waitForText } from '../support/browser';
 
 /**
  * The seal screen (#/segel) in Chromium: an official sees the public key and the latest signed
@@ -13,28 +11,13 @@ import { DESKTOP, PHONE, horizontalOverflow, launchBrowser, login, newPage, scre
 const PASSWORD = 'Uji-Sandi-Kuat-2024';
 const DESA = '1222022001';
 
-let server: RunningServer;
-let browser: Browser;
 let official: SuaraClient;
 let operator: SuaraClient;
 
-beforeAll(async () => {
-  server = await startServer({ env: { SUARA_SEAL_INTERVAL: '3600' } });
-  const admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
-  await admin.createUser({ username: 'pejabat-segel', password: PASSWORD, role: 'official' });
-  await admin.createUser({ username: 'operator-segel', password: PASSWORD, role: 'operator', scope: [DESA] });
-  official = new SuaraClient(server.url);
-  await official.login('pejabat-segel', PASSWORD);
-  operator = new SuaraClient(server.url);
-  await operator.login('operator-segel', PASSWORD);
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite(async ({ user }) => {
+  official = await user('pejabat-segel', PASSWORD, 'official');
+  operator = await user('operator-segel', PASSWORD, 'operator', [DESA]);
+}, { env: { SUARA_SEAL_INTERVAL: '3600' } });
 
 const submit = (n: number) =>
   operator.submit({ tpsCode: `${DESA}${String(n).padStart(3, '0')}`, ballot: 'PPWP', clientRequestId: `segel-e2e-${n}`, form: { votes: { '01': n, '02': 2, '03': 3 }, valid: n + 5, invalid: 1 } });
@@ -43,10 +26,10 @@ describe('the seal screen in Chromium', () => {
   it('shows the signed seal the API gives, and a new one after "Segel sekarang"', async () => {
     await submit(1);
     const first = await official.sealNow();
-    const { context, page } = await newPage(browser, DESKTOP);
+    const { context, page } = await newPage(suite.browser, DESKTOP);
     try {
-      await login(page, server.url, 'pejabat-segel', PASSWORD);
-      await page.goto(`${server.url}/#/segel`);
+      await login(page, suite.server.url, 'pejabat-segel', PASSWORD);
+      await page.goto(`${suite.server.url}/#/segel`);
       await waitForText(page, '[data-testid=seal-root]', first.root);
       await expect(text(page, '[data-testid=seal-public-key]')).resolves.toBe(`Ed25519 ${first.publicKey}`);
       await expect(text(page, '[data-testid=seal-text]')).resolves.toContain(first.signature);
@@ -63,10 +46,10 @@ describe('the seal screen in Chromium', () => {
   });
 
   it('reads on a 360 px phone without sideways scrolling', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(suite.browser, PHONE);
     try {
-      await login(page, server.url, 'pejabat-segel', PASSWORD);
-      await page.goto(`${server.url}/#/segel`);
+      await login(page, suite.server.url, 'pejabat-segel', PASSWORD);
+      await page.goto(`${suite.server.url}/#/segel`);
       await page.waitForSelector('[data-testid=seal-root]');
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, 'seal-360');

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { SuaraClient, type CHasilForm } from '@suara/contracts';
-import { startServer, type RunningServer } from '../support/server';
-import { LAPTOP, PHONE, SCREENSHOTS, axeFindings, horizontalOverflow, launchBrowser, login, newPage, screenshot, text } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CHasilForm } from '@suara/contracts';
+import { LAPTOP, PHONE, SCREENSHOTS, axeFindings, browserSuite, horizontalOverflow, login, newPage, screenshot, text } from '../support/browser';
 
 /**
  * Issue 20 in Chromium at 1366×768 and 360×740 (built service, embedded PGlite): the honest headline
@@ -19,44 +16,27 @@ const KAB = '1222';
 const KEC = '122203';
 const SIZES = [['1366', LAPTOP], ['360', PHONE]] as const;
 
-let server: RunningServer;
-let browser: Browser;
-let admin: SuaraClient;
 let desa: string;
 let tpsCodes: string[];
-const dataDir = mkdtempSync(join(tmpdir(), 'suara-ux-'));
 
 const ppwp = (v1: number, v2: number, v3: number, invalid: number): CHasilForm => ({ votes: { '01': v1, '02': v2, '03': v3 }, valid: v1 + v2 + v3, invalid });
 
-beforeAll(async () => {
-  server = await startServer({ dataDir });
-  admin = new SuaraClient(server.url);
-  await admin.login(server.adminUser, server.adminPassword);
+const suite = browserSuite(async ({ admin, user }) => {
   const kec = await admin.region(KEC);
   // the desa of this kecamatan with the most TPS: the long table officials scroll through
   const desas = await Promise.all(kec.children.map((c) => admin.region(c.code)));
   const big = desas.sort((a, b) => b.children.length - a.children.length)[0]!;
   desa = big.code;
   tpsCodes = big.children.map((c) => c.code);
-  for (const [username, role] of [['pejabat-ux', 'official'], ['verifikator-ux', 'verifier']] as const) await admin.createUser({ username, password: PASSWORD, role });
-  await admin.createUser({ username: 'operator-ux', password: PASSWORD, role: 'operator', scope: [desa] });
-  const operator = new SuaraClient(server.url);
-  await operator.login('operator-ux', PASSWORD);
+  await admin.createUser({ username: 'pejabat-ux', password: PASSWORD, role: 'official' });
+  const verifier = await user('verifikator-ux', PASSWORD, 'verifier');
+  const operator = await user('operator-ux', PASSWORD, 'operator', [desa]);
   // TPS 1–3 submitted, TPS 4 flagged (near unanimous), TPS 1 verified; the rest not in yet
   for (const [i, form] of [ppwp(40, 90, 20, 3), ppwp(55, 70, 30, 2), ppwp(25, 110, 15, 4), ppwp(0, 200, 0, 1)].entries()) {
     await operator.submit({ tpsCode: tpsCodes[i]!, ballot: 'PPWP', clientRequestId: `ux-submit-000${i}`, form });
   }
-  const verifier = new SuaraClient(server.url);
-  await verifier.login('verifikator-ux', PASSWORD);
   await verifier.verify(tpsCodes[0]!, 'PPWP', 1);
   await admin.drawSample({ ballot: 'PPWP', size: 12, seed: 'ux-malam' });
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -66,15 +46,15 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 
 describe('dashboard after issue 20, in Chromium', () => {
   it('tells anyone the phase, and nothing else, before login', async () => {
-    const res = await fetch(`${server.url}/api/election/mode`);
+    const res = await fetch(`${suite.server.url}/api/election/mode`);
     expect(res.status).toBe(200);
     await expect(res.json()).resolves.toEqual({ mode: 'simulation' });
   });
 
   it.each(SIZES)('shows SIMULASI on the login page of a first visit (%s px) and the login page passes axe', async (name, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await page.goto(`${server.url}/#/masuk`);
+      await page.goto(`${suite.server.url}/#/masuk`);
       await page.waitForSelector('[data-testid=sim-banner]');
       await expect(text(page, '[data-testid=sim-banner]')).resolves.toContain('SIMULASI');
       await expectAccessible(page, 'login');
@@ -85,12 +65,12 @@ describe('dashboard after issue 20, in Chromium', () => {
   });
 
   it.each(SIZES)('headline says how many TPS are in, progress sits on the first screen, times carry WIB (%s px)', async (name, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'pejabat-ux', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${KAB}/PPWP`);
+      await login(page, suite.server.url, 'pejabat-ux', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${KAB}/PPWP`);
       await page.waitForSelector('[data-testid=full-count]');
-      const tally = await admin.tally(KAB, 'PPWP');
+      const tally = await suite.admin.tally(KAB, 'PPWP');
       const total = tally.progress.tpsTotal.toLocaleString('id-ID');
       await expect(text(page, '#full-title')).resolves.toBe(`Hitung penuh — 4 dari ${total} TPS masuk`);
       const progress = await page.locator('[data-testid=progress-summary]').boundingBox();
@@ -107,15 +87,15 @@ describe('dashboard after issue 20, in Chromium', () => {
   });
 
   it.each(SIZES)('quick count names what it covers and which sample it uses; bars are on a fixed scale (%s px)', async (name, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'pejabat-ux', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${KEC}/PPWP`);
+      await login(page, suite.server.url, 'pejabat-ux', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${KEC}/PPWP`);
       await page.waitForSelector('[data-testid=qc-scope]');
       await expect(text(page, '[data-testid=qc-scope]')).resolves.toMatch(/Perkiraan tingkat Kabupaten Labuhanbatu Selatan, bukan untuk .*: sampel hanya mewakili seluruh kabupaten/);
       // the full count's bars: width = share of valid votes on a 0–100% scale with the 50% line, never the leader at full width
       const widths = await page.locator('[data-testid=full-count] .bar-fill').evaluateAll((els) => els.map((e) => parseFloat((e as HTMLElement).style.width)));
-      const tally = await admin.tally(KEC, 'PPWP');
+      const tally = await suite.admin.tally(KEC, 'PPWP');
       const leader = Math.max(...Object.values(tally.totals.votes));
       expect(Math.max(...widths)).toBeCloseTo((leader / tally.totals.valid) * 100, 2);
       expect(Math.max(...widths)).toBeLessThan(100);
@@ -124,7 +104,7 @@ describe('dashboard after issue 20, in Chromium', () => {
       await screenshot(page, `ux-quickcount-kecamatan-${name}`);
       await expectAccessible(page, 'rekap kecamatan');
 
-      await page.goto(`${server.url}/#/rekap/${KAB}/DPR`);
+      await page.goto(`${suite.server.url}/#/rekap/${KAB}/DPR`);
       await page.waitForSelector('[data-testid=qc-scope]');
       await expect(text(page, '[data-testid=qc-scope]')).resolves.toContain('Sampel: TPS sampel Presiden dan Wakil Presiden');
       await screenshot(page, `ux-quickcount-dpr-${name}`);
@@ -135,10 +115,10 @@ describe('dashboard after issue 20, in Chromium', () => {
   });
 
   it.each(SIZES)('region tables filter and sort, keep the name column in view and show level names in the breadcrumbs (%s px)', async (name, viewport) => {
-    const { context, page } = await newPage(browser, viewport);
+    const { context, page } = await newPage(suite.browser, viewport);
     try {
-      await login(page, server.url, 'pejabat-ux', PASSWORD);
-      await page.goto(`${server.url}/#/rekap/${desa}/PPWP`);
+      await login(page, suite.server.url, 'pejabat-ux', PASSWORD);
+      await page.goto(`${suite.server.url}/#/rekap/${desa}/PPWP`);
       await page.waitForSelector(`[data-testid=region-table] tr[data-code="${tpsCodes[0]}"]`);
       const rows = () => page.locator('[data-testid=region-table] tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
       await expect(rows()).resolves.toHaveLength(tpsCodes.length);
@@ -180,7 +160,7 @@ describe('dashboard after issue 20, in Chromium', () => {
       await expect(text(page, '.crumbs')).resolves.toMatch(/Kab\. Labuhanbatu Selatan\s*›\s*Kec\. \S+/);
       await expectAccessible(page, 'rekap desa');
 
-      await page.goto(`${server.url}/#/rekap/${KEC}/PPWP`);
+      await page.goto(`${suite.server.url}/#/rekap/${KEC}/PPWP`);
       await page.waitForSelector(`[data-testid=region-table] tr[data-code="${desa}"]`);
       await page.selectOption('[data-testid=table-filter]', 'flagged');
       await page.waitForSelector(`[data-testid=region-table] tr[data-code="${desa}"] .s-flagged`);
@@ -192,22 +172,22 @@ describe('dashboard after issue 20, in Chromium', () => {
   });
 
   it.each(SIZES)('every screen has no serious or moderate axe-core finding (%s px)', async (name, viewport) => {
-    const official = await newPage(browser, viewport);
-    const verifier = await newPage(browser, viewport);
-    const operator = await newPage(browser, viewport);
+    const official = await newPage(suite.browser, viewport);
+    const verifier = await newPage(suite.browser, viewport);
+    const operator = await newPage(suite.browser, viewport);
     try {
       const o = official.page;
-      await login(o, server.url, 'pejabat-ux', PASSWORD);
-      await o.goto(`${server.url}/#/tps/${tpsCodes[3]}/PPWP`);
+      await login(o, suite.server.url, 'pejabat-ux', PASSWORD);
+      await o.goto(`${suite.server.url}/#/tps/${tpsCodes[3]}/PPWP`);
       await o.waitForSelector('[data-testid=timeline]');
       await screenshot(o, `ux-tps-detail-${name}`);
       await expectAccessible(o, 'TPS detail');
-      await o.goto(`${server.url}/#/segel`);
+      await o.goto(`${suite.server.url}/#/segel`);
       await o.waitForSelector('[data-testid=seal]');
       await expectAccessible(o, 'segel');
 
       const v = verifier.page;
-      await login(v, server.url, 'verifikator-ux', PASSWORD);
+      await login(v, suite.server.url, 'verifikator-ux', PASSWORD);
       await v.waitForSelector('[data-testid=queue] .queue-item');
       await v.click('[data-testid=queue] .queue-item');
       await v.waitForSelector('[data-testid=result-panel] [data-testid=result-status]');
@@ -215,7 +195,7 @@ describe('dashboard after issue 20, in Chromium', () => {
       await expectAccessible(v, 'verifier queue');
 
       const p = operator.page;
-      await login(p, server.url, 'operator-ux', PASSWORD);
+      await login(p, suite.server.url, 'operator-ux', PASSWORD);
       await p.waitForSelector(`[data-tps="${tpsCodes[5]}"] a[data-ballot=PPWP]`);
       await expectAccessible(p, 'operator list');
       await p.click(`[data-tps="${tpsCodes[5]}"] a[data-ballot=PPWP]`);

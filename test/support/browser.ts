@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from './server';
+import { afterAll, beforeAll } from 'vitest';
+import { SuaraClient, type Role } from '@suara/contracts';
+import { ROOT, startServer, type RunningServer } from './server';
 
 /** Debian's Chromium; playwright-core never downloads a browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,6 +15,43 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/** What a file of browser tests runs against: the built service, its admin's API client, one Chromium. */
+export interface BrowserSuite {
+  server: RunningServer;
+  admin: SuaraClient;
+  browser: Browser;
+  /** Creates a user through the admin and returns that user's signed-in API client. */
+  user(username: string, password: string, role: Role, scope?: string[]): Promise<SuaraClient>;
+}
+
+/**
+ * Registers the file's `beforeAll` / `afterAll`: starts the service (embedded PGlite in a data folder
+ * of its own, removed when it stops), signs in its admin, runs `setup` (users, results) and launches
+ * Chromium; afterwards closes both. The fields are filled once the file's tests run.
+ */
+export function browserSuite(setup?: (suite: BrowserSuite) => Promise<unknown>, serverOptions?: Parameters<typeof startServer>[0]): BrowserSuite {
+  const suite = {
+    async user(username: string, password: string, role: Role, scope?: string[]) {
+      await suite.admin.createUser({ username, password, role, scope });
+      const client = new SuaraClient(suite.server.url);
+      await client.login(username, password);
+      return client;
+    },
+  } as BrowserSuite;
+  beforeAll(async () => {
+    suite.server = await startServer(serverOptions);
+    suite.admin = new SuaraClient(suite.server.url);
+    await suite.admin.login(suite.server.adminUser, suite.server.adminPassword);
+    await setup?.(suite);
+    suite.browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }
 
 export const DESKTOP = { width: 1280, height: 900 };
