@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { CODE_LENGTH, isTpsCode } from './region-codes';
 
-/** The five ballots of Pemilu 2024. */
-export const BALLOTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'] as const;
+import { BALLOTS } from './lists';
+
+export { BALLOTS, PARTY_BALLOTS, isPartyBallot } from './lists';
 export const Ballot = z.enum(BALLOTS);
 export type Ballot = z.infer<typeof Ballot>;
-
-/** Ballots whose options are parties with candidates (party-list ballots). */
-export const PARTY_BALLOTS: readonly Ballot[] = ['DPR', 'DPRD_PROV', 'DPRD_KAB'];
-export const isPartyBallot = (b: Ballot): boolean => PARTY_BALLOTS.includes(b);
 
 export const REGION_LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'desa', 'kelurahan', 'tps'] as const;
 export const RegionLevel = z.enum(REGION_LEVELS);

@@ -3,6 +3,13 @@
  * drags all of zod into the bundle (see dashboard/vite.config.ts). The schema modules re-export them.
  */
 
+/** The five ballots of Pemilu 2024. */
+export const BALLOTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'] as const;
+
+/** Ballots whose options are parties with candidates (party-list ballots). */
+export const PARTY_BALLOTS: readonly (typeof BALLOTS)[number][] = ['DPR', 'DPRD_PROV', 'DPRD_KAB'];
+export const isPartyBallot = (b: (typeof BALLOTS)[number]): boolean => PARTY_BALLOTS.includes(b);
+
 /** The voter-list rows of the C.Hasil's section I, as printed: DPT, DPTb (pindahan), DPK (khusus). */
 export const VOTER_ROWS = ['dpt', 'dptb', 'dpk'] as const;
 export type VoterRow = (typeof VOTER_ROWS)[number];

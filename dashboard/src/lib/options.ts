@@ -1,4 +1,5 @@
 import type { Ballot, BallotOption, BallotSheet, Candidate, CHasilForm, ElectionView, Totals } from '@suara/contracts';
+import { BALLOTS, PARTY_BALLOTS } from '@suara/contracts/lists';
 
 type ElectionBallot = ElectionView['ballots'][number];
 
@@ -55,7 +56,7 @@ export function electionBallot(election: ElectionView | null, ballot: string): E
 /** True for DPR, DPRD_PROV and DPRD_KAB: options are parties with candidates. */
 export function isPartyBallot(election: ElectionView | null, ballot: string): boolean {
   const b = electionBallot(election, ballot);
-  return b ? (b.parties?.length ?? 0) > 0 : ['DPR', 'DPRD_PROV', 'DPRD_KAB'].includes(ballot);
+  return b ? (b.parties?.length ?? 0) > 0 : (PARTY_BALLOTS as readonly string[]).includes(ballot);
 }
 
 /** The candidate list of each party where the whole region lies in one dapil; unknown otherwise. */
@@ -183,8 +184,6 @@ export function ballotName(election: ElectionView | null, ballot: string): strin
   return electionBallot(election, ballot)?.name ?? ballot;
 }
 
-export const DEFAULT_BALLOTS: Ballot[] = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KAB'];
-
 export function ballotsOf(election: ElectionView | null): Ballot[] {
-  return election?.ballots.map((b) => b.ballot) ?? DEFAULT_BALLOTS;
+  return election?.ballots.map((b) => b.ballot) ?? [...BALLOTS];
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
-  ancestorOf, BALLOT_NAMES, BALLOTS, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
+  ancestorOf, BALLOT_NAMES, BALLOTS, isPartyBallot, type Ballot, type BallotSheet, type Dapil, type DapilSummary, type ElectionConfig, type ElectionView, type Region,
   type RegionView,
 } from '@suara/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -121,9 +121,7 @@ export class ElectionService implements OnModuleInit {
         name: BALLOT_NAMES[ballot],
         ...(ballot === 'PPWP' ? { paslon: c.paslon } : {}),
         ...(ballot === 'DPD' ? { candidates: c.dpd.candidates } : {}),
-        ...(['DPR', 'DPRD_PROV', 'DPRD_KAB'].includes(ballot)
-          ? { parties: c.parties, dapils: c.dapils.filter((d2) => d2.ballot === ballot) }
-          : {}),
+        ...(isPartyBallot(ballot) ? { parties: c.parties, dapils: c.dapils.filter((d2) => d2.ballot === ballot) } : {}),
       })),
     };
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ancestorOf, CODE_LENGTH, ElectionConfig, kecamatanOf, REGION_CODE_LENGTHS, MASTER_DATA_FILES, normalizeCode, REGION_LEVELS, type Candidate, type Dapil, type MasterDataFile, type MasterDataProblem,
+  ancestorOf, CODE_LENGTH, PARTY_BALLOTS, ElectionConfig, kecamatanOf, REGION_CODE_LENGTHS, MASTER_DATA_FILES, normalizeCode, REGION_LEVELS, type Candidate, type Dapil, type MasterDataFile, type MasterDataProblem,
   type Region, type RegionLevel,
 } from '@suara/contracts';
 import { readCsvTable, type CsvRow } from './csv-table';
@@ -36,7 +36,6 @@ export interface ElectionMeta {
   kabupatenCode: string;
 }
 
-const PARTY_BALLOTS = ['DPR', 'DPRD_PROV', 'DPRD_KAB'] as const;
 const CANDIDATE_BALLOTS = [...PARTY_BALLOTS, 'DPD'] as const;
 const DESA_LEVELS: ReadonlySet<string> = new Set(['desa', 'kelurahan']);
 const COLOR = /^#[0-9a-fA-F]{6}$/;

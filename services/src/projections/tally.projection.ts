@@ -38,7 +38,7 @@ export const talliesProjection: ProjectionDefinition = {
     const dapils = await loadDapilLookup(tx);
     return { rows: stored.length, differences: (expected) => compareTallies(expectedTallies(expected.values(), dapils), stored) };
   },
-  startRebuild: (options) => tallyFold(REGION_TALLIES, (desas, results) => addToDesas(desas, results), rollUp, options),
+  startRebuild: (options) => tallyFold(REGION_TALLIES, addToDesas, rollUp, options),
 };
 
 /** A change to one row of `region_tallies` (desa and above). */
