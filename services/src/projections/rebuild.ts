@@ -4,7 +4,7 @@ import type { SqlDatabase, SqlExecutor } from '../db/sql';
 import type { EventStore, ReadAllBatch } from '../eventstore/event-store.port';
 import { readAll } from '../eventstore/sql/read-all';
 import { PROJECTIONS } from './definitions';
-import type { ProjectionDefinition, ProjectionDifference, RebuildFoldOptions } from './projection-definition';
+import type { ProjectionDefinition, ProjectionDifference, RebuildFold, RebuildFoldOptions } from './projection-definition';
 import { MAX_HELD_SUMS } from './tally-fold';
 import { applyBatchIn, type BatchOutcome } from './projector';
 import { createShadow, finishShadow, liveSchema, SHADOW_SCHEMA, swapShadowIn, useSchema } from './shadow-tables';
@@ -69,8 +69,8 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
   await db.transaction(async (tx) => {
     await useSchema(tx, SHADOW_SCHEMA, live);
     await runTogether(tx, await finishFolds(tx, from));
+    await finishShadow(tx, live, tables);
   });
-  await db.transaction((tx) => finishShadow(tx, live, tables));
   await db.transaction(async (tx) => {
     await lockCheckpoint(tx, TALLIES_PROJECTION);
     for (;;) {
@@ -94,14 +94,16 @@ export async function rebuildProjections(db: SqlDatabase, store: EventStore, opt
  * The catch-up before the swap uses the plain definitions, on the tables the folds wrote.
  */
 function rebuildFolds(projections: readonly ProjectionDefinition[], options: RebuildFoldOptions) {
-  const folds = projections.flatMap((p) => (p.startRebuild ? [{ name: p.name, fold: p.startRebuild(options) }] : []));
+  const folds: RebuildFold[] = [];
   const folding = projections.map((p): ProjectionDefinition => {
-    const fold = folds.find((f) => f.name === p.name)?.fold;
-    return fold ? { ...p, project: async (batch, tx) => ({ writes: await fold.add(batch, tx) }) } : p;
+    if (!p.startRebuild) return p;
+    const fold = p.startRebuild(options);
+    folds.push(fold);
+    return { ...p, project: async (batch, tx) => ({ writes: await fold.add(batch, tx) }) };
   });
   const finishFolds = async (tx: SqlExecutor, position: string) => {
     const writes = [];
-    for (const { fold } of folds) writes.push(...(await fold.finish(tx, position)));
+    for (const fold of folds) writes.push(...(await fold.finish(tx, position)));
     return writes;
   };
   return { folding, finishFolds };
