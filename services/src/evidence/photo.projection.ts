@@ -40,26 +40,51 @@ export const photosProjection = {
   // Every result-stream event: a submission can change whether a TPS with photos counts.
   canHandle: (event: Pick<RecordedEvent, 'streamId'>): boolean => event.streamId.startsWith(RESULT_STREAM_PREFIX),
   tables: ['result_photos', 'tps_photo_status', 'region_photo_progress'] as readonly string[],
-  async project({ events, results }: PhotoProjectionBatch, tx: SqlExecutor) {
-    const photoEvents = events.filter((e) => e.type === 'PhotoAttached') as unknown as PhotoEvent[];
-    const touched = new Map<string, { electionId: string; tpsCode: string }>();
-    for (const { after } of results) touched.set(tpsKey(after.electionId, after.tpsCode), { electionId: after.electionId, tpsCode: after.tpsCode });
-    const stored = await loadTpsPhotoStatus(tx, [...touched.values()]);
-    const firstPhotos = new Map<string, { electionId: string; tpsCode: string }>();
-    for (const e of photoEvents) {
-      const d = e.data as { electionId: string; tpsCode: string };
-      const key = tpsKey(d.electionId, d.tpsCode);
-      if (!stored.has(key)) firstPhotos.set(key, { electionId: d.electionId, tpsCode: d.tpsCode });
-    }
-    const submittedBefore = await loadSubmittedBallots(tx, [...firstPhotos.values()]);
-    const effects = projectPhotoProgress(photoEvents, results.map((r) => r.after), stored, submittedBefore);
+  project: (batch: PhotoProjectionBatch, tx: SqlExecutor) => projectPhotos(batch, tx, () => true),
+  /**
+   * A rebuild starts from empty tables, so only a TPS whose photo it has already seen can have a
+   * stored status: the others are not looked up (the lookup would make every batch wait for the
+   * batches before it to be written). Holds one key per TPS with a photo.
+   */
+  startRebuild() {
+    const photographed = new Set<string>();
     return {
-      writes: [photosWrite(effects.photos), tpsStatusWrite(effects.tps), progressWrite([...effects.deltas.values()])],
-      changed: effects.changed,
+      async add(batch: PhotoProjectionBatch, tx: SqlExecutor) {
+        const { writes } = await projectPhotos(batch, tx, (key) => photographed.has(key));
+        for (const e of photoEventsOf(batch.events)) photographed.add(tpsKey(photoTps(e).electionId, photoTps(e).tpsCode));
+        return writes;
+      },
+      finish: async () => [],
     };
   },
   check: checkPhotoProgress,
 };
+
+const photoEventsOf = (events: readonly RecordedEvent[]) => events.filter((e) => e.type === 'PhotoAttached') as unknown as PhotoEvent[];
+const photoTps = (e: PhotoEvent) => e.data as { electionId: string; tpsCode: string };
+
+/** A batch's photo writes; `mayBeStored` says which TPS (by `tpsKey`) may have a stored photo status to read. */
+async function projectPhotos({ events, results }: PhotoProjectionBatch, tx: SqlExecutor, mayBeStored: (key: string) => boolean) {
+  const photoEvents = photoEventsOf(events);
+  const touched = new Map<string, { electionId: string; tpsCode: string }>();
+  for (const { after } of results) {
+    const key = tpsKey(after.electionId, after.tpsCode);
+    if (mayBeStored(key)) touched.set(key, { electionId: after.electionId, tpsCode: after.tpsCode });
+  }
+  const stored = await loadTpsPhotoStatus(tx, [...touched.values()]);
+  const firstPhotos = new Map<string, { electionId: string; tpsCode: string }>();
+  for (const e of photoEvents) {
+    const d = photoTps(e);
+    const key = tpsKey(d.electionId, d.tpsCode);
+    if (!stored.has(key)) firstPhotos.set(key, { electionId: d.electionId, tpsCode: d.tpsCode });
+  }
+  const submittedBefore = await loadSubmittedBallots(tx, [...firstPhotos.values()]);
+  const effects = projectPhotoProgress(photoEvents, results.map((r) => r.after), stored, submittedBefore);
+  return {
+    writes: [photosWrite(effects.photos), tpsStatusWrite(effects.tps), progressWrite([...effects.deltas.values()])],
+    changed: effects.changed,
+  };
+}
 
 const keysJson = (keys: Array<{ electionId: string; tpsCode: string }>) => JSON.stringify(keys.map((k) => ({ e: k.electionId, t: k.tpsCode })));
 

@@ -5,6 +5,7 @@ import { runTogether, type Statement } from '../db/statements';
 import { DapilIndex, type DapilLookup, type DapilPlace } from '../election/dapil-index';
 import type { ResultKey } from '../tabulation/result.decider';
 import type { CurrentResult } from './current-result';
+import type { ResultTransition } from './projection-definition';
 import type { StoredResult, TallyRow } from './tally-check';
 import type { TallyDelta } from './tally.projection';
 
@@ -128,41 +129,64 @@ export async function loadCurrentResults(ex: SqlExecutor, keys: ResultKey[]): Pr
   return found;
 }
 
-export function currentResultsWrite(results: CurrentResult[]): Statement | undefined {
+/**
+ * The writes of a batch's current results: a stream whose form the batch left as it was stored (a
+ * verification) is updated without its form, which is neither serialised nor parsed again; the
+ * others are upserted with theirs.
+ */
+export function currentResultsWrite(results: readonly ResultTransition[]): Array<Statement | undefined> {
+  const keepsForm = (r: ResultTransition) => r.before !== undefined && r.after.form === r.before.form;
+  return [formlessUpdate(results.filter(keepsForm).map((r) => r.after)), currentResultsUpsert(results.filter((r) => !keepsForm(r)).map((r) => r.after))];
+}
+
+const currentRow = (r: CurrentResult) => ({
+  election_id: r.electionId,
+  tps_code: r.tpsCode,
+  ballot: r.ballot,
+  status: r.status,
+  flags: r.flags,
+  flag_count: r.flags.length,
+  severity: flagSeverity(r.flags),
+  version: r.version,
+  submitted_by: r.submittedBy,
+  submitted_at: r.submittedAt,
+  verified_by: r.verifiedBy,
+  verified_at: r.verifiedAt,
+  position: r.position,
+});
+
+const CURRENT_COLUMNS = `election_id text, tps_code text, ballot text, status text, flags json, flag_count int, severity int, version int,
+                submitted_by text, submitted_at timestamptz, verified_by text, verified_at timestamptz, position text`;
+
+function formlessUpdate(results: CurrentResult[]): Statement | undefined {
   if (results.length === 0) return undefined;
-  const rows = results.map((r) => ({
-    election_id: r.electionId,
-    tps_code: r.tpsCode,
-    ballot: r.ballot,
-    status: r.status,
-    flags: r.flags,
-    flag_count: r.flags.length,
-    severity: flagSeverity(r.flags),
-    version: r.version,
-    submitted_by: r.submittedBy,
-    submitted_at: r.submittedAt,
-    verified_by: r.verifiedBy,
-    verified_at: r.verifiedAt,
-    position: r.position,
-  }));
+  return {
+    sql: `UPDATE result_current AS c
+             SET status = r.status, flags = coalesce(r.flags, '[]'::json), flag_count = r.flag_count, severity = r.severity, version = r.version,
+                 submitted_by = r.submitted_by, submitted_at = r.submitted_at, verified_by = r.verified_by, verified_at = r.verified_at,
+                 position = r.position, updated_at = now()
+            FROM json_to_recordset($1::json) AS r(${CURRENT_COLUMNS})
+           WHERE c.election_id = r.election_id AND c.tps_code = r.tps_code AND c.ballot = r.ballot`,
+    params: [JSON.stringify(results.map(currentRow))],
+  };
+}
+
+function currentResultsUpsert(results: CurrentResult[]): Statement | undefined {
+  if (results.length === 0) return undefined;
   return {
     sql: `INSERT INTO result_current AS c (election_id, tps_code, ballot, status, form, flags, flag_count, severity, version,
                                       submitted_by, submitted_at, verified_by, verified_at, position, updated_at)
      SELECT election_id, tps_code, ballot, status, nullif(form, '')::json, coalesce(flags, '[]'::json), flag_count, severity,
             version, submitted_by, submitted_at, verified_by, verified_at, position, now()
-       FROM ROWS FROM (
-              json_to_recordset($1::json) AS (election_id text, tps_code text, ballot text, status text, flags json,
-                flag_count int, severity int, version int, submitted_by text, submitted_at timestamptz, verified_by text,
-                verified_at timestamptz, position text),
-              string_to_table($2, E'\n')
-            ) AS r(election_id, tps_code, ballot, status, flags, flag_count, severity, version, submitted_by, submitted_at,
-                   verified_by, verified_at, position, form)
+       FROM ROWS FROM (json_to_recordset($1::json) AS (${CURRENT_COLUMNS}), string_to_table($2, E'\n'))
+            AS r(election_id, tps_code, ballot, status, flags, flag_count, severity, version, submitted_by, submitted_at,
+                 verified_by, verified_at, position, form)
      ON CONFLICT (election_id, tps_code, ballot) DO UPDATE SET
        status = EXCLUDED.status, form = EXCLUDED.form, flags = EXCLUDED.flags, flag_count = EXCLUDED.flag_count,
        severity = EXCLUDED.severity, version = EXCLUDED.version, submitted_by = EXCLUDED.submitted_by,
        submitted_at = EXCLUDED.submitted_at, verified_by = EXCLUDED.verified_by, verified_at = EXCLUDED.verified_at,
        position = EXCLUDED.position, updated_at = now()`,
-    params: [JSON.stringify(rows), jsonLines(results.map((r) => (r.form === null ? null : JSON.stringify(r.form))))],
+    params: [JSON.stringify(results.map(currentRow)), jsonLines(results.map((r) => (r.form === null ? null : JSON.stringify(r.form))))],
   };
 }
 

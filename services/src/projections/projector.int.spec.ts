@@ -13,7 +13,7 @@ import { checkTallies, rebuildProjections } from './rebuild';
 import { talliesProjection } from './tally.projection';
 import { TallyChangeFeed, type TallyChange } from './tally-changes';
 import { corrected, flatForm, submitted, verified } from './test-support/result-events';
-import { crashingDatabase, projectionFixture, type ProjectionFixture } from './test-support/projection-fixture';
+import { crashingDatabase, projectionFixture, slowCommits, type ProjectionFixture } from './test-support/projection-fixture';
 
 const E = 'labusel-2024-sim1';
 const KOTAPINANG_DESA = '1222011001';
@@ -230,6 +230,54 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true, events: 61 });
     expect({ ...(await f.tallies.getTally(E, '122201', 'PPWP')), updatedAt: null }).toEqual({ ...honest, updatedAt: null });
   });
+
+  it('a rebuild ends where the projector ends when a stream\'s submission, photos, verification and correction fall in different batches', async () => {
+    const codes = tpsCodes(40);
+    const photo = (i: number, page: number): NewEvent => ({
+      type: 'PhotoAttached',
+      data: { electionId: E, tpsCode: codes[i], ballot: 'PPWP', sha256: `${i}`.padStart(64, 'a'), contentType: 'image/jpeg', bytes: 100 + page, width: 800, height: 600, page },
+      metadata: { userId: 'op-1', username: 'operator-1', role: 'operator', at: '2024-02-14T10:05:00.000Z', requestId: `photo-${i}-${page}`, electionId: E },
+    });
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+    await f.append([
+      ...submissions(codes),
+      ...range(0, 10).map((i) => photo(i, 1)),
+      ...range(0, 20).map((i) => verified(E, codes[i], 'PPWP')),
+      ...range(20, 25).map((i) => corrected(E, codes[i], 'PPWP', formFor(i), formFor(i + 1))),
+      ...range(5, 15).map((i) => photo(i, 2)),
+      ...range(15, 20).map((i) => corrected(E, codes[i], 'PPWP', formFor(i), formFor(i + 2))),
+      // Each verified right after its submission: one batch ends between them every few pairs.
+      ...range(0, 12).flatMap((i) => [submitted(E, codes[i], 'DPD', formFor(i)), verified(E, codes[i], 'DPD')]),
+    ]);
+    await projectAll();
+    const projected = await readModels();
+    await f.visible();
+    // Batches of three, committed slowly: most streams are read back while earlier batches are still
+    // being written (on PostgreSQL), so the reads must wait for those writes.
+    await rebuildProjections(slowCommits(f.db, 15), f.store, { batchSize: 3 });
+    expect(await readModels()).toEqual(projected);
+    expect(projected.result_current.filter((r) => r.status === 'corrected')).toHaveLength(10);
+    expect(projected.result_current.filter((r) => r.ballot === 'DPD' && r.status === 'verified' && r.form !== null)).toHaveLength(12);
+    expect(projected.tps_photo_status).toHaveLength(15);
+    expect(await checkTallies(f.db, f.store)).toMatchObject({ ok: true });
+  });
+
+  /**
+   * Every row of the read models the rebuild writes, without their write times (nor, for the sums,
+   * the checkpoint of the batch that last wrote them: that depends on how the log was cut in batches).
+   */
+  async function readModels(): Promise<Record<string, Array<Record<string, unknown>>>> {
+    const tables = ['result_current', 'result_audit', 'result_photos', 'tps_photo_status', 'region_tallies', 'region_photo_progress'];
+    const models: Record<string, Array<Record<string, unknown>>> = {};
+    for (const table of tables) {
+      const { rows } = await f.db.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+      const sums = table.startsWith('region_');
+      models[table] = rows
+        .map(({ updated_at: _, position, ...row }) => (sums ? row : { ...row, position }))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    }
+    return models;
+  }
 
   it('a running projector stands by during a rebuild and continues after it', async () => {
     await f.append(submissions(tpsCodes(30)));

@@ -6,7 +6,7 @@ import { runTogether, type Statement } from '../db/statements';
 import { evolveResults, isResultStreamEvent, streamsProjectedBefore } from './current-result';
 import { PROJECTIONS } from './definitions';
 import type { ProjectionDefinition, ResultTransition } from './projection-definition';
-import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, notifyWrite, readCheckpoint, releaseLease, renewLease, TALLIES_PROJECTION } from './projection-store';
+import { checkpointWrite, currentResultsWrite, loadCurrentResults, lockCheckpoint, type CheckpointRow, notifyWrite, readCheckpoint, releaseLease, renewLease, TALLIES_PROJECTION } from './projection-store';
 import { encodeTallyChange, TALLIES_CHANNEL, type ChangedRegions, type TallyChange } from './tally-changes';
 
 export interface BatchTarget {
@@ -59,26 +59,47 @@ export async function applyBatchIn(
   // Read models need no fsync of their own: a batch lost in a database crash is lost together with
   // its checkpoint, and is projected again from the events.
   const stored = await lockCheckpoint(tx, target.name, { relaxedCommit: true });
-  if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
-  if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
+  const refused = refusal(stored, target, from);
+  if (refused) return refused;
   const events = batch.events.filter((e) => comparePositions(e.checkpoint, stored.position) > 0);
   const position = max(stored.position, batch.checkpoint);
-  const results = await evolveStoredResults(tx, events.filter(isResultStreamEvent));
-  const writes: Array<Statement | undefined> = [currentResultsWrite(results.map((r) => r.after))];
-  const changed: ChangedRegions[] = [];
-  for (const projection of projections) {
-    const handled = events.filter((e) => projection.canHandle(e));
-    if (handled.length === 0) continue;
-    const output = await projection.project({ events: handled, results, position }, tx);
-    writes.push(...output.writes);
-    changed.push(...(output.changed ?? []));
-  }
+  const { writes, changed } = await projectEvents(tx, events, position, projections);
   writes.push(checkpointWrite(target.name, position, target.owner, target.leaseSeconds));
   const change = changed.length > 0 ? { position, regions: mergeChanged(changed) } : undefined;
   if (change && !target.quiet) writes.push(notifyWrite(TALLIES_CHANNEL, encodeTallyChange(target.origin, change)));
   // One statement for every write of the batch: each round trip waits for a busy event loop.
   await runTogether(tx, writes);
   return { kind: 'applied', position, change };
+}
+
+/** Why the checkpoint `stored` (locked) may not move from `from` for `target`, if it may not. */
+export function refusal(stored: CheckpointRow, target: BatchTarget, from: string): Exclude<BatchOutcome, { kind: 'applied' }> | undefined {
+  if (stored.leased && stored.owner !== target.owner) return { kind: 'leased', owner: stored.owner, retryInMs: stored.lease_ms };
+  if (comparePositions(stored.position, from) < 0) return { kind: 'behind', stored: stored.position };
+  return undefined;
+}
+
+/**
+ * The writes of a batch's events (those after the checkpoint, ending at `position`): the current
+ * results of the streams they touch and every definition's, none sent yet. Reads only, through `ex`.
+ */
+export async function projectEvents(
+  ex: SqlExecutor,
+  events: readonly RecordedEvent[],
+  position: string,
+  projections: readonly ProjectionDefinition[],
+): Promise<{ writes: Array<Statement | undefined>; changed: ChangedRegions[] }> {
+  const results = await evolveStoredResults(ex, events.filter(isResultStreamEvent));
+  const writes = currentResultsWrite(results);
+  const changed: ChangedRegions[] = [];
+  for (const projection of projections) {
+    const handled = events.filter((e) => projection.canHandle(e));
+    if (handled.length === 0) continue;
+    const output = await projection.project({ events: handled, results, position }, ex);
+    writes.push(...output.writes);
+    changed.push(...(output.changed ?? []));
+  }
+  return { writes, changed };
 }
 
 /** The stored current results the events start from (read once per batch), evolved through them. */

@@ -85,3 +85,20 @@ export function crashingDatabase(db: SqlDatabase, failOn: RegExp, armed: () => b
     close: () => db.close(),
   };
 }
+
+/** `db` whose transactions take `ms` longer to commit (a slow disk): writes handed on lag behind. */
+export function slowCommits(db: SqlDatabase, ms: number): SqlDatabase {
+  return {
+    kind: db.kind,
+    query: (sql, params) => db.query(sql, params),
+    exec: (sql) => db.exec(sql),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        const result = await fn(tx);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return result;
+      }),
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
+    close: () => db.close(),
+  };
+}
