@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BallotSheet, ElectionView, TallyView } from '@suara/contracts';
-import { draftToForm, formToDraft, issueSeen, issuesByField, localIssues, newRequestId, typedVoteSum } from '../../dashboard/src/lib/formdraft';
+import { draftToForm, formToDraft, issueSeen, issuesByField, localIssues, newRequestId, sameAt, typedVoteSum } from '../../dashboard/src/lib/formdraft';
 import { diffForms, optionRows } from '../../dashboard/src/lib/options';
 
 /** The dashboard's pure helpers: what the operator typed becomes the API's form, and back. */
@@ -72,6 +72,17 @@ describe('when a problem is shown', () => {
     expect(issueSeen('', touched, false)).toBe(false);
     expect(issueSeen('valid', new Set(), true)).toBe(true);
     expect(issueSeen('', new Set(), true)).toBe(true);
+  });
+
+  it('keeps a check\'s problem only while its field holds what was checked (an answer to an older draft)', () => {
+    const checked = { votes: { '01': 10, '02': 20 }, valid: undefined as unknown as number, invalid: 1 };
+    const now = { votes: { '01': 10, '02': 20 }, valid: 31, invalid: 1 };
+    expect(sameAt(checked, now, 'form.valid')).toBe(false); // "wajib diisi" on the box just filled: hidden
+    expect(sameAt(checked, now, 'form.votes.02')).toBe(true);
+    expect(sameAt(checked, now, 'form.votes')).toBe(true);
+    expect(sameAt(checked, { ...now, votes: { '01': 11, '02': 20 } }, 'form.votes')).toBe(false);
+    expect(sameAt(checked, now, 'form')).toBe(false);
+    expect(sameAt(undefined, now, 'form.invalid')).toBe(false);
   });
 });
 

@@ -296,7 +296,8 @@ describe('dashboard in Chromium', () => {
       await page.fill('input[name=valid]', '31');
       await page.fill('input[name=invalid]', '1');
       await page.waitForSelector('label.field.invalid input[name=valid]');
-      await expect(page.locator('label.field.invalid .field-issue').first().innerText()).resolves.toContain('31');
+      // The valid field's own issue (votes.03, left empty, may show "wajib diisi" above it).
+      await expect(page.locator('label.field.invalid:has(input[name=valid]) .field-issue').innerText()).resolves.toContain('31');
       await expect(page.isDisabled('[data-testid=review]')).resolves.toBe(true);
       await page.fill('input[name=valid]', '30');
       await page.waitForSelector('[data-testid=check-ok]');

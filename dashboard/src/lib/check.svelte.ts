@@ -1,5 +1,6 @@
 import type { Ballot, CHasilForm, Flag, Issue } from '@suara/contracts';
 import { ApiError, client } from './api';
+import { sameAt } from './formdraft';
 
 /** Live checking of a form against the dry-run route (`POST /api/results/validate`), debounced. */
 export class LiveCheck {
@@ -12,6 +13,8 @@ export class LiveCheck {
   unreachable = $state(false);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
+  /** The form the issues were found in. */
+  private checked: CHasilForm | undefined;
 
   constructor(private readonly tpsCode: string, private readonly ballot: Ballot, private readonly delayMs = 400) {}
 
@@ -27,6 +30,7 @@ export class LiveCheck {
     try {
       const res = await client().validate(this.tpsCode, this.ballot, form);
       if (id !== this.seq) return;
+      this.checked = form;
       this.issues = res.issues;
       this.warnings = res.warnings;
       this.canStoreAsWritten = res.canStoreAsWritten === true;
@@ -34,6 +38,7 @@ export class LiveCheck {
     } catch (err) {
       if (id !== this.seq) return;
       if (err instanceof ApiError && err.status === 400) {
+        this.checked = form;
         this.issues = err.body.issues ?? [{ path: '', message: err.body.message }];
         this.canStoreAsWritten = false;
         this.unreachable = false;
@@ -43,6 +48,15 @@ export class LiveCheck {
     } finally {
       if (id === this.seq) this.checking = false;
     }
+  }
+
+  /**
+   * The issues still about `form`: one whose field the operator changed since it was checked (a
+   * "wajib diisi" on a box just filled) is left out until the next answer, which on a slow line can
+   * take seconds.
+   */
+  issuesFor(form: CHasilForm): Issue[] {
+    return this.issues.filter((i) => sameAt(this.checked, form, i.path));
   }
 
   dispose(): void {

@@ -127,6 +127,16 @@ export function issueSeen(key: string, touched: ReadonlySet<string>, attempted: 
   return false;
 }
 
+/** Whether two forms hold the same value at an issue's path ("form.votes.02"; "form" = the whole form). */
+export function sameAt(a: CHasilForm | undefined, b: CHasilForm, path: string): boolean {
+  const at = (form: unknown) => {
+    let value = form;
+    for (const key of fieldKey(path).split('.').filter(Boolean)) value = (value as Record<string, unknown> | undefined)?.[key];
+    return JSON.stringify(value);
+  };
+  return at(a) === at(b);
+}
+
 /** Sum of all votes typed (party ballots: party + candidates), to compare with "suara sah" while typing. */
 export function typedVoteSum(d: Draft): number {
   let sum = 0;

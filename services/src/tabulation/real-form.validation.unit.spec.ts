@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_NOTES, flagSeverity, type BallotSheet } from '@suara/contracts';
+import { MAX_NOTES, flagSeverity, normalizeText, type BallotSheet } from '@suara/contracts';
 import { validateForm, type ValidationResult } from './chasil.validation';
 
 /**
@@ -160,9 +160,10 @@ describe('property: a form is refused with named fields or stored with flags, ne
       fc.property(formArb, (raw) => {
         const r = validateForm('PPWP', SHEET, raw);
         if (r.ok) {
-          // Stored: every number as sent (voters at most derived), and any failed rule is a flag.
+          // Stored: every number as sent (voters at most derived), the notes as free text is kept
+          // (normalised: " " is stored as ""), and any failed rule is a flag.
           const { voters: _v, ...sent } = raw as Record<string, unknown>;
-          expect(r.form).toMatchObject(sent);
+          expect(r.form).toMatchObject(typeof sent.notes === 'string' ? { ...sent, notes: normalizeText(sent.notes) } : sent);
           const flagged = r.flags.some((f) => f.code === 'inconsistent_as_written');
           const again = validateForm('PPWP', SHEET, { ...raw, asWritten: false });
           expect(flagged).toBe(!again.ok);
