@@ -18,15 +18,18 @@ export class LiveCheck {
 
   constructor(private readonly tpsCode: string, private readonly ballot: Ballot, private readonly delayMs = 400) {}
 
+  /**
+   * Checks `form` once the operator pauses. An answer to an earlier form that arrives meanwhile is
+   * dropped: it would show problems of numbers no longer there and end "checking" too early.
+   */
   schedule(form: CHasilForm): void {
     clearTimeout(this.timer);
-    this.checking = true;
-    this.timer = setTimeout(() => void this.run(form), this.delayMs);
-  }
-
-  async run(form: CHasilForm): Promise<void> {
     const id = ++this.seq;
     this.checking = true;
+    this.timer = setTimeout(() => void this.run(form, id), this.delayMs);
+  }
+
+  private async run(form: CHasilForm, id: number): Promise<void> {
     try {
       const res = await client().validate(this.tpsCode, this.ballot, form);
       if (id !== this.seq) return;
