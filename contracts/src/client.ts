@@ -4,7 +4,7 @@ import type { CorrectResultBody, SubmitResultBody } from './commands';
 import type { ElectionModeView, ElectionView, RegionView, BallotSheet, DeploymentChange, MasterDataImportResult } from './election';
 import type {
   Anomaly, DapilSummary, DapilTallyView, ResultStatus, CreateUserBody, ErrorBody, HealthView, HistoryEntry, LoginResponse, PhotoView, ProposalStatus, ProposalView,
-  ProposeCorrectionResponse, ResultView, SubmitResultResponse, TallyView, UserView, ValidateResponse,
+  ProposeCorrectionResponse, ResultsQueueFilter, ResultView, SubmitResultResponse, TallyView, UserView, ValidateResponse,
 } from './readmodels';
 import type { DrawSampleBody, QuickCountView, Sample, SamplePlan, SamplePlanQuery } from './quickcount';
 import type { AdminUserView, AuditEntryView, CreatedUser } from './identity';
@@ -167,7 +167,7 @@ export class SuaraClient {
    * ballot in the given statuses, flagged (worst) first, then oldest — the verifier's queue; narrowed to a
    * region (kecamatan, desa) and to results carrying a flag. Statuses are comma-separated in the query.
    */
-  results(query: { ballot?: Ballot; status?: ResultStatus[]; photos?: 'none' | 'some'; region?: string; flag?: string } = {}) {
+  results(query: ResultsQueueFilter & { status?: ResultStatus[] } = {}) {
     const params = new URLSearchParams();
     if (query.ballot) params.set('ballot', query.ballot);
     if (query.status?.length) params.set('status', query.status.join(','));

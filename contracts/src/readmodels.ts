@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Ballot, RegionLevel } from './ids';
 import { CHasilForm, Flag } from './form';
+import { FLAG_CODES } from './flags';
 import { PhotoContentType, Role } from './events';
 
 export const ResultStatus = z.enum(['empty', 'submitted', 'verified', 'corrected']);
@@ -21,6 +22,18 @@ export const PhotoView = z.object({
   by: z.string(),
 });
 export type PhotoView = z.infer<typeof PhotoView>;
+
+/** The verifiers' queue (`GET /api/results`): its filters besides `status`, each named in a 400 when wrong. */
+export const ResultsQueueFilter = z.object({
+  ballot: Ballot.optional(),
+  /** `none`: only results without a photo of the C.Hasil ("tanpa foto"); `some`: only those with one. */
+  photos: z.enum(['none', 'some']).optional(),
+  /** Only TPS inside this kabupaten, kecamatan or desa. */
+  region: z.string().regex(/^(\d{4}|\d{6}|\d{10})$/, 'kode wilayah: 4, 6 atau 10 angka').optional(),
+  /** Only results carrying this flag. */
+  flag: z.enum(FLAG_CODES).optional(),
+});
+export type ResultsQueueFilter = z.infer<typeof ResultsQueueFilter>;
 
 /** `GET /api/results/:tpsCode/:ballot` and the answer of submit, verify and correct. */
 export const ResultView = z.object({

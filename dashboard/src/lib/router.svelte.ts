@@ -1,4 +1,5 @@
 import type { Role } from '@suara/contracts';
+import type { FlagCode } from '@suara/contracts/flags';
 
 /** Screens of the app, addressed by the URL hash (`#/rekap/1222/PPWP`). */
 export type Route =
@@ -12,13 +13,14 @@ export type Route =
   | { name: 'admin'; tab: AdminTab };
 
 /** The verifier queue's filters, kept in the URL (`#/verifikasi/PPWP?kec=122203&tanda=high_invalid&foto=tidak`) so a reload keeps them. */
-export interface QueueFilter { kecamatan?: string; flag?: string; withoutPhoto?: boolean }
+export interface QueueFilter { kecamatan?: string; flag?: FlagCode; withoutPhoto?: boolean }
 
 function parseQueueFilter(query: string): QueueFilter | undefined {
   const q = new URLSearchParams(query);
   const filter: QueueFilter = {
     ...(q.get('kec') ? { kecamatan: q.get('kec')! } : {}),
-    ...(q.get('tanda') ? { flag: q.get('tanda')! } : {}),
+    // As typed in the URL: the server checks it and names `flag` in its 400.
+    ...(q.get('tanda') ? { flag: q.get('tanda') as FlagCode } : {}),
     ...(q.get('foto') === 'tidak' ? { withoutPhoto: true } : {}),
   };
   return Object.keys(filter).length ? filter : undefined;

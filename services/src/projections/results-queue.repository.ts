@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Ballot, CHasilForm, Flag, FlagCode, PhotoView, ResultStatus, ResultView } from '@suara/contracts';
+import type { Ballot, CHasilForm, Flag, PhotoView, ResultStatus, ResultsQueueFilter, ResultView } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
 
@@ -12,11 +12,6 @@ interface Row {
   photos: PhotoView[] | string; corrected_by: string | null;
 }
 
-/** `?photos=none`: only results without a photo of the C.Hasil ("tanpa foto"); `some`: only those with one. */
-export type PhotoFilter = 'none' | 'some';
-
-export interface QueueFilter { ballot?: Ballot; photos?: PhotoFilter; region?: string; flag?: FlagCode }
-
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** The verifier's queue from the read model: results in the given statuses, flagged (worst) first, then oldest. */
@@ -25,7 +20,7 @@ export class ResultsQueueRepository {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
   /** `region`: only TPS inside that region (a kecamatan or desa code); `flag`: only results carrying that flag code. */
-  async list(electionId: string, statuses: ResultStatus[], filter: QueueFilter = {}): Promise<ResultView[]> {
+  async list(electionId: string, statuses: ResultStatus[], filter: ResultsQueueFilter = {}): Promise<ResultView[]> {
     const { ballot, photos, region, flag } = filter;
     const { rows } = await this.db.query<Row>(
       `SELECT c.tps_code, c.ballot, c.status, c.form, c.version, c.flags, c.submitted_by, c.submitted_at, c.verified_by, c.verified_at,
