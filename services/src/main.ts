@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { describeBlobStore } from './evidence/blob-store.factory';
@@ -12,8 +13,11 @@ async function main() {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
+  // The port bound, not the one asked for: PORT=0 lets the kernel choose (tests and the bench start
+  // many servers at once and read the port from this line, so none can take another's).
+  const { port } = app.getHttpServer().address() as AddressInfo;
   console.log(
-    `suara listening on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}, roles ${config.roles.join(',')}, photos on ${describeBlobStore(config)})`,
+    `suara listening on http://localhost:${port} (${config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`}, roles ${config.roles.join(',')}, photos on ${describeBlobStore(config)})`,
   );
 }
 

@@ -102,41 +102,70 @@ describe('corrections the operator confirms, in Chromium', () => {
   });
 });
 
+/**
+ * Opens TPS `tps`'s PPWP form with the network off from a fresh start of the app, sends it into the
+ * outbox, and checks that it is delivered and shown once the network returns. `slowWorker`: the
+ * service worker's install is held back 4 s, so the login and the list's reads beat it (a busy phone
+ * or a slow line); the list must read again through the worker once it takes over.
+ */
+async function offlineFromTheStart(tps: string, slowWorker: boolean, shots?: string): Promise<void> {
+  const { context, page } = await newPage(suite.browser, PHONE, 'allow');
+  const shot = (name: string) => (shots ? screenshot(page, `${shots}-${name}-360`) : Promise.resolve());
+  if (slowWorker) {
+    await context.route('**/*', async (route) => {
+      if (route.request().serviceWorker() && new URL(route.request().url()).pathname === '/') await new Promise((r) => setTimeout(r, 4000));
+      await route.continue();
+    });
+  }
+  try {
+    await login(page, suite.server.url, 'operator-luring', PASSWORD);
+    await page.waitForSelector(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
+    await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Belum masuk');
+    if (slowWorker) expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+    // The service worker controls the page once installed (it keeps the shell and the reads)…
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    // …and has kept what this form reads.
+    const kept = [`/api/tps/${tps}/ballots`, `/api/results/${tps}/PPWP`];
+    const keptNow = () =>
+      page.evaluate(async (paths) => {
+        const keys = await (await caches.open('suara-reads-v1')).keys();
+        return paths.filter((p) => keys.some((k) => new URL(k.url).pathname === p));
+      }, kept);
+    await expect.poll(keptNow, { timeout: 30_000, interval: 200 }).toEqual(kept);
+
+    // Network off from here: a fresh start of the app (reload) and a form never opened before.
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
+    await page.waitForSelector('[data-testid=offline-note]');
+    await shot('list');
+    await page.click(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
+    await page.waitForSelector('input[name="votes.01"]');
+    await fillPpwp(page, [11, 22, 33], 4);
+    await page.click('[data-testid=review]');
+    await page.click('[data-testid=send]');
+    await page.waitForSelector('text=Menunggu jaringan');
+    await shot('form');
+    await page.goto(`${suite.server.url}/#/operator`);
+    await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu jaringan');
+
+    // Back online: the outbox delivers, and the chip says so without a reload (bug: stayed "Belum masuk").
+    await context.setOffline(false);
+    await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu verifikasi');
+    await shot('online-again');
+    expect((await suite.admin.result(tps, 'PPWP')).form).toMatchObject({ votes: { '01': 11, '02': 22, '03': 33 } });
+  } finally {
+    await context.close();
+  }
+}
+
 describe('the operator app offline, in Chromium', () => {
   it('opens and fills a form with the network off from the start; the outbox sends later and the chip follows without a reload', async () => {
-    const tps = `${DESA_OFFLINE}002`;
-    const { context, page } = await newPage(suite.browser, PHONE, 'allow');
-    try {
-      await login(page, suite.server.url, 'operator-luring', PASSWORD);
-      await page.waitForSelector(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
-      await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Belum masuk');
-      // The service worker controls the page once installed (it keeps the shell and the reads).
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await offlineFromTheStart(`${DESA_OFFLINE}002`, false, 'operator-offline');
+  });
 
-      // Network off from here: a fresh start of the app (reload) and a form never opened before.
-      await context.setOffline(true);
-      await page.reload();
-      await page.waitForSelector(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
-      await page.waitForSelector('[data-testid=offline-note]');
-      await screenshot(page, 'operator-offline-list-360');
-      await page.click(`[data-tps="${tps}"] a[data-ballot=PPWP]`);
-      await page.waitForSelector('input[name="votes.01"]');
-      await fillPpwp(page, [11, 22, 33], 4);
-      await page.click('[data-testid=review]');
-      await page.click('[data-testid=send]');
-      await page.waitForSelector('text=Menunggu jaringan');
-      await screenshot(page, 'operator-offline-form-360');
-      await page.goto(`${suite.server.url}/#/operator`);
-      await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu jaringan');
-
-      // Back online: the outbox delivers, and the chip says so without a reload (bug: stayed "Belum masuk").
-      await context.setOffline(false);
-      await waitForText(page, `[data-tps="${tps}"] a[data-ballot=PPWP] .chip-status`, 'Menunggu verifikasi');
-      await screenshot(page, 'operator-online-again-360');
-      expect((await suite.admin.result(tps, 'PPWP')).form).toMatchObject({ votes: { '01': 11, '02': 22, '03': 33 } });
-    } finally {
-      await context.close();
-    }
+  it('does so too when the login beat the service worker: the list reads again through it once it takes over', async () => {
+    await offlineFromTheStart(`${DESA_OFFLINE}003`, true);
   });
 
   it('a list opened offline says so, then fills by itself when the network returns; a retry button is there', async () => {

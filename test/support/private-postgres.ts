@@ -51,10 +51,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     ...(ids ?? {}),
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  const port = await freePort();
+  let port = await freePort();
   let child: ChildProcess | undefined;
   let output = '';
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
 
   async function start(): Promise<void> {
@@ -71,7 +70,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     });
     killOnExit(proc);
     child = proc;
-    await waitReady(url, proc, () => output);
+    await waitReady(urlOf('postgres'), data, proc, () => output);
   }
 
   async function stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
@@ -85,7 +84,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     child = undefined;
   }
 
-  await start();
+  // A port found free a moment ago can be taken by another test's server before ours binds it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt === 3 || !/could not bind|Address already in use/.test(String(err))) throw err;
+      port = await freePort();
+    }
+  }
+  const url = urlOf('postgres');
   return {
     port,
     url,
@@ -104,12 +113,14 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   };
 }
 
-async function waitReady(url: string, proc: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+/** Until OUR server answers: one that answers on that port with another data folder is someone else's. */
+async function waitReady(url: string, data: string, proc: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`private postgres exited:\n${output()}`);
     try {
-      await onServer(url, 'SELECT 1');
+      const answered = await onServer(url, 'SHOW data_directory');
+      if (answered !== data) throw new Error(`port ${new URL(url).port} answers for ${answered}, not ${data}`);
       return;
     } catch (err) {
       if (Date.now() > deadline) {
@@ -121,12 +132,14 @@ async function waitReady(url: string, proc: ChildProcess, output: () => string, 
   }
 }
 
-async function onServer(url: string, sql: string): Promise<void> {
+/** Runs one statement and returns the first column of its first row. */
+async function onServer(url: string, sql: string): Promise<unknown> {
   const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
   try {
-    await client.query(sql);
+    const { rows } = await client.query({ text: sql, rowMode: 'array' });
+    return rows[0]?.[0];
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -17,12 +17,13 @@ export interface PrivateRedis {
 
 /** A Redis of its own on a free port, as a child process, for tests that stop it: never the shared one. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+  let port = await freePort();
   let child: ChildProcess | undefined;
   let output = '';
 
   async function start(): Promise<void> {
     if (child) return;
+    output = '';
     const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -47,7 +48,16 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child = undefined;
   }
 
-  await start();
+  // A port found free a moment ago can be taken by another test's server before ours binds it.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt === 3 || !/Address already in use/.test(String(err))) throw err;
+      port = await freePort();
+    }
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -78,9 +88,10 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
+/** Until OUR server says it is ready and answers: a PONG alone may come from another Redis on that port. */
 async function waitPong(port: number, proc: ChildProcess, output: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await ping(port))) {
+  while (!(output().includes('Ready to accept connections') && (await ping(port)))) {
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`private redis exited:\n${output()}`);
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, waitForHealth } from '../../services/src/bench/server-process';
+import { freePort, waitForService } from '../../services/src/bench/server-process';
 
 export { freePort };
 /**
@@ -34,7 +34,6 @@ export interface RunningServer {
  * process on a free port with its own data folder, and waits until `/health` answers.
  */
 export async function startServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<RunningServer> {
-  const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suara-test-'));
   const adminUser = opts.env?.SUARA_ADMIN_USER ?? 'admin';
   const adminPassword = opts.env?.SUARA_ADMIN_PASSWORD ?? 'admin-password-test';
@@ -42,7 +41,8 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
     cwd: ROOT,
     env: {
       ...process.env,
-      PORT: String(port),
+      // 0: the kernel picks a free port and the server says which; a restart asks for its old one.
+      PORT: String(opts.port ?? 0),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       SUARA_ADMIN_USER: adminUser,
@@ -59,9 +59,9 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  await waitForHealth(url, child, () => out, 90_000);
+  const url = await waitForService(child, () => out, 90_000);
+  const port = Number(new URL(url).port);
   return {
     url, port, adminUser, adminPassword, dataDir, process: child,
     output: () => out,

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
     return { tpsCode: body.tpsCode, ballot: body.ballot, status: 'submitted', version: 1 };
   });
   app.get('/health', async () => ({ ok: true }));
-  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+  const address = await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+  // The line the bench waits for to learn the port (PORT=0: the kernel chooses).
+  console.log(`http floor listening on http://localhost:${new URL(address).port}`);
 }
 
 main().catch((err: unknown) => {

@@ -34,12 +34,11 @@ export async function freePort(): Promise<number> {
  * Fastify floor).
  */
 export async function startService(env: Record<string, string>, timeoutMs = 180_000, entry = MAIN_JS): Promise<ServiceProcess> {
-  const port = await freePort();
   const started = performance.now();
   // e.g. SUARA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service under load.
   const nodeArgs = (process.env.SUARA_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { ...baseEnv(), LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...baseEnv(), LOG_LEVEL: 'warn', ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -49,8 +48,7 @@ export async function startService(env: Record<string, string>, timeoutMs = 180_
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => out, timeoutMs);
+  const url = await waitForService(child, () => out, timeoutMs);
   return {
     url,
     pid: child.pid!,
@@ -75,17 +73,24 @@ function baseEnv(): Record<string, string> {
   return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
 }
 
-/** Waits until the process answers `GET /health` (used by the bench and by the tests' server helper). */
-export async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+/** "… listening on http://localhost:PORT": the line the service (and the bench's floor) prints once bound. */
+const LISTENING = /listening on http:\/\/localhost:(\d+)/;
+
+/**
+ * Waits until the process says which port it bound, then until it answers `GET /health` there, and
+ * returns its URL (used by the bench and by the tests' server helper). The port comes from the
+ * process itself, never from a guess made before it started: with many servers starting at once, a
+ * port found free a moment earlier can be taken by another, and polling it would then reach a
+ * stranger's /health while ours died of EADDRINUSE.
+ */
+export async function waitForService(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  let url: string | undefined;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${output()}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`service exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
+    const port = LISTENING.exec(output())?.[1];
+    url ??= port === undefined ? undefined : `http://127.0.0.1:${port}`;
+    if (url && (await fetch(`${url}/health`).then((r) => r.ok, () => false))) return url;
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
