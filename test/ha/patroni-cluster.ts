@@ -73,6 +73,16 @@ const PASSWORD = 'Patroni-Uji-Sandi-2024';
  * standby, with a `suara` database on it.
  */
 export async function startPatroniCluster(): Promise<PatroniCluster> {
+  // Its eight ports were free a moment before: another test's server may take one first. Once more, on others.
+  try {
+    return await startPatroniClusterOnce();
+  } catch (err) {
+    if (!/address already in use/i.test(String(err))) throw err;
+    return startPatroniClusterOnce();
+  }
+}
+
+async function startPatroniClusterOnce(): Promise<PatroniCluster> {
   const tools = requireHaTools();
   const ids = postgresIds();
   const dir = mkdtempSync(join(tmpdir(), 'suara-ha-'));

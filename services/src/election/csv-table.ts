@@ -27,7 +27,7 @@ export interface CsvTable {
  * out, and reading goes on, so one pass lists every such line; only an unclosed quote stops the file.
  */
 export function readCsvTable(text: string, requiredColumns: readonly string[] = []): CsvTable {
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  let records: ParsedRecord[];
   try {
     // Both line ends, even mixed in one file (a CRLF file with lines added in an LF editor).
     records = parse(text, {
@@ -55,8 +55,14 @@ export function readCsvTable(text: string, requiredColumns: readonly string[] = 
   return { columns, rows, problems };
 }
 
+/** A record as csv-parse gives it with `info: true`. */
+export interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
 /** csv-parse counts the line a record ends on; a quoted field holding line breaks started that many lines earlier. */
-function startLine({ record, info }: { record: string[]; info: { lines: number } }): number {
+export function startLine({ record, info }: ParsedRecord): number {
   let breaks = 0;
   for (const field of record) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) breaks++;
   return info.lines - breaks;

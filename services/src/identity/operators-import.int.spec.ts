@@ -19,6 +19,12 @@ describe('parseCsvWithLines', () => {
     ]);
   });
 
+  it('says which line it cannot read (an unclosed quote)', () => {
+    expect(() => parseCsvWithLines('username,desa_code\nop1,1222011001\nop2,"1222011001\n')).toThrow(
+      expect.objectContaining({ line: 3, message: expect.stringMatching(/^CSV tidak dapat dibaca: .*quote/i) }),
+    );
+  });
+
   it('reads semicolon-separated files (Excel, Indonesian locale)', () => {
     expect(parseCsvWithLines('username;desa_code\nop1;1222011001\n')).toEqual([
       { line: 1, cells: ['username', 'desa_code'] },
@@ -98,6 +104,12 @@ describe('importOperators (PGlite)', () => {
     const result = await importOperators(db, 'op1,1222011001\n');
     expect(result).toEqual({ created: [], skipped: [{ line: 1, reason: expect.stringContaining('username,desa_code') }] });
     expect((await importOperators(db, '')).skipped[0].line).toBe(1);
+    expect(await count()).toBe(0);
+  });
+
+  it('a file no reader can take creates nothing and names the line', async () => {
+    const result = await importOperators(db, 'username,desa_code\nop1,1222011001\nop2,"1222011001\n');
+    expect(result).toEqual({ created: [], skipped: [{ line: 3, reason: expect.stringContaining('CSV tidak dapat dibaca') }] });
     expect(await count()).toBe(0);
   });
 

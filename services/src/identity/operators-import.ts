@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { CreateUserBody, normalizeCode } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
+import { startLine, type ParsedRecord } from '../election/csv-table';
 import { recordAudit, type AuditActor } from './audit-log';
 import { generatePassword, hashPassword } from './password';
 import { passwordProblem } from './password-policy';
@@ -53,7 +55,13 @@ interface Candidate { line: number; username: string; desaCode: string; password
 const HASH_CONCURRENCY = 4;
 
 export async function importOperators(db: SqlDatabase, csvText: string, options: ImportOperatorsOptions = {}): Promise<ImportOperatorsResult> {
-  const records = parseCsvWithLines(csvText.replace(/^\uFEFF/, ''));
+  let records: CsvRecord[];
+  try {
+    records = parseCsvWithLines(csvText);
+  } catch (err) {
+    if (!(err instanceof CsvUnreadable)) throw err;
+    return { created: [], skipped: [{ line: err.line, reason: err.message }] };
+  }
   const [header, ...rows] = records;
   const headerError = header ? checkHeader(header.cells) : 'file kosong: baris judul username,desa_code wajib ada';
   if (headerError) return { created: [], skipped: [{ line: header?.line ?? 1, reason: headerError }] };
@@ -153,49 +161,28 @@ async function checkAgainstDatabase(db: SqlDatabase, candidates: Candidate[], co
 }
 
 /**
- * RFC 4180-style records with the line each starts on; the delimiter is `;` when the header has
- * semicolons and no commas. Blank lines and `#` comment lines are dropped.
+ * The records of the file (`csv-parse`), each with the line it starts on; the delimiter is `;` when
+ * the header has semicolons and no commas. Blank lines and `#` comment lines are dropped. Throws
+ * `CsvUnreadable` (with the line) on what no reader can take, such as an unclosed quote.
  */
 export function parseCsvWithLines(text: string): CsvRecord[] {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  const endRecord = () => {
-    cells.push(field);
-    const blank = cells.every((c) => c.trim() === '');
-    if (!blank && !cells[0].trimStart().startsWith('#')) records.push({ line: start, cells });
-    cells = [];
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      cells.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else field += ch;
+  try {
+    const records = parse(text, {
+      bom: true, delimiter, info: true, relax_column_count: true, skip_empty_lines: true,
+      skip_records_with_empty_values: true, comment: '#', comment_no_infix: true, record_delimiter: ['\r\n', '\n'],
+    }) as unknown as ParsedRecord[];
+    return records.map((r) => ({ line: startLine(r), cells: r.record }));
+  } catch (err) {
+    throw new CsvUnreadable(Number((err as { lines?: number }).lines) || 1, (err as Error).message);
   }
-  if (field !== '' || cells.length > 0) endRecord();
-  return records;
+}
+
+export class CsvUnreadable extends Error {
+  constructor(readonly line: number, message: string) {
+    super(`CSV tidak dapat dibaca: ${message}`);
+  }
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
