@@ -23,12 +23,12 @@ export function isUnstorableText(err: unknown): boolean {
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('http');
+  private readonly unavailable = new RepeatedWarning((line) => this.log.warn(line));
 
   catch(err: unknown, host: ArgumentsHost) {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = this.describe(err);
-    // While the database is away every request fails the same way: one line each, not a stack.
-    if (status === 503) this.log.warn(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    if (status === 503) this.unavailable.warn(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
     else if (status >= 500) this.log.error(err instanceof Error ? err.stack ?? err.message : String(err));
     for (const [k, v] of Object.entries(headers ?? {})) reply.header(k, v);
     reply.status(status).send(body);
@@ -56,6 +56,29 @@ export class ApiErrorFilter implements ExceptionFilter {
       };
     }
     return { status: 500, body: { error: 'internal_error', message: 'Terjadi kesalahan pada server' } };
+  }
+}
+
+/**
+ * While the database is away (a failover takes seconds to tens of seconds) every request fails the
+ * same way, hundreds a second: one line when it starts, then at most one per interval saying how
+ * many more there were, instead of a line each.
+ */
+export class RepeatedWarning {
+  private last = -Infinity;
+  private more = 0;
+
+  constructor(private readonly write: (line: string) => void, private readonly intervalMs = 10_000, private readonly now: () => number = Date.now) {}
+
+  warn(line: string): void {
+    const now = this.now();
+    if (now - this.last < this.intervalMs) {
+      this.more++;
+      return;
+    }
+    this.write(this.more > 0 ? `${line} (and ${this.more} more since the last such line)` : line);
+    this.last = now;
+    this.more = 0;
   }
 }
 
