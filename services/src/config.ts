@@ -10,6 +10,12 @@ export interface AppConfig {
   dataDir: string;
   /** PostgreSQL for events and read models; absent → embedded PGlite under dataDir. */
   databaseUrl?: string;
+  /**
+   * A PostgreSQL streaming replica (or several hosts, `target_session_attrs=any`) that answers the
+   * tally reads (READ_DATABASE_URL) whenever it has caught up with what this process has shown;
+   * otherwise, and while it is away, the primary answers. Only with databaseUrl.
+   */
+  readDatabaseUrl?: string;
   /** KurrentDB/EventStoreDB for events (read models stay in PostgreSQL). */
   eventStoreUrl?: string;
   redisUrl?: string;
@@ -93,11 +99,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (tokenTtlSeconds > tokenMaxLifetimeSeconds) {
     throw new Error(`SUARA_TOKEN_TTL (${tokenTtlSeconds} s) is longer than SUARA_TOKEN_MAX_LIFETIME (${tokenMaxLifetimeSeconds} s)`);
   }
+  if (env.READ_DATABASE_URL && !env.DATABASE_URL) throw new Error('READ_DATABASE_URL names a replica of DATABASE_URL: set DATABASE_URL too (the embedded database has no replicas)');
   return {
     port: Number(env.PORT ?? 3000),
     host: env.HOST ?? '0.0.0.0',
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    readDatabaseUrl: env.READ_DATABASE_URL || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     roles: roles as ProcessRole[],

@@ -51,6 +51,31 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     ...(ids ?? {}),
   });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  return runPostgres(BIN, dir, ids);
+}
+
+/**
+ * A hot standby of `primary` (its own PrivatePostgres): a base backup taken over the replication
+ * protocol (`pg_basebackup -R`, which writes the primary_conninfo and standby.signal), then a server
+ * on its own port that streams the primary's WAL and answers read-only queries.
+ */
+export async function startStandby(primary: PrivatePostgres): Promise<PrivatePostgres> {
+  const BIN = process.env.PG_BIN ?? installedPostgresBin();
+  const dir = mkdtempSync(join(tmpdir(), 'suara-pg-standby-'));
+  const ids = process.getuid?.() === 0 ? userIds('postgres') : undefined;
+  if (ids) chownSync(dir, ids.uid, ids.gid);
+  const backup = spawnSync(
+    join(BIN, 'pg_basebackup'),
+    ['-D', join(dir, 'data'), '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '--no-sync', '-c', 'fast'],
+    { encoding: 'utf8', ...(ids ?? {}) },
+  );
+  if (backup.status !== 0) throw new Error(`pg_basebackup failed: ${backup.stderr || backup.stdout}`);
+  return runPostgres(BIN, dir, ids);
+}
+
+/** Runs `postgres` on `dir`/data on a free port (once more on another if that one was taken meanwhile). */
+async function runPostgres(BIN: string, dir: string, ids: { uid: number; gid: number } | undefined): Promise<PrivatePostgres> {
+  const data = join(dir, 'data');
   let port = await freePort();
   let child: ChildProcess | undefined;
   let output = '';

@@ -2,9 +2,10 @@ import { Client } from 'pg';
 
 /**
  * What a multi-host URL asks for, as libpq reads `target_session_attrs`: `read-write` (and
- * `primary`) want the server that takes writes; `any` takes the first that answers.
+ * `primary`) want the server that takes writes; `any` takes the first that answers;
+ * `prefer-standby` (for READ_DATABASE_URL) the first standby, else the first that answers.
  */
-export type SessionTarget = 'read-write' | 'any';
+export type SessionTarget = 'read-write' | 'any' | 'prefer-standby';
 
 export interface PostgresHosts {
   /** One single-host URL per listed host, in the listed order. */
@@ -29,10 +30,10 @@ export function parsePostgresHosts(url: string): PostgresHosts {
   // One host, nothing asked: the URL goes to `pg` as it is (socket paths, options and all).
   if (attrs === null && hosts.length === 1) return { urls: [url], target: 'any' };
   params.delete('target_session_attrs');
-  if (attrs !== null && !['read-write', 'primary', 'any'].includes(attrs)) {
-    throw new Error(`DATABASE_URL: target_session_attrs=${attrs} is not supported (read-write, primary or any)`);
+  if (attrs !== null && !['read-write', 'primary', 'any', 'prefer-standby'].includes(attrs)) {
+    throw new Error(`DATABASE_URL: target_session_attrs=${attrs} is not supported (read-write, primary, any or prefer-standby)`);
   }
-  const target: SessionTarget = attrs === 'any' ? 'any' : 'read-write';
+  const target: SessionTarget = attrs === 'any' || attrs === 'prefer-standby' ? attrs : 'read-write';
   const tail = params.size > 0 ? `${path}?${params.toString()}` : path;
   return { urls: hosts.map((h) => `${scheme}${auth}${h}${tail}`), target };
 }
@@ -63,13 +64,13 @@ const PROBE_TIMEOUT_MS = 2000;
  */
 export async function findHost(hosts: PostgresHosts): Promise<string> {
   const verdicts = await Promise.all(hosts.urls.map((url) => probe(url, hosts.target)));
-  const found = hosts.urls.find((_, i) => verdicts[i] === true);
+  const found = hosts.urls.find((_, i) => verdicts[i] === true) ?? (hosts.target === 'prefer-standby' ? hosts.urls.find((_, i) => verdicts[i] === false) : undefined);
   if (found) return found;
   const why = hosts.urls.map((url, i) => `${redactUrl(url)}: ${verdicts[i] === false ? 'read-only' : String(verdicts[i])}`).join('; ');
   throw Object.assign(new Error(`no ${hosts.target} PostgreSQL server among the listed hosts (${why})`), { code: '08001' });
 }
 
-/** true when the server fits, false when it answers but does not, else why it did not answer. */
+/** true when the server fits, false when it answers but does not (a primary for prefer-standby), else why it did not answer. */
 async function probe(url: string, target: SessionTarget): Promise<true | false | string> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS, query_timeout: PROBE_TIMEOUT_MS });
   client.on('error', () => undefined);
@@ -79,6 +80,7 @@ async function probe(url: string, target: SessionTarget): Promise<true | false |
     const { rows } = await client.query<{ standby: boolean; read_only: string }>(
       "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS read_only",
     );
+    if (target === 'prefer-standby') return rows[0].standby;
     return !rows[0].standby && rows[0].read_only === 'off';
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

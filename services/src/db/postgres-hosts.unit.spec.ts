@@ -15,6 +15,7 @@ describe('parsePostgresHosts', () => {
     expect(parsePostgresHosts('postgres:///db?host=/var/run/postgresql')).toEqual({ urls: ['postgres:///db?host=/var/run/postgresql'], target: 'any' });
     expect(parsePostgresHosts('postgres://h1/db?target_session_attrs=primary').target).toBe('read-write');
     expect(parsePostgresHosts('postgres://h1,h2/db?target_session_attrs=any').target).toBe('any');
+    expect(parsePostgresHosts('postgres://h1,h2/db?target_session_attrs=prefer-standby').target).toBe('prefer-standby');
   });
 
   it('refuses what it cannot honour, naming it', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TallyReader } from '../db/read-replica';
 import type { CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { migrate } from '../db/migration';
@@ -45,7 +46,7 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     close = opened.close;
     f = await projectionFixture(opened.db);
     repo = new ElectionRepository(f.db);
-    dapils = new DapilTalliesService(f.election, new DapilTalliesRepository(f.db));
+    dapils = new DapilTalliesService(f.election, new DapilTalliesRepository(new TallyReader(f.db, undefined)));
   });
   afterAll(async () => {
     await f?.store.close();

@@ -42,8 +42,12 @@ export interface LiveRoomsOptions<K, V extends { position: string }> {
   name(key: K): string;
   /** Whether a committed change can alter the view of `key`. */
   affects(change: TallyChange, key: K): boolean;
-  /** Current view of a room, read from the read models; null when there is nothing to show yet. */
-  load(key: K): Promise<V | null>;
+  /**
+   * Current view of a room, read from the read models; null when there is nothing to show yet.
+   * `atLeast`: a position the view must have reached (the changes a push announces, or what the
+   * room was last shown when a socket joins it), for reads that a lagging replica may answer.
+   */
+  load(key: K, atLeast?: string): Promise<V | null>;
   /** Sends a view to this process's members of the room. */
   emit(room: string, view: V): void;
   /** How many of this process's sockets are in the room. */
@@ -68,6 +72,8 @@ interface Room<K> {
   queue: Promise<unknown>;
   /** Position of the last view sent to the room (or of the ack that created it). */
   lastPushed: string;
+  /** Position of the newest change not yet pushed to the room. */
+  changedTo?: string;
   /** Subscriptions still loading: the room must not be forgotten under them. */
   joining: number;
   /** When the oldest change not yet pushed arrived (clock ms), for the push latency. */
@@ -98,7 +104,7 @@ export class LiveRooms<K, V extends { position: string }> {
     room.joining += 1;
     try {
       return await this.enqueue(room, async () => {
-        const view = await this.options.load(key);
+        const view = await this.options.load(key, existing ? room.lastPushed : undefined);
         await join();
         if (!existing && view) room.lastPushed = view.position;
         return view;
@@ -114,6 +120,7 @@ export class LiveRooms<K, V extends { position: string }> {
     for (const room of this.rooms.values()) {
       if (!this.options.affects(change, room.key)) continue;
       room.changedAt ??= this.clock.now();
+      if (!room.changedTo || comparePositions(change.position, room.changedTo) > 0) room.changedTo = change.position;
       room.coalescer.trigger();
     }
   }
@@ -151,8 +158,10 @@ export class LiveRooms<K, V extends { position: string }> {
   private async push(room: Room<K>): Promise<void> {
     if (this.options.memberCount(room.name) === 0) return this.release(room.name);
     const changedAt = room.changedAt;
+    const changedTo = room.changedTo;
     room.changedAt = undefined;
-    const view = await this.options.load(room.key);
+    room.changedTo = undefined;
+    const view = await this.options.load(room.key, changedTo);
     if (!view || comparePositions(view.position, room.lastPushed) <= 0) return;
     room.lastPushed = view.position;
     this.options.emit(room.name, view);

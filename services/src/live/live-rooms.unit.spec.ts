@@ -222,6 +222,25 @@ describe('LiveRooms', () => {
     expect(sent).toEqual(['5:2']);
   });
 
+  it('asks each load for what it must include: a push its newest change, a join of a live room what the room was shown', async () => {
+    const clock = new ManualClock();
+    const asked: Array<string | undefined> = [];
+    let stored = view('5:1');
+    const rooms = new LiveRooms<RoomKey, TallyView>({
+      name: roomName, affects, load: async (_key, atLeast) => (asked.push(atLeast), stored), emit: () => undefined, memberCount: () => 1, clock, intervalMs: 250,
+    });
+    await rooms.subscribe(key, () => undefined);
+    stored = view('5:3');
+    rooms.changed(changeAt('5:2'));
+    await settle();
+    rooms.changed(changeAt('5:3'));
+    rooms.changed(changeAt('5:2'));
+    await clock.advance(300);
+    await rooms.subscribe(key, () => undefined);
+    // The first join finds nothing to keep up with; the pushes ask for 5:2, then 5:3 (the newest of three).
+    expect(asked).toEqual([undefined, '5:2', '5:3', '5:3']);
+  });
+
   it('forgets a room when its last member leaves', async () => {
     const { rooms, members, join } = setup();
     await rooms.subscribe(key, join);

@@ -111,10 +111,10 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     const rooms = new LiveRooms<RoomKey, LiveTally>({
       name: roomName,
       affects,
-      load: (key) =>
+      load: (key, atLeast) =>
         key.dapil
-          ? this.dapilTallies.getDapilTally(key.electionId, key.regionCode, key.ballot)
-          : this.tallies.getTally(key.electionId, key.regionCode, key.ballot),
+          ? this.dapilTallies.getDapilTally(key.electionId, key.regionCode, key.ballot, atLeast)
+          : this.tallies.getTally(key.electionId, key.regionCode, key.ballot, atLeast),
       emit: (room, tally) => this.nsp.local.to(room).emit('tally', tally),
       memberCount,
       onError: (err) => this.log.warn(`tally push failed: ${String(err)}`),

@@ -43,6 +43,11 @@ export const livePushes = new Counter({ name: 'suara_live_pushes_total', help: '
 export const livePushLatency = new Histogram({
   name: 'suara_live_push_latency_seconds', help: 'From a committed change reaching this process to the push it caused (coalescing included)', labelNames: ['kind'], buckets: SECONDS, registers,
 });
+export const tallyReads = new Counter({
+  name: 'suara_tally_reads_total',
+  help: 'Tally reads by who answered: replica, or primary because there is no replica (none), the replica was behind what this process had shown or the change to push (behind), or it failed (replica_error)',
+  labelNames: ['answered_by', 'reason'], registers,
+});
 export const sealsMade = new Counter({ name: 'suara_seals_total', help: 'Seals of the event log signed by this process', registers });
 export const photosReceived = new Counter({ name: 'suara_photos_total', help: 'Photos of C.Hasil sheets by outcome: stored (new), duplicate (the same bytes again)', labelNames: ['outcome'], registers });
 

@@ -17,10 +17,10 @@ export class DapilTalliesService {
   ) {}
 
   /** `GET /api/tallies/dapil/:dapilCode?ballot=…`; `404` for a dapil the ballot does not have. */
-  async getDapilTally(electionId: string, dapilCode: string, ballot: Ballot): Promise<DapilTallyView> {
+  async getDapilTally(electionId: string, dapilCode: string, ballot: Ballot, atLeast?: string): Promise<DapilTallyView> {
     const dapil = this.election.requireDapil(dapilCode, ballot);
     const whole = this.election.isWholeDapil(dapil);
-    const snapshot = await this.repo.snapshot(electionId, dapilCode, ballot);
+    const snapshot = await this.repo.snapshot(electionId, dapilCode, ballot, atLeast);
     const numbers = snapshot.numbers;
     const parties = partyTotals(numbers?.votes ?? {});
     const view: DapilTallyView = {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TallyReader } from '../db/read-replica';
 import type { CHasilForm } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { createPostgresTestDatabase, describeIfPostgres, openTestPglite } from '../db/test-support/test-database';
@@ -30,7 +31,7 @@ function defineSuite(open: () => Promise<{ db: SqlDatabase; close(): Promise<voi
     const opened = await open();
     close = opened.close;
     f = await projectionFixture(opened.db);
-    dapils = new DapilTalliesService(f.election, new DapilTalliesRepository(f.db));
+    dapils = new DapilTalliesService(f.election, new DapilTalliesRepository(new TallyReader(f.db, undefined)));
   });
   afterAll(async () => {
     await f?.store.close();

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Anomaly, Ballot, CHasilForm, Flag, ResultStatus, Totals } from '@suara/contracts';
 import type { SqlDatabase } from '../db/sql';
 import { SQL_DATABASE } from '../db/tokens';
+import { TallyReader } from '../db/read-replica';
 import { liftByDapil } from './dapil-keys';
 import { TALLIES_PROJECTION } from './projection-store';
 
@@ -45,44 +46,50 @@ const isoOrNull = (v: string | null): string | null => (v ? new Date(v).toISOStr
 /** Reads of the tally read models (all I/O of the query side). */
 @Injectable()
 export class TalliesRepository {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly reader: TallyReader,
+  ) {}
 
   /**
    * The stored numbers of `regionCodes` (desa and above) and current results of `tpsCodes` for one
-   * election and ballot. One statement, so numbers, results and position come from the same snapshot.
+   * election and ballot. One statement, so numbers, results and position come from the same snapshot,
+   * on the replica when it has caught up (`atLeast`: the change a push must carry; see TallyReader).
    */
-  async snapshot(electionId: string, ballot: Ballot, regionCodes: string[], tpsCodes: string[]): Promise<TallySnapshot> {
-    const { rows } = await this.db.query<{ position: string | null; tallies: unknown; statuses: unknown; photos: unknown }>(
-      `SELECT (SELECT position FROM projection_checkpoints WHERE name = $5) AS position,
-              (SELECT coalesce(json_agg(json_build_object('c', region_code, 'v', votes, 'va', valid, 'iv', invalid,
-                                                          'r', tps_reported, 'vf', tps_verified, 'u', updated_at)), '[]'::json)
-                 FROM region_tallies WHERE election_id = $1 AND ballot = $2 AND region_code = ANY($3::text[])) AS tallies,
-              (SELECT coalesce(json_agg(json_build_object('c', tps_code, 's', status, 'f', form, 'u', updated_at)), '[]'::json)
-                 FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($4::text[])) AS statuses,
-              (SELECT coalesce(json_agg(json_build_object('c', c, 'n', n)), '[]'::json) FROM (
-                 SELECT region_code AS c, tps_with_photo AS n FROM region_photo_progress WHERE election_id = $1 AND region_code = ANY($3::text[])
-                 UNION ALL
-                 SELECT tps_code, 1 FROM tps_photo_status WHERE election_id = $1 AND tps_code = ANY($4::text[]) AND with_photo) AS p) AS photos`,
-      [electionId, ballot, regionCodes, tpsCodes, TALLIES_PROJECTION],
-    );
-    const row = rows[0];
-    const numbers = new Map<string, RegionNumbers>();
-    for (const t of parseJson<TallyJson[]>(row.tallies)) {
-      numbers.set(t.c, {
-        totals: { ...liftByDapil(t.v), valid: Number(t.va), invalid: Number(t.iv) },
-        tpsReported: t.r,
-        tpsVerified: t.vf,
-        updatedAt: isoOrNull(t.u),
-      });
-    }
-    const results = new Map(
-      parseJson<Array<{ c: string; s: ResultStatus; f: CHasilForm | null; u: string | null }>>(row.statuses).map((r) => [
-        r.c,
-        { status: r.s, form: r.f, updatedAt: isoOrNull(r.u) },
-      ]),
-    );
-    const withPhoto = new Map(parseJson<Array<{ c: string; n: number }>>(row.photos).map((p) => [p.c, p.n]));
-    return { position: row.position ?? '0', numbers, results, withPhoto };
+  snapshot(electionId: string, ballot: Ballot, regionCodes: string[], tpsCodes: string[], atLeast?: string): Promise<TallySnapshot> {
+    return this.reader.read(async (db) => {
+      const { rows } = await db.query<{ position: string | null; tallies: unknown; statuses: unknown; photos: unknown }>(
+        `SELECT (SELECT position FROM projection_checkpoints WHERE name = $5) AS position,
+                (SELECT coalesce(json_agg(json_build_object('c', region_code, 'v', votes, 'va', valid, 'iv', invalid,
+                                                            'r', tps_reported, 'vf', tps_verified, 'u', updated_at)), '[]'::json)
+                   FROM region_tallies WHERE election_id = $1 AND ballot = $2 AND region_code = ANY($3::text[])) AS tallies,
+                (SELECT coalesce(json_agg(json_build_object('c', tps_code, 's', status, 'f', form, 'u', updated_at)), '[]'::json)
+                   FROM result_current WHERE election_id = $1 AND ballot = $2 AND tps_code = ANY($4::text[])) AS statuses,
+                (SELECT coalesce(json_agg(json_build_object('c', c, 'n', n)), '[]'::json) FROM (
+                   SELECT region_code AS c, tps_with_photo AS n FROM region_photo_progress WHERE election_id = $1 AND region_code = ANY($3::text[])
+                   UNION ALL
+                   SELECT tps_code, 1 FROM tps_photo_status WHERE election_id = $1 AND tps_code = ANY($4::text[]) AND with_photo) AS p) AS photos`,
+        [electionId, ballot, regionCodes, tpsCodes, TALLIES_PROJECTION],
+      );
+      const row = rows[0];
+      const numbers = new Map<string, RegionNumbers>();
+      for (const t of parseJson<TallyJson[]>(row.tallies)) {
+        numbers.set(t.c, {
+          totals: { ...liftByDapil(t.v), valid: Number(t.va), invalid: Number(t.iv) },
+          tpsReported: t.r,
+          tpsVerified: t.vf,
+          updatedAt: isoOrNull(t.u),
+        });
+      }
+      const results = new Map(
+        parseJson<Array<{ c: string; s: ResultStatus; f: CHasilForm | null; u: string | null }>>(row.statuses).map((r) => [
+          r.c,
+          { status: r.s, form: r.f, updatedAt: isoOrNull(r.u) },
+        ]),
+      );
+      const withPhoto = new Map(parseJson<Array<{ c: string; n: number }>>(row.photos).map((p) => [p.c, p.n]));
+      return { position: row.position ?? '0', numbers, results, withPhoto };
+    }, atLeast);
   }
 
   /** Flagged results, worst first (flag severity, then TPS code). */

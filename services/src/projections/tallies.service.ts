@@ -39,14 +39,15 @@ export class TalliesService {
 
   /**
    * `GET /api/tallies/:regionCode`: the region's totals and progress with its children's (a desa's
-   * children are its TPS, with their result status). Throws 404 for an unknown code.
+   * children are its TPS, with their result status). Throws 404 for an unknown code. `atLeast`: the
+   * position of the change a live push announces (the view must include it).
    */
-  async getTally(electionId: string, regionCode: string, ballot: Ballot): Promise<TallyView> {
+  async getTally(electionId: string, regionCode: string, ballot: Ballot, atLeast?: string): Promise<TallyView> {
     const region = this.node(regionCode);
     const children = this.childrenOf(region);
     const tps = [region, ...children].filter((n) => n.level === 'tps').map((n) => n.code);
     const regions = [region, ...children].filter((n) => n.level !== 'tps').map((n) => n.code);
-    const snapshot = await this.repo.snapshot(electionId, ballot, regions, tps);
+    const snapshot = await this.repo.snapshot(electionId, ballot, regions, tps, atLeast);
     const own = numbersOf(region, ballot, snapshot);
     return {
       region,

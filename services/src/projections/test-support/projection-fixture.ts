@@ -1,4 +1,5 @@
 import { comparePositions, resultStreamId, type Ballot } from '@suara/contracts';
+import { TallyReader } from '../../db/read-replica';
 import { loadConfig } from '../../config';
 import { migrate } from '../../db/migration';
 import { allMigrations } from '../../app.migrations';
@@ -46,7 +47,7 @@ export async function projectionFixture(db: SqlDatabase): Promise<ProjectionFixt
     db,
     store,
     election,
-    tallies: new TalliesService(election, new TalliesRepository(db)),
+    tallies: new TalliesService(election, new TalliesRepository(db, new TallyReader(db, undefined))),
     async append(events) {
       for (const e of events) {
         const d = e.data as { electionId: string; tpsCode: string; ballot: Ballot };
