@@ -149,6 +149,15 @@ describe('the verifier queue (issue 20, item 5)', () => {
       await page.selectOption('[data-testid=filter-flag]', 'near_unanimous');
       await expect.poll(() => queueCodes(page)).toEqual([queueTps.near]);
       expect(page.url()).toContain('tanda=near_unanimous');
+      // The longest flag name fits its box, with room for the padding and the arrow (it was cut at 360 px).
+      const fits = await page.$eval('[data-testid=filter-flag]', (el) => {
+        const select = el as HTMLSelectElement;
+        const style = getComputedStyle(select);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        return { text: ctx.measureText(select.selectedOptions[0].text).width, box: select.clientWidth };
+      });
+      expect(fits.text + 40, JSON.stringify(fits)).toBeLessThanOrEqual(fits.box);
       // Both filters together: nothing near-unanimous in Kotapinang.
       await page.selectOption('[data-testid=filter-kecamatan]', '122201');
       await expect.poll(() => queueCodes(page)).toEqual([]);
