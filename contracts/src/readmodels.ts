@@ -261,6 +261,11 @@ export const HealthView = z.object({
   projection: z.object({ position: z.string().nullable(), lag: z.number().nullable() }).passthrough().optional(),
   /** In a process that seals: whether the last attempt worked. */
   sealer: z.object({ ok: z.boolean(), error: z.string().optional() }).optional(),
+  /**
+   * With READ_DATABASE_URL: whether the replica answered its last tally read (`ok` false: it failed
+   * and the primary answers meanwhile, so the service is not degraded), and where it was.
+   */
+  readReplica: z.object({ ok: z.boolean(), position: z.string().nullable(), error: z.string().optional() }).optional(),
 }).passthrough();
 export type HealthView = z.infer<typeof HealthView>;
 

@@ -11,6 +11,7 @@ import { TokenService } from './identity/token.service';
 import { isMetricsToken } from './metrics/metrics-token';
 import { ApiDoc } from './openapi/api-doc';
 import { SealerService } from './integrity/sealer.service';
+import { TallyReader } from './db/read-replica';
 import { ProjectionHealth } from './projections/projection-health';
 import { ProjectorService } from './projections/projector.service';
 
@@ -29,6 +30,7 @@ export class HealthController {
     private readonly projector: ProjectorService,
     private readonly tokens: TokenService,
     private readonly sealer: SealerService,
+    private readonly tallyReader: TallyReader,
   ) {}
 
   @Get('health')
@@ -53,6 +55,7 @@ export class HealthController {
       eventStore: { kind: this.store.kind, ...head },
       readModel,
       projection: { ...projection, ...leadership },
+      ...(this.tallyReader.replicaStatus ? { readReplica: this.tallyReader.replicaStatus } : {}),
       ...(this.sealer.sealing ? { sealer: { ok: this.sealer.problem === undefined, ...(this.sealer.problem ? { error: this.sealer.problem } : {}) } } : {}),
     };
   }

@@ -5,7 +5,7 @@ import { findHost, parsePostgresHosts } from '../../services/src/db/postgres-hos
 import { describeIfPostgres } from '../../services/src/db/test-support/test-database';
 import { TallyWatcher } from '../support/live-client';
 import { startPrivatePostgres, startStandby, type PrivatePostgres } from '../support/private-postgres';
-import { desaList, KABUPATEN, submitOnce, waitUntil } from '../support/reliability';
+import { desaList, health, KABUPATEN, submitOnce, waitUntil } from '../support/reliability';
 import { startServer, TEST_METRICS_TOKEN, type RunningServer } from '../support/server';
 
 /**
@@ -87,6 +87,7 @@ describeIfPostgres('tallies from a streaming replica (READ_DATABASE_URL)', () =>
     }, 30_000, 200);
     expect(await onReplica('SELECT pg_is_in_recovery()')).toBe(true);
     expect(await preferStandby()).toBe(standby.urlOf('suara'));
+    expect((await health(server.url)).body.readReplica).toEqual({ ok: true, position: expect.stringMatching(/^\d/) });
   });
 
   it('a replica that stops replaying: every push and read still shows each submission, no position goes back, the primary answers', async () => {
@@ -117,6 +118,10 @@ describeIfPostgres('tallies from a streaming replica (READ_DATABASE_URL)', () =>
     expect((await tally()).progress.tpsReported).toBe(reported);
     expect((await reads())['primary/replica_error'] ?? 0).toBeGreaterThan(0);
     expect(await preferStandby()).toBe(primary.urlOf('suara'));
+    // The replica is away, not the service: /health says so and stays 200.
+    const away = await health(server.url);
+    expect(away.status).toBe(200);
+    expect(away.body.readReplica).toMatchObject({ ok: false, error: expect.any(String) });
 
     await standby.start();
     const replicaBefore = (await reads())['replica/caught_up'] ?? 0;
@@ -125,6 +130,7 @@ describeIfPostgres('tallies from a streaming replica (READ_DATABASE_URL)', () =>
       return ((await reads())['replica/caught_up'] ?? 0) > replicaBefore ? true : undefined;
     }, 60_000, 500);
     expect((await tally()).progress.tpsReported).toBe(next);
+    expect((await health(server.url)).body.readReplica).toMatchObject({ ok: true });
   });
 
   it('never showed a position going back, by HTTP or by push', () => {

@@ -18,6 +18,8 @@ const REPLICA_PAUSE_MS = 5_000;
  */
 export class TallyReader {
   private floor = '0';
+  /** What the replica did last: the position of its last answer, or why it failed (for /health). */
+  private last: { position: string | null; error?: string } = { position: null };
   private replica: Promise<SqlDatabase> | undefined;
   private pausedUntil = 0;
   private readonly warning: RepeatedWarning;
@@ -35,9 +37,16 @@ export class TallyReader {
   async read<T extends { position: string }>(read: (db: SqlExecutor) => Promise<T>, atLeast?: string): Promise<T> {
     const wanted = atLeast && comparePositions(atLeast, this.floor) > 0 ? atLeast : this.floor;
     const fromReplica = await this.fromReplica(read);
+    if (fromReplica) this.last = { position: fromReplica.position };
     if (fromReplica && comparePositions(fromReplica.position, wanted) >= 0) return this.shown(fromReplica, 'replica', '');
     const answer = await read(this.primary);
     return this.shown(answer, 'primary', fromReplica ? 'behind' : this.openReplica ? 'replica_error' : 'none');
+  }
+
+  /** For /health: undefined without a replica. */
+  get replicaStatus(): { ok: boolean; position: string | null; error?: string } | undefined {
+    if (!this.openReplica) return undefined;
+    return { ok: this.last.error === undefined, ...this.last };
   }
 
   async close(): Promise<void> {
@@ -53,6 +62,7 @@ export class TallyReader {
     try {
       return await read(await replica);
     } catch (err) {
+      this.last = { position: this.last.position, error: err instanceof Error ? err.message : String(err) };
       // A standby cancels queries that conflict with the WAL it replays, and goes away in a failover.
       this.warning.warn(`tally read on the replica failed, the primary answers for ${REPLICA_PAUSE_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
       this.pausedUntil = this.now() + REPLICA_PAUSE_MS;
