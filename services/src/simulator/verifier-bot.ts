@@ -1,4 +1,4 @@
-import { BALLOTS, type Ballot, type CHasilForm, type SuaraClient } from '@suara/contracts';
+import { BALLOTS, type Anomaly, type Ballot, type CHasilForm, type SuaraClient } from '@suara/contracts';
 import { seededRandom, type SeededRandom } from '../quickcount/sample';
 import { callWithRetry, describeError, sleep, StatusCounter } from './api-calls';
 import { formatClock, type PlannedSubmission } from './election-day';
@@ -102,12 +102,14 @@ export class VerifierBot {
     if (Date.now() - this.lastAnomalyPoll < 2_000) return;
     this.lastAnomalyPoll = Date.now();
     for (const ballot of this.options.ballots) {
-      try {
-        for (const a of await this.client.anomalies(ballot)) {
-          if (a.status === 'submitted' && (BALLOTS as readonly string[]).includes(a.ballot)) this.flagged.add(resultKey(a.tpsCode, a.ballot));
-        }
-      } catch (e) {
-        this.error(`GET /api/anomalies?ballot=${ballot}: ${describeError(e)}`);
+      // As the dashboard does: a 429 (the verifier's read budget) waits for Retry-After, it is not an error.
+      const answer = await callWithRetry(() => this.client.request<Anomaly[]>('GET', `/api/anomalies?ballot=${ballot}`), this.counter);
+      if (!answer.ok) {
+        this.error(`GET /api/anomalies?ballot=${ballot}: ${describeError(answer.error)}`);
+        continue;
+      }
+      for (const a of answer.body) {
+        if (a.status === 'submitted' && (BALLOTS as readonly string[]).includes(a.ballot)) this.flagged.add(resultKey(a.tpsCode, a.ballot));
       }
     }
   }
