@@ -40,3 +40,26 @@ export class PinoNestLogger implements LoggerService {
   debug(message: unknown, context?: string) { this.pino.debug({ context }, String(message)); }
   verbose(message: unknown, context?: string) { this.pino.trace({ context }, String(message)); }
 }
+
+/**
+ * A warning that can come hundreds of times a second (every request while the database is away in a
+ * failover, every tally read while the replica is): one line when it starts, then at most one per
+ * interval saying how many more there were, instead of a line each.
+ */
+export class RepeatedWarning {
+  private last = -Infinity;
+  private more = 0;
+
+  constructor(private readonly write: (line: string) => void, private readonly intervalMs = 10_000, private readonly now: () => number = Date.now) {}
+
+  warn(line: string): void {
+    const now = this.now();
+    if (now - this.last < this.intervalMs) {
+      this.more++;
+      return;
+    }
+    this.write(this.more > 0 ? `${line} (and ${this.more} more since the last such line)` : line);
+    this.last = now;
+    this.more = 0;
+  }
+}

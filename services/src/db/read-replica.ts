@@ -1,5 +1,5 @@
 import { comparePositions } from '@suara/contracts';
-import { RepeatedWarning } from '../http/error.filter';
+import { RepeatedWarning } from '../logger';
 import { tallyReads } from '../metrics/metrics';
 import type { SqlDatabase, SqlExecutor } from './sql';
 
@@ -62,9 +62,10 @@ export class TallyReader {
     try {
       return await read(await replica);
     } catch (err) {
-      this.last = { position: this.last.position, error: err instanceof Error ? err.message : String(err) };
       // A standby cancels queries that conflict with the WAL it replays, and goes away in a failover.
-      this.warning.warn(`tally read on the replica failed, the primary answers for ${REPLICA_PAUSE_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
+      const why = err instanceof Error ? err.message : String(err);
+      this.last = { position: this.last.position, error: why };
+      this.warning.warn(`tally read on the replica failed, the primary answers for ${REPLICA_PAUSE_MS / 1000} s: ${why}`);
       this.pausedUntil = this.now() + REPLICA_PAUSE_MS;
       if (this.replica === replica) {
         this.replica = undefined;

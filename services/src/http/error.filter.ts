@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { RepeatedWarning } from '../logger';
 import { ApiError } from './api-error';
 
 /**
@@ -56,29 +57,6 @@ export class ApiErrorFilter implements ExceptionFilter {
       };
     }
     return { status: 500, body: { error: 'internal_error', message: 'Terjadi kesalahan pada server' } };
-  }
-}
-
-/**
- * While the database is away (a failover takes seconds to tens of seconds) every request fails the
- * same way, hundreds a second: one line when it starts, then at most one per interval saying how
- * many more there were, instead of a line each.
- */
-export class RepeatedWarning {
-  private last = -Infinity;
-  private more = 0;
-
-  constructor(private readonly write: (line: string) => void, private readonly intervalMs = 10_000, private readonly now: () => number = Date.now) {}
-
-  warn(line: string): void {
-    const now = this.now();
-    if (now - this.last < this.intervalMs) {
-      this.more++;
-      return;
-    }
-    this.write(this.more > 0 ? `${line} (and ${this.more} more since the last such line)` : line);
-    this.last = now;
-    this.more = 0;
   }
 }
 
