@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { comparePositions, SuaraClient, type TallyView } from '@suara/contracts';
 import { findHost, parsePostgresHosts } from '../../services/src/db/postgres-hosts';
 import { describeIfPostgres } from '../../services/src/db/test-support/test-database';
 import { TallyWatcher } from '../support/live-client';
-import { startPrivatePostgres, startStandby, type PrivatePostgres } from '../support/private-postgres';
+import { onServer, startPrivatePostgres, startStandby, type PrivatePostgres } from '../support/private-postgres';
 import { desaList, health, KABUPATEN, submitOnce, waitUntil } from '../support/reliability';
 import { startServer, TEST_METRICS_TOKEN, type RunningServer } from '../support/server';
 
@@ -72,7 +71,7 @@ describeIfPostgres('tallies from a streaming replica (READ_DATABASE_URL)', () =>
     return counts;
   }
 
-  const onReplica = (standbySql: string) => fetchOnStandby(standby, standbySql);
+  const onReplica = (standbySql: string) => onServer(standby.urlOf('suara'), standbySql);
   /** Where `target_session_attrs=prefer-standby` over both servers (primary listed first) goes. */
   const preferStandby = () => findHost(parsePostgresHosts(`postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${standby.port}/suara?target_session_attrs=prefer-standby`));
 
@@ -145,14 +144,3 @@ describeIfPostgres('tallies from a streaming replica (READ_DATABASE_URL)', () =>
   });
 });
 
-/** One statement on the standby's `suara` database: the first column of its first row. */
-async function fetchOnStandby(standby: PrivatePostgres, sql: string): Promise<unknown> {
-  const client = new Client({ connectionString: standby.urlOf('suara') });
-  await client.connect();
-  try {
-    const { rows } = await client.query({ text: sql, rowMode: 'array' });
-    return rows[0]?.[0];
-  } finally {
-    await client.end();
-  }
-}

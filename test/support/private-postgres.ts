@@ -158,7 +158,7 @@ async function waitReady(url: string, data: string, proc: ChildProcess, output: 
 }
 
 /** Runs one statement and returns the first column of its first row. */
-async function onServer(url: string, sql: string): Promise<unknown> {
+export async function onServer(url: string, sql: string): Promise<unknown> {
   const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
