@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from './server';
+import { freePort, startOnFreePort } from './server';
 import { killOnExit } from './child-processes';
 
 /** The server binaries: PG_BIN, else those of the newest PostgreSQL installed (Debian keeps each major under /usr/lib/postgresql/<major>). */
@@ -109,16 +109,7 @@ async function runPostgres(BIN: string, dir: string, ids: { uid: number; gid: nu
     child = undefined;
   }
 
-  // A port found free a moment ago can be taken by another test's server before ours binds it.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await start();
-      break;
-    } catch (err) {
-      if (attempt === 3 || !/could not bind|Address already in use/.test(String(err))) throw err;
-      port = await freePort();
-    }
-  }
+  await startOnFreePort(start, (p) => (port = p), /could not bind|Address already in use/);
   const url = urlOf('postgres');
   return {
     port,

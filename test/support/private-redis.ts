@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from './server';
+import { freePort, startOnFreePort } from './server';
 import { killOnExit } from './child-processes';
 
 export interface PrivateRedis {
@@ -48,16 +48,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child = undefined;
   }
 
-  // A port found free a moment ago can be taken by another test's server before ours binds it.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await start();
-      break;
-    } catch (err) {
-      if (attempt === 3 || !/Address already in use/.test(String(err))) throw err;
-      port = await freePort();
-    }
-  }
+  await startOnFreePort(start, (p) => (port = p), /Address already in use/);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,

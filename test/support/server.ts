@@ -6,6 +6,22 @@ import { join, resolve } from 'node:path';
 import { freePort, waitForService } from '../../services/src/bench/server-process';
 
 export { freePort };
+
+/**
+ * Starts a server of a test's own on a free port: `start` binds `port()`; when it fails with `taken`
+ * (a port found free a moment ago was taken by another test's server first), `use` moves to another
+ * free port and it tries again, three times at most.
+ */
+export async function startOnFreePort(start: () => Promise<void>, use: (port: number) => void, taken: RegExp): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt === 3 || !taken.test(String(err))) throw err;
+      use(await freePort());
+    }
+  }
+}
 /**
  * One token secret for every server a test run starts: processes sharing a database must share it
  * (as every replica is given SUARA_TOKEN_SECRET in production), and a restarted server must accept
